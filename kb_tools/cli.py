@@ -1,0 +1,222 @@
+"""`kb`: the command line of 法规知识库. Each command is wiring around one library function.
+
+Every command exits 0 on success and non-zero with a one-line reason on failure; user errors
+are ``click.ClickException`` messages, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb_tools.problems import KbError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="kb_tools")
+def main() -> None:
+    """法规知识库命令行工具 / Command line of the law knowledge base.
+
+    常用 / Common: kb build · kb serve · kb check · kb search "关键词" · kb import 文件
+    """
+
+
+def _load_mkdocs_config(config_file: str, **overrides: object) -> object:
+    from mkdocs.config import load_config
+
+    try:
+        return load_config(config_file=config_file, **overrides)
+    except Exception as exc:  # mkdocs raises several config exception types
+        raise click.ClickException(f"无法读取 {config_file}：{exc}") from exc
+
+
+def build_site(config_file: str, *, strict: bool = False, public: bool = False,
+               site_dir: str | None = None, status_date: str | None = None) -> Path:
+    """Build the site exactly as `mkdocs build` does, with the kb plugin options applied."""
+    from mkdocs.commands import build as mkdocs_build
+
+    overrides: dict[str, object] = {"strict": strict}
+    if site_dir:
+        overrides["site_dir"] = site_dir
+    cfg = _load_mkdocs_config(config_file, **overrides)
+    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    if plugin is None:
+        raise click.ClickException(f"{config_file} 没有启用 kb 插件（plugins: - kb）。")
+    if public:
+        plugin.config.public_build = True
+    if status_date:
+        plugin.config.status_date = status_date
+    final = Path(cfg["site_dir"])  # type: ignore[index]  # on_config may redirect to a staging folder
+    cfg.plugins.on_startup(command="build", dirty=False)  # type: ignore[attr-defined]
+    try:
+        mkdocs_build.build(cfg)  # type: ignore[arg-type]
+    except SystemExit as exc:  # mkdocs' Abort is a ClickException; keep its message
+        raise click.ClickException("构建失败，原有的 site/ 目录保持不变。") from exc
+    finally:
+        cfg.plugins.on_shutdown()  # type: ignore[attr-defined]
+    return final
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
+@click.option("--strict", is_flag=True, help="有内容错误时构建失败 / fail on content errors")
+@click.option("--public", is_flag=True, help="公开版：排除 public: false 的页面 / public build")
+@click.option("-d", "--site-dir", default=None, help="输出目录 / output directory")
+@click.option("--status-date", default=None, help="按此日期计算时效性 (YYYY-MM-DD) / date for statuses")
+def build(config_file: str, strict: bool, public: bool, site_dir: str | None, status_date: str | None) -> None:
+    """构建站点与检索索引 / Build the site and its search indexes.
+
+    失败时原有 site/ 保持不变 / A failed build leaves the previous site/ intact.
+    """
+    from mkdocs.exceptions import Abort
+
+    try:
+        out = build_site(config_file, strict=strict, public=public, site_dir=site_dir, status_date=status_date)
+    except Abort as exc:
+        raise click.ClickException(f"构建失败：{exc.message}；原有的 site/ 目录保持不变。") from exc
+    click.echo(f"站点已生成：{out}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+@click.option("--status-date", default=None, help="按此日期计算时效性 / date for statuses")
+def check(config_file: str, as_json: bool, status_date: str | None) -> None:
+    """检查全部内容，不构建站点 / Validate all content without building.
+
+    每个问题一行：文件:行号: 问题，下一行是修改建议。有错误时退出码为 1。
+    """
+    from kb_tools.checks import check_docs
+
+    cfg = _load_mkdocs_config(config_file)
+    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    date = status_date or (plugin.config.status_date if plugin else None)
+    problems = check_docs(Path(cfg["docs_dir"]), date)  # type: ignore[index]
+    errors = [p for p in problems if p.is_error]
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        docs = Path(cfg["docs_dir"])  # type: ignore[index]
+        root = docs.relative_to(Path.cwd()) if docs.is_relative_to(Path.cwd()) else docs
+        for problem in problems:
+            click.echo(_prefix(problem.format(), root))
+        click.echo(f"共 {len(errors)} 个错误，{len(problems) - len(errors)} 个警告。", err=True)
+    if errors:
+        sys.exit(1)
+
+
+def _prefix(text: str, root: Path) -> str:
+    return f"{root.as_posix()}/{text}" if not text.startswith("/") else text
+
+
+@main.command(name="import", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
+@click.option("--level", default=None, help="效力级别（不填则自动判断）/ level")
+@click.option("--slug", default=None, help="页面文件名（docs/laws/ 下，不含 .md）/ page name")
+@click.option("--version-of", default=None, help="作为此法规的历史版本导入 / import as an older version of SLUG")
+@click.option("--repealed", default=None, help="废止日期 / repeal date")
+@click.option("--successor", default=None, help="取代本法规的法规标题 / title of the successor")
+@click.option("--promulgated", default=None, help="原文无日期时的公布日期 / promulgation date")
+@click.option("--manifest", default=None, type=click.Path(path_type=Path),
+              help="按清单批量导入（TSV：file, level, …）/ batch import from a manifest")
+@click.option("--overwrite", is_flag=True, help="覆盖已有页面 / replace existing pages")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+def import_(files: tuple[Path, ...], docs_dir: Path, level: str | None, slug: str | None,
+            version_of: str | None, repealed: str | None, successor: str | None,
+            promulgated: str | None, manifest: Path | None, overwrite: bool, as_json: bool) -> None:
+    """导入法规原文为知识库页面 / Import regulation texts as pages.
+
+    支持 LawRefBook Markdown、从 Word 复制的纯文本（UTF-8/GBK、CRLF、目录、折行）和 .docx。
+    Accepts LawRefBook Markdown, plain text (UTF-8/GBK) and .docx.
+    """
+    from kb_tools.batch_import import import_files, import_manifest
+
+    try:
+        if manifest:
+            results = import_manifest(manifest, docs_dir, overwrite=overwrite)
+        elif files:
+            results = import_files(list(files), docs_dir, level=level, slug=slug, version_of=version_of,
+                                   repealed=repealed, successor=successor, promulgated=promulgated,
+                                   overwrite=overwrite)
+        else:
+            raise click.UsageError("请给出要导入的文件，或用 --manifest 指定清单。")
+    except KbError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps([{"path": str(r.path), "title": r.title, "articles": r.articles,
+                                "chapters": r.chapters, "notes": r.notes} for r in results],
+                              ensure_ascii=False, indent=2))
+        return
+    for r in results:
+        click.echo(f"{r.path}: 《{r.title}》 {r.chapters} 章 {r.articles} 条")
+        for note in r.notes:
+            click.echo(f"  · {note}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
+@click.option("-a", "--host", default="127.0.0.1", show_default=True, help="监听地址 / address")
+@click.option("-p", "--port", default=8000, show_default=True, type=int, help="端口 / port")
+@click.option("--no-build", is_flag=True, help="直接使用已有的 site/ / serve the existing site/")
+def serve(config_file: str, host: str, port: int, no_build: bool) -> None:
+    """构建并在本机提供站点与检索接口 / Build, then serve the site and /api/search.
+
+    默认只监听 127.0.0.1。/ Listens on 127.0.0.1 by default.
+    """
+    from kb_tools.search.server import serve_site
+
+    cfg = _load_mkdocs_config(config_file)
+    site = Path(cfg["site_dir"])  # type: ignore[index]
+    if not no_build:
+        site = build_site(config_file)
+    if not (site / "index.html").is_file():
+        raise click.ClickException(f"{site} 中没有已构建的站点，请先运行 kb build。")
+    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    index_dir = _index_dir(cfg, plugin)
+    click.echo(f"法规知识库：http://{host}:{port}/  （Ctrl+C 停止）")
+    try:
+        serve_site(site, index_dir, host=host, port=port)
+    except KbError as exc:
+        raise _fail(exc) from exc
+
+
+def _index_dir(cfg: object, plugin: object) -> Path:
+    from kb_tools.search.paths import index_dir_for
+
+    return index_dir_for(cfg, plugin)
+
+
+@main.group(context_settings=CONTEXT)
+def new() -> None:
+    """新建内容页面的模板 / Scaffold new content pages."""
+
+
+@new.command(name="law", context_settings=CONTEXT)
+@click.argument("title")
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path))
+@click.option("--level", default="规范性文件", show_default=True, help="效力级别 / level")
+def new_law(title: str, docs_dir: Path, level: str) -> None:
+    """新建一部法规页面 / Scaffold a regulation page."""
+    from kb_tools.scaffold import new_law_page
+
+    try:
+        path = new_law_page(docs_dir, title, level, dt.date.today())
+    except KbError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"已创建 {path}，请补全文件头并粘贴条文。")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,157 @@
+"""Reading files and YAML front matter, with problems that name the file and line.
+
+Content authors edit these files by hand, often on Windows: the reader accepts CRLF and a
+byte-order mark, detects GBK/GB18030 instead of failing with a traceback, and reports YAML
+mistakes at the line where they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb_tools.problems import ContentProblem
+
+_FENCE_RE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass
+class Document:
+    """A text file split into front matter and body.
+
+    Attributes:
+        meta: the parsed front matter (empty when there is none).
+        body: the text after the closing ``---``.
+        body_line: 1-based line number of the body's first line in the file.
+        key_lines: line number of each top-level front-matter key, for messages.
+    """
+
+    path: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    key_lines: dict[str, int] = field(default_factory=dict)
+    has_front_matter: bool = True
+
+    def line_of(self, key: str) -> int:
+        """Line of a front-matter key, or of the front matter's first line."""
+        return self.key_lines.get(key, 1)
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, ContentProblem | None]:
+    """Read a UTF-8 text file, normalising line endings and dropping a byte-order mark.
+
+    Returns:
+        ``(text, None)``, or ``(None, problem)`` when the file is not UTF-8.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        guess = "GBK/GB18030" if _decodes(data, "gb18030") else "未知编码"
+        return None, ContentProblem(
+            display, line,
+            f"文件不是 UTF-8 编码（第 {line} 行起无法按 UTF-8 读取，看起来是 {guess}）。",
+            "请用 `kb import 文件` 重新导入（会自动转换编码），或在编辑器中“另存为 UTF-8”。",
+            code="encoding",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def split_front_matter(text: str, display: str) -> tuple[Document | None, ContentProblem | None]:
+    """Split ``---`` front matter from the body and parse it as YAML.
+
+    Returns:
+        ``(document, None)`` or ``(None, problem)`` when the YAML cannot be read.
+    """
+    lines = text.split("\n")
+    if not lines or not _FENCE_RE.match(lines[0]):
+        return Document(display, {}, text, 1, has_front_matter=False), None
+    end = next((i for i in range(1, len(lines)) if _FENCE_RE.match(lines[i])), None)
+    if end is None:
+        return None, ContentProblem(
+            display, 1, "文件头（front matter）以 --- 开始，但没有结束的 --- 行。",
+            "请在文件头最后一个字段之后单独加一行 ---。", code="front-matter",
+        )
+    raw = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, ContentProblem(
+            display, line, f"文件头（front matter）不是合法的 YAML：{problem}。",
+            "常见原因：冒号后缺空格、引号不成对、缩进不一致、用了中文冒号“：”分隔字段名和值。",
+            code="front-matter",
+        )
+    if not isinstance(meta, dict):
+        return None, ContentProblem(
+            display, 2, "文件头（front matter）应是“字段: 值”的列表。",
+            "请按 `title: 标题` 的形式逐行书写。", code="front-matter",
+        )
+    key_lines: dict[str, int] = {}
+    for offset, line in enumerate(lines[1:end]):
+        match = re.match(r"^([^\s#:][^:]*):", line)
+        if match:
+            key_lines.setdefault(match.group(1).strip(), offset + 2)
+    return Document(display, meta, "\n".join(lines[end + 1:]), end + 2, key_lines), None
+
+
+def load_document(path: Path, display: str) -> tuple[Document | None, ContentProblem | None]:
+    """Read a file and split its front matter; the one entry point for content files."""
+    text, problem = read_text(path, display)
+    if text is None:
+        return None, problem
+    return split_front_matter(text, display)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Accept a YAML date or an ISO / Chinese date string; None when it is neither."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?\s*", value)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def is_private(path: Path) -> bool:
+    """Whether a page's front matter says ``public: false`` (公开属性: 不公开).
+
+    Reads only the front matter, so a public build can filter thousands of pages cheaply.
+    """
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            first = handle.readline()
+            if not _FENCE_RE.match(first.rstrip("\r\n")):
+                return False
+            for line in handle:
+                if _FENCE_RE.match(line.rstrip("\r\n")):
+                    return False
+                match = re.match(r"^public\s*:\s*(\S+)", line)
+                if match:
+                    return match.group(1).lower() in ("false", "no", "off")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return False

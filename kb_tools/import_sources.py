@@ -1,0 +1,65 @@
+"""Reduce an input file of any accepted shape to plain text lines for the importer.
+
+Accepted: Markdown or plain text in UTF-8 (with or without BOM), UTF-16 with BOM, GBK/GB18030
+(what Word's "save as text" gives on a Chinese Windows), any line endings; and ``.docx``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb_tools.problems import KbError
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes, trying UTF-8 first, then GB18030 (a superset of GBK).
+
+    Returns:
+        ``(text, encoding)`` with line endings normalised to ``\\n``.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise KbError(f"{name}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 后再导入。")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def docx_lines(path: Path) -> list[str]:
+    """Paragraph texts of a Word document, in order; table cells are read row by row."""
+    try:
+        import docx  # python-docx; imported here so text imports do not need it
+    except ImportError as exc:  # pragma: no cover - it is a declared dependency
+        raise KbError("导入 .docx 需要 python-docx：pip install python-docx") from exc
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise KbError(f"{path}: 不是可读取的 Word (.docx) 文件：{exc}") from exc
+    lines: list[str] = []
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+        text = paragraph.text
+        if style.startswith(("title",)) or style.startswith(("heading", "标题")):
+            lines.append(text)
+        else:
+            lines.extend(text.split("\n"))
+        lines.append("")
+    return lines
+
+
+def read_lines(path: Path) -> tuple[list[str], str]:
+    """Plain lines of an input file and a description of how it was read."""
+    if not path.is_file():
+        raise KbError(f"{path}: 文件不存在。")
+    if path.suffix.lower() == ".docx":
+        return docx_lines(path), "docx"
+    if path.suffix.lower() == ".doc":
+        raise KbError(f"{path}: 不支持旧版 .doc 格式，请在 Word 中另存为 .docx 或 .txt 后再导入。")
+    text, encoding = decode_text(path.read_bytes(), str(path))
+    return text.split("\n"), encoding

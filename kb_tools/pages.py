@@ -1,0 +1,182 @@
+"""Generated index pages of the regulations, as Markdown strings (never written to ``docs/``).
+
+Other content kinds add their own generators to ``GENERATORS``; the plugin turns every
+returned page into an MkDocs virtual file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from kb_tools.corpus import Corpus
+from kb_tools.model import GeneratedPage, Law, Level, Status
+from kb_tools.render import status_badge
+
+Generator = Callable[[Corpus], Iterable[GeneratedPage]]
+#: Page generators, run in order by :func:`generated_pages`.
+GENERATORS: list[Generator] = []
+
+#: The index pages of regulations: (file below laws/, page title, grouping key).
+LAW_INDEXES = [
+    ("by-level.md", "按效力级别", "level"),
+    ("by-category.md", "按分类", "category"),
+    ("by-authority.md", "按制定机关", "authority"),
+    ("by-status.md", "按时效性", "status"),
+    ("by-year.md", "按年份", "year"),
+]
+_STATUS_ORDER = [Status.IN_FORCE, Status.NOT_YET_EFFECTIVE, Status.AMENDED, Status.REPEALED]
+
+
+def generated_pages(corpus: Corpus) -> list[GeneratedPage]:
+    """Every generated page of every content kind."""
+    pages = list(law_index_pages(corpus))
+    for generator in GENERATORS:
+        pages.extend(generator(corpus))
+    return pages
+
+
+def law_link(law: Law, from_dir: str = "laws") -> str:
+    """A Markdown link to a regulation page from a page in ``from_dir``."""
+    depth = from_dir.count("/") + 1 if from_dir else 0
+    prefix = "../" * depth
+    return f"[{_md_escape(law.title)}]({prefix}laws/{law.slug}.md)"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
+
+
+def _last_changed(law: Law) -> dt.date:
+    return law.version_date or dt.date.min
+
+
+def _row(corpus: Corpus, law: Law) -> str:
+    date = law.version_date.isoformat() if law.version_date else ""
+    return (f"| {law_link(law)} | {law.level.value} | {status_badge(corpus.status(law))} | "
+            f"{_md_escape(law.authority)} | {date} |")
+
+
+_TABLE_HEAD = "| 名称 | 效力级别 | 时效性 | 制定机关 | 公布/修改 |\n|---|---|---|---|---|"
+
+
+def _groups(corpus: Corpus, key: str) -> list[tuple[str, list[Law]]]:
+    groups: dict[str, list[Law]] = defaultdict(list)
+    for law in corpus.current_laws:
+        if key == "level":
+            groups[law.level.value].append(law)
+        elif key == "category":
+            for cat in law.category or ("未分类",):
+                groups[cat].append(law)
+        elif key == "authority":
+            groups[law.authority or "（未填写）"].append(law)
+        elif key == "status":
+            groups[corpus.status(law).value].append(law)
+        elif key == "year":
+            groups[str(law.version_date.year) if law.version_date else "（无日期）"].append(law)
+    if key == "level":
+        order = [lv.value for lv in Level]
+        names = sorted(groups, key=order.index)
+    elif key == "status":
+        order = [s.value for s in _STATUS_ORDER]
+        names = sorted(groups, key=order.index)
+    elif key == "year":
+        names = sorted(groups, reverse=True)
+    else:
+        names = sorted(groups, key=lambda n: (-len(groups[n]), n))
+    return [(name, sorted(groups[name], key=lambda law: (-_last_changed(law).toordinal(), law.title)))
+            for name in names]
+
+
+def law_index_pages(corpus: Corpus) -> Iterable[GeneratedPage]:
+    """``laws/index.md`` and one page per grouping (level, category, authority, status, year)."""
+    yield GeneratedPage("laws/index.md", laws_overview(corpus))
+    for filename, title, key in LAW_INDEXES:
+        lines = [f"# 法律法规 · {title}", ""]
+        groups = _groups(corpus, key)
+        lines += ["  ".join(f"[{name}（{len(laws)}）](#{_group_anchor(i)})"
+                            for i, (name, laws) in enumerate(groups)), ""]
+        for i, (name, laws) in enumerate(groups):
+            lines += [f"## {name}（{len(laws)}） {{#{_group_anchor(i)}}}", "", _TABLE_HEAD]
+            lines += [_row(corpus, law) for law in laws]
+            lines.append("")
+        yield GeneratedPage(f"laws/{filename}", "\n".join(lines))
+
+
+def _group_anchor(index: int) -> str:
+    return f"group-{index + 1}"
+
+
+def counts(corpus: Corpus) -> dict[str, int]:
+    """Counts shown on the home page and the overview."""
+    laws = corpus.current_laws
+    by_status = defaultdict(int)
+    for law in laws:
+        by_status[corpus.status(law).value] += 1
+    return {
+        "regulations": len(laws),
+        "articles": sum(len(law.articles) for law in laws),
+        "versions": sum(len(law.versions) for law in laws),
+        **{f"status:{k}": v for k, v in by_status.items()},
+    }
+
+
+def laws_overview(corpus: Corpus) -> str:
+    """The 法律法规 section page: counts by level and status, and links to the indexes."""
+    stats = counts(corpus)
+    lines = [
+        "# 法律法规",
+        "",
+        f"知识库收录法规 **{stats['regulations']}** 部、条文 **{stats['articles']}** 条，"
+        f"历史版本 **{stats['versions']}** 个。时效性按 {corpus.today.isoformat()} 计算。",
+        "",
+        "浏览方式：" + " · ".join(f"[{title}]({filename})" for filename, title, _ in LAW_INDEXES),
+        "",
+        "| 效力级别 | 数量 |",
+        "|---|---|",
+    ]
+    for name, laws in _groups(corpus, "level"):
+        lines.append(f"| [{name}](by-level.md#{_group_anchor(_names(corpus, 'level').index(name))}) | {len(laws)} |")
+    lines += ["", "| 时效性 | 数量 |", "|---|---|"]
+    for status in _STATUS_ORDER:
+        if stats.get(f"status:{status.value}"):
+            lines.append(f"| {status_badge(status)} | {stats[f'status:{status.value}']} |")
+    lines += ["", "## 最近修改", "", _TABLE_HEAD]
+    lines += [_row(corpus, law) for law in recent(corpus, 15)]
+    return "\n".join(lines) + "\n"
+
+
+def _names(corpus: Corpus, key: str) -> list[str]:
+    return [name for name, _ in _groups(corpus, key)]
+
+
+def recent(corpus: Corpus, limit: int) -> list[Law]:
+    """The most recently promulgated or amended current texts."""
+    laws = sorted(corpus.current_laws, key=lambda law: (_last_changed(law), law.title), reverse=True)
+    return laws[:limit]
+
+
+def home_block(corpus: Corpus) -> str:
+    """The statistics and recent changes block placed on the home page at ``<!-- kb:home -->``."""
+    stats = counts(corpus)
+    lines = [
+        '<div class="kb-home-stats" markdown>',
+        "",
+        f"- 法规 **{stats['regulations']}** 部",
+        f"- 条文 **{stats['articles']}** 条",
+        f"- 现行有效 **{stats.get('status:有效', 0)}** 部",
+        f"- 历史版本 **{stats['versions']}** 个",
+        "",
+        "</div>",
+        "",
+        "### 最近修改的法规",
+        "",
+        "| 名称 | 效力级别 | 时效性 | 制定机关 | 公布/修改 |",
+        "|---|---|---|---|---|",
+    ]
+    for law in recent(corpus, 10):
+        date = law.version_date.isoformat() if law.version_date else ""
+        lines.append(f"| [{_md_escape(law.title)}](laws/{law.slug}.md) | {law.level.value} | "
+                     f"{status_badge(corpus.status(law))} | {_md_escape(law.authority)} | {date} |")
+    return "\n".join(lines)

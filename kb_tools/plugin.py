@@ -1,0 +1,154 @@
+"""KbPlugin: thin glue from MkDocs events to the modules of ``kb_tools``.
+
+One pass suffices: every regulation is parsed in ``on_files``, before any page is rendered,
+so article anchors and titles are known when citations are linked in ``on_page_content``.
+Each hook below calls one function of a module that knows nothing of MkDocs events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from kb_tools.config import KbConfig
+from kb_tools.corpus import Corpus, load_corpus
+from kb_tools.frontmatter import as_date, is_private
+from kb_tools.model import Law
+from kb_tools.pages import generated_pages, home_block
+from kb_tools.render import law_markdown
+from kb_tools.site_output import StagedOutput, is_temporary
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+HOME_MARKER = "<!-- kb:home -->"
+#: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
+REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    """Loads the corpus, generates pages, renders regulations, builds the search indexes."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+        self.command = "build"
+        self.staged: StagedOutput | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        # Our stylesheet first, so that the site's own extra_css can override it.
+        config.extra_css.insert(0, "assets/kb/kb.css")
+        config.extra_javascript.append("assets/kb/kb.js")
+        if self.config.atomic_output and self.command == "build" and not is_temporary(config.site_dir):
+            self.staged = StagedOutput(Path(config.site_dir))
+            config.site_dir = str(self.staged.begin())
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        self.corpus = load_corpus(
+            Path(config.docs_dir), self.status_date(), public_only=self.config.public_build
+        )
+        report(self.corpus)
+        if self.config.public_build:
+            remove_private_pages(files, self.corpus)
+        for page in generated_pages(self.corpus):
+            if files.get_file_from_path(page.src_uri) is None:
+                files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for asset in sorted(ASSETS_DIR.iterdir()):
+            files.append(File.generated(config, f"assets/kb/{asset.name}", abs_src_path=str(asset)))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or self.corpus is None:
+            return markdown
+        corpus = self.corpus
+        base = "../" * page.url.count("/")
+        law = law_for_page(corpus, page.file.src_uri)
+        if law is not None:
+            current = corpus.laws.get(law.version_of) if law.version_of else None
+            successor = corpus.by_name(law.successor) if law.successor else None
+            return law_markdown(
+                law, status=corpus.status(law), current=current, today=corpus.today, base=base,
+                successor_url=f"{base}{successor.url}" if successor else None,
+            )
+        if HOME_MARKER in markdown:
+            markdown = markdown.replace(HOME_MARKER, home_block(corpus))
+        return markdown
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staged is not None:
+            self.staged.failed = True
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staged is not None:
+            self.staged.finished = True
+
+    def on_shutdown(self) -> None:
+        # The swap waits until here: `--strict` aborts only after on_post_build has run.
+        if self.staged is None:
+            return
+        if self.staged.finished and not self.staged.failed:
+            self.staged.commit()
+        else:
+            self.staged.abandon()
+            log.warning("构建失败，原有的 site/ 目录保持不变。")
+        self.staged = None
+
+    def status_date(self) -> dt.date:
+        """The date 时效性 is computed for: the configured one, else today."""
+        if self.config.status_date:
+            date = as_date(self.config.status_date)
+            if date is None:
+                raise PluginError(f"kb 插件的 status_date 不是有效日期：{self.config.status_date!r}（应为 YYYY-MM-DD）")
+            return date
+        return dt.date.today()
+
+
+def law_for_page(corpus: Corpus, src_uri: str) -> Law | None:
+    """The regulation rendered by a page, if the page is one."""
+    if not src_uri.startswith("laws/") or not src_uri.endswith(".md"):
+        return None
+    return corpus.laws.get(src_uri[len("laws/"):-len(".md")])
+
+
+def report(corpus: Corpus) -> None:
+    """Log every problem: errors as warnings (so ``--strict`` fails), warnings as info."""
+    for problem in corpus.problems:
+        if problem.is_error:
+            log.warning(problem.format())
+        else:
+            log.info(problem.format())
+
+
+def remove_private_pages(files: Files, corpus: Corpus) -> None:
+    """Drop every page whose front matter says ``public: false`` from a public build."""
+    docs = corpus.docs_dir
+    for file in list(files.documentation_pages()):
+        is_law_file = file.src_uri.startswith("laws/") and not file.generated_by
+        if is_law_file and law_for_page(corpus, file.src_uri) is None and file.src_uri != "laws/index.md":
+            files.remove(file)
+            continue
+        if file.abs_src_path and is_private(Path(docs) / file.src_uri):
+            files.remove(file)

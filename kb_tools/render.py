@@ -1,0 +1,155 @@
+"""The Markdown of a regulation page, made from the model (never from the raw file).
+
+Articles become raw HTML sections with a stable id, a permalink label and a "copy citation"
+button, so the anchor element begins with the article's 第N条 label; chapter headings stay
+Markdown so that the theme's table of contents shows the outline. Pure functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from kb_tools.model import Article, DivisionKind, Law, Status
+
+
+def status_badge(status: Status) -> str:
+    """The inline badge used on pages and in every list."""
+    return f'<span class="kb-status kb-status--{status.css_class}">{status.value}</span>'
+
+
+def _date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def article_html(law: Law, article: Article, *, cite_title: str | None = None) -> str:
+    """One article as a ``<section>`` whose text begins with its label.
+
+    The ``data-cite`` attribute holds the citation copied by the "复制引用" button.
+    """
+    title = cite_title or law.title
+    paras = [escape(p) for p in article.paragraphs] or [""]
+    label = (
+        f'<a class="kb-article-label" href="#{article.anchor}" title="本条链接">{article.label}</a>'
+    )
+    first = f"<p>{label}\u3000{paras[0]}</p>"
+    rest = "".join(f"<p>{p}</p>" for p in paras[1:])
+    cite = escape(f"《{title}》{article.label}", quote=True)
+    button = (
+        f'<button class="kb-copy" type="button" data-cite="{cite}" data-anchor="{article.anchor}" '
+        f'title="复制引用（法规名称、条号和链接）">复制引用</button>'
+    )
+    return (
+        f'<section class="kb-article" id="{article.anchor}" data-article="{article.label}">'
+        f"{first}{rest}{button}</section>"
+    )
+
+
+def law_meta_block(law: Law, status: Status) -> str:
+    """The facts box under the title: status, level, issuer, number, dates, categories."""
+    rows = [("时效性", status_badge(status)), ("效力级别", escape(law.level.value))]
+    if law.authority:
+        rows.append(("制定机关", escape(law.authority)))
+    if law.doc_number:
+        rows.append(("文号", escape(law.doc_number)))
+    if law.promulgated:
+        rows.append(("公布日期", _date(law.promulgated)))
+    if law.amended:
+        rows.append(("修改日期", "、".join(_date(d) for d in law.amended)))
+    if law.effective:
+        rows.append(("施行日期", _date(law.effective)))
+    if law.repealed:
+        rows.append(("废止日期", _date(law.repealed)))
+    if law.category:
+        rows.append(("分类", "、".join(escape(c) for c in law.category)))
+    rows.append(("条文数", str(len(law.articles))))
+    cells = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    return f'<dl class="kb-law-meta">{cells}</dl>'
+
+
+def version_banner(law: Law, current: Law | None, status: Status, base: str) -> str:
+    """A banner on an older or repealed text pointing to the text in force."""
+    if law.version_of is not None and current is not None:
+        when = _date(law.version_date)
+        return (
+            f'<div class="admonition warning kb-banner"><p class="admonition-title">这是历史版本</p>'
+            f"<p>本页是{when}的文本（{status.value}）。现行有效文本见 "
+            f'<a href="{base}{current.url}">《{escape(current.title)}》</a>。</p></div>'
+        )
+    if status is Status.REPEALED:
+        succ = ""
+        if law.successor:
+            succ = f"，已由《{escape(law.successor)}》取代"
+        return (
+            f'<div class="admonition danger kb-banner"><p class="admonition-title">已废止</p>'
+            f"<p>本法规已于{_date(law.repealed)}废止{succ}。</p></div>"
+        )
+    if status is Status.NOT_YET_EFFECTIVE:
+        return (
+            f'<div class="admonition info kb-banner"><p class="admonition-title">尚未生效</p>'
+            f"<p>本法规自{_date(law.effective)}起施行。</p></div>"
+        )
+    return ""
+
+
+def versions_list(current: Law, today: dt.date, base: str, this: Law) -> str:
+    """The version list shown on every text of a regulation that has several."""
+    if not current.versions:
+        return ""
+    items = []
+    for law in [current, *current.versions]:
+        label = f"{_date(law.version_date)}文本" + ("（现行）" if law is current else "")
+        badge = status_badge(law.status(today))
+        if law is this:
+            items.append(f"<li><strong>{label}</strong> {badge}</li>")
+        else:
+            items.append(f'<li><a href="{base}{law.url}">{label}</a> {badge}</li>')
+    return (
+        '<details class="kb-versions"><summary>历史版本（共 '
+        f"{len(items)} 个文本）</summary><ul>{''.join(items)}</ul></details>"
+    )
+
+
+def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.date,
+                 base: str, successor_url: str | None = None) -> str:
+    """The whole page of a regulation.
+
+    Args:
+        law: the text to render (a current text or an older version).
+        status: its 时效性 on the build date.
+        current: the current text when ``law`` is an older version.
+        today: the build date (for the status of other versions).
+        base: relative path from this page to the site root (``../../``).
+        successor_url: link target of the successor of a repealed regulation.
+    """
+    out = [f"# {law.title}", "", law_meta_block(law, status), ""]
+    banner = version_banner(law, current, status, base)
+    if successor_url and law.successor:
+        banner = banner.replace(
+            f"《{escape(law.successor)}》", f'<a href="{successor_url}">《{escape(law.successor)}》</a>'
+        )
+    if banner:
+        out += [banner, ""]
+    versions = versions_list(current or law, today, base, law)
+    if versions:
+        out += [versions, ""]
+    for para in law.preamble:
+        out += [f'<p class="kb-preamble">{escape(para)}</p>', ""]
+    by_division: dict[str, list[Article]] = {}
+    loose: list[Article] = []
+    for article in law.articles:
+        if article.divisions:
+            by_division.setdefault(article.divisions[-1], []).append(article)
+        else:
+            loose.append(article)
+    cite_title = None if law.version_of is None else f"{law.title}（{_date(law.version_date)}）"
+    for article in loose:
+        out += [article_html(law, article, cite_title=cite_title), ""]
+    for division in law.divisions:
+        hashes = "#" * min(max(division.depth, 2), 6)
+        if division.kind is DivisionKind.HEADING:
+            hashes = "##"
+        out += [f"{hashes} {division.heading} {{#{division.anchor}}}", ""]
+        for article in by_division.get(division.anchor, ()):
+            out += [article_html(law, article, cite_title=cite_title), ""]
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Chinese full-text search: one analyzer, an on-disk whoosh index and a static browser index."""

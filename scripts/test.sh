@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Fresh machine -> the whole test suite. Installs Debian's chromium (browser tests) and CJK fonts
+# when missing; Playwright drives /usr/bin/chromium, nothing else is downloaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+bash scripts/setup.sh
+.venv/bin/ruff check kb_tools tests benchmarks
+exec .venv/bin/python -m pytest -q "$@"
