@@ -22,6 +22,9 @@ def check_docs(docs_dir: Path, status_date: str | None = None) -> list[ContentPr
     """All problems in ``docs_dir``, sorted by file and line."""
     if not docs_dir.is_dir():
         raise KbError(f"文档目录 {docs_dir} 不存在。")
+    from kb_tools.features import register
+
+    register()
     date = as_date(status_date) if status_date else None
     corpus = load_corpus(docs_dir, date)
     problems = list(corpus.problems)

@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from kb_tools.config import KbConfig
 from kb_tools.corpus import Corpus, load_corpus
+from kb_tools.features import register as register_features
 from kb_tools.frontmatter import as_date, is_private
 from kb_tools.model import Law
 from kb_tools.pages import generated_pages, home_block
@@ -47,8 +48,10 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        register_features()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        register_features()  # also here: plain load_config()+build() callers skip on_startup
         if not self.config.enabled:
             return config
         for name in REQUIRED_EXTENSIONS:
