@@ -1,0 +1,299 @@
+"""THE tokenizer: every search index and every query goes through this module.
+
+Index side: :func:`normalise` (width and case), rjieba's search-mode segmentation with HMM off,
+punctuation and whitespace dropped, stopwords dropped. Query side, :func:`query_terms` adds the
+handling people's questions need: question words (什么, 怎么办, 多少 …) are dropped because no
+statute contains them, and everyday words are expanded to the formal ones statutes use
+(开发商 → 房地产开发企业).
+
+The browser engine (issue 7) replicates this exactly in JavaScript, so every choice here must be
+cheap to reproduce there: a per-character width/case map instead of full NFKC, no HMM (its
+Viterbi model is not shipped), and every word added to jieba is listed by
+:meth:`Analyzer.dictionary_entries` with its frequency. Changing anything here means regenerating
+``tests/data/tokenize_vectors.json``.
+
+Words come from three places, in this order (later files may add to earlier ones):
+
+1. jieba's default dictionary (inside rjieba);
+2. ``kb_tools/data/userdict.txt``: 住建 terms, shipped with the package;
+3. ``docs/search/userdict.txt``: what a content maintainer adds for this site;
+
+plus the titles, short titles and aliases of the regulations in the corpus, so that
+"城乡规划法" is one token. Synonyms come from ``kb_tools/data/synonyms.txt`` and
+``docs/search/synonyms.txt``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import rjieba
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: Files a content maintainer may add below ``docs/`` to extend the shipped lists.
+SITE_USERDICT = "search/userdict.txt"
+SITE_SYNONYMS = "search/synonyms.txt"
+#: Frequency given to a dictionary word whose line has none, and to regulation names:
+#: high enough that jieba keeps the word whole, as jieba's own ``suggest_freq`` would.
+DEFAULT_FREQ = 60000
+#: Weight of a formal term that replaced an everyday word (the original keeps weight 1).
+SYNONYM_WEIGHT = 0.9
+
+# Full-width ASCII (U+FF01–U+FF5E) -> ASCII, ideographic space -> space. Length-preserving, so
+# character offsets into the normalised text are offsets into the original (snippets, highlights).
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+
+
+class Token(NamedTuple):
+    """One token: ``pos`` counts tokens, ``startchar``/``endchar`` are offsets into the text."""
+
+    text: str
+    pos: int
+    startchar: int
+    endchar: int
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A query-side term with the weight the ranking gives it.
+
+    Attributes:
+        text: the term as indexed.
+        weight: 1.0 for what the user typed, :data:`SYNONYM_WEIGHT` for a synonym's formal term.
+        source: the word the user typed that produced it (itself, or the everyday word).
+    """
+
+    text: str
+    weight: float = 1.0
+    source: str = ""
+
+
+def normalise(text: str) -> str:
+    """Width and case normalisation; the result has the same length as the input.
+
+    Full-width letters, digits and punctuation become ASCII, the ideographic space a space,
+    everything is lower-cased (only where lowering keeps one character per character).
+
+    >>> normalise("ＡＢＣ１２３　《建筑法》")
+    'abc123 《建筑法》'
+    """
+    text = text.translate(_WIDTH)
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def is_word(token: str) -> bool:
+    """Whether a token carries meaning: it has a letter, digit or CJK character.
+
+    >>> is_word("，"), is_word(" "), is_word("64"), is_word("条")
+    (False, False, True, True)
+    """
+    return any(ch.isalnum() for ch in token)
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a UTF-8 list file (missing file: empty list)."""
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_userdict(path: Path) -> list[tuple[str, int]]:
+    """``word [freq]`` lines -> ``[(word, freq)]``; a missing or bad frequency means the default."""
+    entries = []
+    for line in read_word_list(path):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else DEFAULT_FREQ
+        entries.append((normalise(parts[0]), freq))
+    return entries
+
+
+def read_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
+    """``everyday formal [formal …]`` lines -> ``{everyday: (formal, …)}``."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in read_word_list(path):
+        parts = [normalise(p) for p in line.split()]
+        if len(parts) >= 2:
+            table[parts[0]] = tuple(dict.fromkeys(table.get(parts[0], ()) + tuple(parts[1:])))
+    return table
+
+
+@dataclass
+class Analyzer:
+    """A configured segmenter: jieba plus the dictionaries, stopwords, question words, synonyms.
+
+    Build one with :func:`analyzer_for` (cached); index and query of one site must share it.
+    """
+
+    words: list[tuple[str, int]] = field(default_factory=list)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+    question_words: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self._jieba = rjieba.Jieba()
+        self._lock = threading.Lock()  # rjieba's Jieba is not documented as thread-safe
+        seen: dict[str, int] = {}
+        for word, freq in self.words:
+            seen[word] = max(freq, seen.get(word, 0))
+        self.words = sorted(seen.items())
+        for word, freq in self.words:
+            self._jieba.add_word(word, freq, None)
+
+    def dictionary_entries(self) -> list[tuple[str, int]]:
+        """Every ``(word, freq)`` added to jieba's default dictionary, sorted by word."""
+        return list(self.words)
+
+    def tokenize(self, text: str) -> list[Token]:
+        """Index-side tokens with offsets: normalise, segment (search mode, no HMM), filter.
+
+        >>> [t.text for t in default_analyzer().tokenize("申请领取施工许可证的条件")]
+        ['申请', '领取', '施工', '许可', '许可证', '施工许可证', '条件']
+        """
+        with self._lock:
+            raw = self._jieba.tokenize(normalise(text), "search", False)
+        tokens: list[Token] = []
+        for word, start, end in raw:
+            if word in self.stopwords or not is_word(word):
+                continue
+            tokens.append(Token(word, len(tokens), start, end))
+        return tokens
+
+    def analyze(self, text: str) -> list[str]:
+        """Index-side terms, in order (with repeats)."""
+        with self._lock:
+            words = self._jieba.cut_for_search(normalise(text), False)
+        stop = self.stopwords
+        return [w for w in words if w not in stop and is_word(w)]
+
+    def query_tokens(self, text: str) -> list[QueryTerm]:
+        """Query-side terms with weights: question words dropped, synonyms expanded, no repeats.
+
+        When dropping question words would leave nothing, they are kept: a query must never
+        become empty because of them.
+
+        >>> [t.text for t in default_analyzer().query_tokens("开发商预售商品房要什么条件")]
+        ['开发', '开发商', '房地', '地产', '企业', '房地产', '房地产开发企业', '预售', '商品', '商品房', '条件']
+        """
+        tokens = self.tokenize(text)
+        kept = [t for t in tokens if t.text not in self.question_words] or tokens
+        terms: dict[str, QueryTerm] = {}
+        for token in kept:
+            terms.setdefault(token.text, QueryTerm(token.text, 1.0, token.text))
+            # Only a whole word is an everyday word: 施工方 inside 专项施工方案 is not 施工单位.
+            if token.text not in self.synonyms or _inside_longer(token, tokens):
+                continue
+            for formal in self.synonyms[token.text]:
+                for sub in self.analyze(formal):
+                    terms.setdefault(sub, QueryTerm(sub, SYNONYM_WEIGHT, token.text))
+        return list(terms.values())
+
+    def query_terms(self, text: str) -> list[str]:
+        """Query-side terms (see :meth:`query_tokens`), without weights."""
+        return [t.text for t in self.query_tokens(text)]
+
+
+def _inside_longer(token: Token, tokens: list[Token]) -> bool:
+    """Whether search mode emitted ``token`` as a piece of a longer word around it."""
+    return any(
+        t.startchar <= token.startchar and token.endchar <= t.endchar and t.endchar - t.startchar > len(token.text)
+        for t in tokens
+    )
+
+
+_CACHE: dict[tuple, Analyzer] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def analyzer_for(docs_dir: Path | None = None, names: Iterable[str] = ()) -> Analyzer:
+    """The analyzer of a site: shipped lists, the site's own lists below ``docs_dir``, and names.
+
+    Args:
+        docs_dir: the site's docs directory (``docs/search/userdict.txt`` and ``synonyms.txt``
+            are read from it when present); None for the shipped lists only.
+        names: regulation titles, short titles and aliases, added as whole words.
+    """
+    site_dict = docs_dir / SITE_USERDICT if docs_dir else None
+    site_syn = docs_dir / SITE_SYNONYMS if docs_dir else None
+    names = tuple(sorted({normalise(n) for n in names if n}))
+    stamps = tuple(_stamp(p) for p in (site_dict, site_syn))
+    key = (str(docs_dir), names, stamps)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        synonyms = read_synonyms(DATA_DIR / "synonyms.txt")
+        if site_syn:
+            for word, formal in read_synonyms(site_syn).items():
+                synonyms[word] = tuple(dict.fromkeys(synonyms.get(word, ()) + formal))
+        words = read_userdict(DATA_DIR / "userdict.txt")
+        if site_dict:
+            words += read_userdict(site_dict)
+        # Everyday words must stay whole to be recognised; formal ones to be matched as typed.
+        words += [(w, DEFAULT_FREQ) for w in synonyms if len(w) > 1]
+        words += [(f, DEFAULT_FREQ) for formal in synonyms.values() for f in formal if len(f) > 1]
+        words += [(n, DEFAULT_FREQ) for n in names if len(n) > 1]
+        analyzer = Analyzer(
+            words=words,
+            synonyms=synonyms,
+            stopwords=frozenset(normalise(w) for w in read_word_list(DATA_DIR / "stopwords.txt")),
+            question_words=frozenset(normalise(w) for w in read_word_list(DATA_DIR / "question_words.txt")),
+        )
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = analyzer
+        return analyzer
+
+
+def _stamp(path: Path | None) -> tuple[str, float] | None:
+    if path is None or not path.is_file():
+        return None
+    return (str(path), path.stat().st_mtime)
+
+
+def corpus_names(corpus: object) -> list[str]:
+    """Every title, short title and alias of the corpus's regulations (current and older)."""
+    names: list[str] = []
+    for law in corpus.laws.values():  # type: ignore[attr-defined]
+        names.extend(law.names)
+        if law.title.startswith("中华人民共和国"):
+            names.append(law.title[len("中华人民共和国"):])
+    return names
+
+
+def analyzer_for_corpus(corpus: object) -> Analyzer:
+    """The analyzer for a corpus: its docs directory's lists and its regulations' names."""
+    return analyzer_for(corpus.docs_dir, corpus_names(corpus))  # type: ignore[attr-defined]
+
+
+def default_analyzer() -> Analyzer:
+    """The analyzer with the shipped lists only (no site, no regulation names)."""
+    return analyzer_for(None, ())
+
+
+def tokenize(text: str) -> list[Token]:
+    """:meth:`Analyzer.tokenize` of the default analyzer."""
+    return default_analyzer().tokenize(text)
+
+
+def analyze(text: str) -> list[str]:
+    """:meth:`Analyzer.analyze` of the default analyzer."""
+    return default_analyzer().analyze(text)
+
+
+def query_terms(text: str) -> list[str]:
+    """:meth:`Analyzer.query_terms` of the default analyzer."""
+    return default_analyzer().query_terms(text)
+
+
+def dictionary_entries() -> list[tuple[str, int]]:
+    """:meth:`Analyzer.dictionary_entries` of the default analyzer."""
+    return default_analyzer().dictionary_entries()
