@@ -199,13 +199,19 @@ def parse_body(text: str, path: str = "", first_line: int = 1) -> ParsedBody:
             parsed.preamble.append(para)
     flush()
     # Articles before the first heading when chapters exist: check them too.
-    if any(d.kind is DivisionKind.CHAPTER for d in parsed.divisions):
+    chapters = [d for d in parsed.divisions if d.kind is DivisionKind.CHAPTER]
+    if chapters:
+        # Some statutes really open with an article before 第一章 (全国人民代表大会议事规则
+        # 第一条): only a warning then. Before a later chapter, 第一章 was lost: an error.
+        leading = chapters[0].anchor == "chapter-1"
         for article in parsed.articles:
             if not article.divisions and article.line < parsed.divisions[0].line:
                 parsed.problems.append(ContentProblem(
                     path, article.line,
                     f"{article.label}不在任何章节之内，而本法规其他条文分属各章。",
-                    "请把这一条移到所属的“## 第X章”标题之下。",
+                    "若原文确实如此（条文位于第一章之前），可以忽略；否则请把这一条移到所属的“## 第X章”标题之下。"
+                    if leading else "请把这一条移到所属的“## 第X章”标题之下。",
+                    severity=Severity.WARNING if leading else Severity.ERROR,
                     code="article-outside-chapter",
                 ))
     return parsed

@@ -83,6 +83,20 @@ def test_article_outside_chapter():
         """)
     assert [p.code for p in parsed.problems] == ["article-outside-chapter"]
     assert parsed.problems[0].line == 10
+    assert parsed.problems[0].is_error
+
+
+def test_article_before_first_chapter_is_only_a_warning():
+    # 全国人民代表大会议事规则 opens with 第一条 before 第一章: a real drafting style.
+    parsed = parse("""
+        第一条 根据宪法，制定本规则。
+
+        ## 第一章 会议的举行
+
+        第二条 乙。
+        """)
+    assert [p.code for p in parsed.problems] == ["article-outside-chapter"]
+    assert not parsed.problems[0].is_error
 
 
 def test_zero_width_space_does_not_hide_an_article():
