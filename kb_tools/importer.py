@@ -109,6 +109,13 @@ def guess_authority(level: Level | None, history: list[str]) -> str:
         return match.group(1) + "人民代表大会" + (match.group(2) or "")
     if level is Level.JUDICIAL_INTERPRETATION:
         return "最高人民检察院" if "检察" in first and "法院" not in first else "最高人民法院"
+    text = " ".join(history)
+    if level is Level.LOCAL_GOVERNMENT_RULE:
+        match = re.search(r"([\u4e00-\u9fff]{2,10}?(?:省|市|自治区|自治州|县|区)人民政府)令", text)
+        return match.group(1) if match else ""
+    if level is Level.DEPARTMENTAL_RULE:
+        match = re.search(r"(?:中华人民共和国)?([\u4e00-\u9fff]{2,12}?(?:部|委员会|总局|署|局|银行))令", text)
+        return match.group(1) if match else ""
     return ""
 
 
@@ -161,69 +168,167 @@ def split_header(lines: list[str]) -> tuple[str, list[str], list[str]]:
             history.append(buf)
         return title, history, lines[marker + 1:]
     body_start = index
+    pending = ""  # a parenthesised history note that Word broke over several lines
     for i in range(index, len(lines)):
-        stripped = lines[i].strip(" \t\u3000()（）")
+        stripped = lines[i].strip(" \t\u3000")
         if not stripped:
             continue
-        if _HISTORY_LINE.match(stripped) and not ARTICLE_RE.match(stripped):
-            history.append(stripped)
-            body_start = i + 1
-            continue
-        break
+        if pending:
+            pending += stripped
+        elif _HISTORY_LINE.match(stripped) and not ARTICLE_RE.match(stripped):
+            pending = stripped
+        else:
+            break
+        body_start = i + 1
+        closed = pending.count("（") + pending.count("(") <= pending.count("）") + pending.count(")")
+        if closed or i - index > 5:  # after a few lines an unclosed bracket is a typo: stop joining
+            history.extend(split_history(pending))
+            pending = ""
+    if pending:
+        history.extend(split_history(pending))
     return title, history, lines[body_start:]
 
 
-def normalise_body(lines: list[str], notes: list[str]) -> list[str]:
+_EVENT_START = re.compile(r"[ \t\u3000]+(?=(?:根据|自)?" + _CN_DATE.pattern.replace("(", "(?:") + ")")
+
+
+def split_history(text: str) -> list[str]:
+    """One bracketed history note -> one ``YYYY年M月D日 event`` line per dated event.
+
+    Word texts put every event in one line: ``（2023年4月18日…审议通过　2023年5月6日…令第125号公布
+    自2023年7月1日起施行）``. Dates are written with Arabic numerals so that the corpus reads them.
+
+    >>> split_history("（二〇二三年五月六日某市人民政府令第1号公布　自2023年7月1日起施行）")
+    ['2023年5月6日 某市人民政府令第1号公布', '2023年7月1日 起施行']
+    """
+    text = text.strip(" \t\u3000")
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1]
+    events = []
+    for part in _EVENT_START.split(text):
+        part = part.strip(" \t\u3000")
+        match = _CN_DATE.search(part)
+        date = parse_cn_date(match) if match else None
+        if match is None or date is None or match.start() > 2:
+            if part:
+                events.append(part)
+            continue
+        rest = part[match.end():].strip(" \t\u3000")
+        prefix = part[: match.start()]
+        if prefix == "自":
+            rest = rest or "起施行"
+        elif prefix:
+            rest = f"{prefix}{rest}" if not rest.startswith(prefix) else rest
+        events.append(f"{date.year}年{date.month}月{date.day}日 {rest}".rstrip())
+    return events
+
+
+def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[str]:
     """Plain body lines -> Markdown paragraphs: headings marked, articles one paragraph each.
 
-    Handles indentation, stray blank lines, a 目录 block, and an article wrapped over several
-    lines (a line that is neither a heading, an article label, nor an item starts nothing new
-    when the previous line did not end a sentence).
+    Handles indentation (ASCII and full-width spaces), stray blank lines, a 目录 block (which
+    lists the headings that the body then repeats), the title repeated after the 目录, and an
+    article wrapped over several lines (see :func:`_continues`).
     """
     out: list[str] = []
-    skipping_toc = False
+    toc: list[str] | None = None  # the 目录 entries while inside one
+    toc_first: tuple[str, int] | None = None
+    last_article = 0
+    title_key = _compact(title)
     for raw in lines:
-        line = raw.strip(" \t\u3000\r\u200b\ufeff")
+        line = raw.strip(" \t\u3000\r\u200b\ufeff\u00a0")
         if not line:
             continue
         plain = line.lstrip("#").strip()
-        compact = re.sub(r"[ \t\u3000]", "", plain)
-        if compact in ("目录", "目次"):
-            skipping_toc = True
-            notes.append("已跳过原文中的目录。")
+        compact = _compact(plain)
+        if compact in ("目录", "目次") and toc is None and not any(ARTICLE_RE.match(p) for p in out):
+            toc = []
             continue
-        division = DIVISION_RE.match(plain)
-        if skipping_toc:
-            # The table of contents repeats the headings; it ends when the first heading comes
-            # again followed by an article, which we detect as the first article label.
-            if ARTICLE_RE.match(plain) and not division:
-                skipping_toc = False
-                # Drop the headings collected from the 目录 and keep only the body's repeat.
-                out = _drop_toc_headings(out)
-            else:
-                out.append(_heading(plain, division) if division else plain)
+        division = DIVISION_RE.match(_TOC_LEADER.sub("", plain))
+        if toc is not None:
+            # The 目录 ends where its first entry comes again as the body's heading, or, when
+            # the body has no headings, at the first article.
+            key = _division_key(division)
+            if toc_first is None and key is not None:
+                toc_first = key
+                toc.append(plain)
                 continue
+            if (key is None or key != toc_first) and not (ARTICLE_RE.match(plain) and _starts_article(plain)):
+                toc.append(plain)
+                continue
+            if toc:
+                notes.append(f"已跳过原文中的目录（{len(toc)} 行）。")
+            toc = None
+        if title_key and compact == title_key and not any(ARTICLE_RE.match(p) for p in out):
+            continue  # the title printed again after the 目录
         if division:
-            out.append(_heading(plain, division))
-        elif line.startswith("#"):
+            out.append(_heading(_TOC_LEADER.sub("", plain), division))
+            continue
+        if line.startswith("#"):
             out.append(line)
-        elif ARTICLE_RE.match(plain) and _starts_article(plain):
+            continue
+        match = ARTICLE_RE.match(plain)
+        if match and _starts_article(plain) and not (
+            out and _is_wrapped_reference(out[-1], match, last_article)
+        ):
             out.append(_article_paragraph(plain))
+            last_article = cn_to_int(match.group("num"))
         elif out and _continues(out[-1], plain):
             out[-1] += plain
         else:
             out.append(plain)
-    return out
+    if toc is not None:
+        # No repeat and no article: the "目录" was something else; keep the lines as text.
+        notes.append("原文有“目录”二字，但其后没有重复的章节标题或条文，已按正文处理。")
+        return normalise_body([line for line in lines if _compact(line) not in ("目录", "目次")], [], title)
+    return _drop_unmarked_toc(out, notes)
 
 
-def _drop_toc_headings(out: list[str]) -> list[str]:
-    """When a 目录 was copied, headings appear twice: keep the second run only."""
-    headings = [i for i, line in enumerate(out) if line.startswith("#")]
-    if not headings:
+_TOC_LEADER = re.compile(r"[ \t\u3000]*[.…·．\-—_]{2,}[ \t\u3000]*\d*$|[ \t\u3000]+\d+$")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[ \t\u3000\u00a0#]", "", text)
+
+
+def _division_key(match: re.Match[str] | None) -> tuple[str, int] | None:
+    if match is None:
+        return None
+    try:
+        return match.group("kind"), cn_to_int(match.group("num"))
+    except ValueError:
+        return None
+
+
+def _is_wrapped_reference(previous: str, match: re.Match[str], last_article: int) -> bool:
+    """``…违反本办法`` + ``第十六条处理。``: a label that only continues an unfinished sentence.
+
+    A new article follows a finished sentence (or a heading) and carries the next number; a
+    line that starts with 第N条 after an unfinished sentence, with no space after the label or
+    with a number out of sequence, is the wrapped tail of a cross-reference.
+    """
+    if previous.startswith("#") or previous.endswith(_SENTENCE_END):
+        return False
+    number = cn_to_int(match.group("num"))
+    in_sequence = number == last_article + 1 or (number == last_article and bool(match.group("suffix")))
+    return not (match.group("sep") and in_sequence)
+
+
+def _drop_unmarked_toc(out: list[str], notes: list[str]) -> list[str]:
+    """Headings listed twice in a row without a 目录 line: keep the second run only."""
+    first = next((i for i, line in enumerate(out) if line.startswith("#")), None)
+    if first is None:
         return out
-    first = out[headings[0]]
-    repeats = [i for i in headings[1:] if out[i] == first]
-    return out[: headings[0]] + out[repeats[-1]:] if repeats else out
+    key = _division_key(DIVISION_RE.match(out[first].lstrip("#").strip()))
+    if key is None:
+        return out
+    for j in range(first + 1, len(out)):
+        if not out[j].startswith("#"):
+            return out
+        if _division_key(DIVISION_RE.match(out[j].lstrip("#").strip())) == key:
+            notes.append(f"原文开头的 {j - first} 个章节标题是目录（正文中重复出现），已跳过。")
+            return out[:first] + out[j:]
+    return out
 
 
 def _heading(text: str, match: re.Match[str]) -> str:
@@ -293,7 +398,7 @@ def law_text_from_lines(lines: list[str]) -> LawText:
     title, history, body_lines = split_header(lines)
     if not title:
         raise KbError("无法识别标题：文件第一行应为法规名称。")
-    body = normalise_body(body_lines, notes)
+    body = normalise_body(body_lines, notes, title)
     body = _fix_missing_first_chapter(body, notes)
     return LawText(title, history, body, notes)
 
@@ -324,7 +429,7 @@ def front_matter_for(text: LawText, level: Level | None = None) -> tuple[dict[st
         if date:
             dates.append((date, line))
     if dates:
-        meta["promulgated"] = dates[0][0]
+        meta["promulgated"] = _promulgation(dates)
         amended = [d for d, line in dates[1:] if any(w in line for w in _AMEND_WORDS)]
         if amended:
             meta["amended"] = amended
@@ -332,16 +437,32 @@ def front_matter_for(text: LawText, level: Level | None = None) -> tuple[dict[st
         notes.append("原文没有公布日期，请手工填写 promulgated。")
     body_text = "\n".join(text.body)
     effective = _EFFECTIVE.search(body_text)
+    in_history = [d for d, line in dates if re.search(r"^\S+ (?:起)?施行", line)]
     if effective and parse_cn_date(effective):
         meta["effective"] = parse_cn_date(effective)
+    elif in_history:
+        meta["effective"] = in_history[0]
     elif _EFFECTIVE_ON_PUBLICATION.search(body_text) and dates:
-        meta["effective"] = dates[0][0]
+        meta["effective"] = meta["promulgated"]
     else:
         notes.append("原文没有写明施行日期，请核对后填写 effective。")
     meta["category"] = categories_for(text.title)
     if text.history:
         meta["history"] = text.history
     return meta, notes
+
+
+def _promulgation(dates: list[tuple[dt.date, str]]) -> dt.date:
+    """公布日期: the event that says 公布/发布 before any amendment, else the first event.
+
+    A 规章 is adopted at a meeting (审议通过) and published days later by an order (令…公布).
+    """
+    for date, line in dates:
+        if any(w in line for w in _AMEND_WORDS):
+            break
+        if re.search(r"公布|发布|印发", line):
+            return date
+    return dates[0][0]
 
 
 def render_page(meta: dict[str, object], body: list[str]) -> str:
