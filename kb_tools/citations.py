@@ -1,0 +1,701 @@
+"""Find 《法名》第X条 citations in text and HTML, resolve them against the corpus, link them.
+
+A mention is one of:
+
+- a title in 《》, optionally naming a version (《…（2017年修正）》, 《…》（2017年9月1日）), followed
+  by zero or more article references: 第十条, 第64条, 第十条之一, 第十条第二款第（三）项, lists
+  (第十条、第十二条 / 第十条和第十二条) and ranges (第十条至第十二条);
+- inside a regulation (``current`` given): 本法/本条例/本规定/本办法… 第N条, a bare 第N条, and
+  本条 / 前条 / 前款 resolved to the right article; local abbreviations defined with
+  ``（以下简称《条例》）`` resolve to the title they abbreviate.
+
+Resolution never raises: an unknown title, an ambiguous short title or a missing article leaves
+the mention unlinked with a Chinese ``problem`` and a ``suggestion``. Pure: no MkDocs import, no
+file I/O; :func:`link_citations` rewrites rendered HTML and skips ``<a>``, ``<code>``, ``<pre>``,
+headings and attributes. The cited-by graph (:class:`CitingRef`, :func:`add_citing`) lives here
+too, so every feature registers its citing pages through one function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from html import escape, unescape
+from typing import TYPE_CHECKING
+
+from kb_tools.corpus import normalise_title
+from kb_tools.model import Article, Law
+from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
+from kb_tools.problems import Severity
+
+if TYPE_CHECKING:
+    from kb_tools.corpus import Corpus
+
+_NUM = NUMBER_CLASS
+_SP = "[ \u3000]*"
+_ARTICLE_RE = re.compile(rf"第{_SP}(?P<n>{_NUM}+){_SP}条(?:之(?P<s>{_NUM}+))?")
+_PARAGRAPH_RE = re.compile(rf"第{_SP}(?P<p>{_NUM}+){_SP}款")
+_ITEM_RE = re.compile(rf"第{_SP}[（(]?(?P<i>{_NUM}+)[）)]?{_SP}项")
+_LIST_SEP_RE = re.compile(rf"{_SP}(?:、|以及|和|及|或者|或|与){_SP}")
+_RANGE_SEP_RE = re.compile(rf"{_SP}(?:至|到|—|－|~|～){_SP}")
+# A version named inside or right after the title: （2017年修正） （2017年9月1日） (2017-09-01)
+_VERSION = r"[（(](?P<y>\d{4})(?:[年\-.](?P<m>\d{1,2})(?:[月\-.](?P<d>\d{1,2})日?)?)?(?:[^）)]{0,6})[）)]"
+_TITLE_VERSION_RE = re.compile(rf"^(?P<title>.+?){_VERSION}$")
+_AFTER_VERSION_RE = re.compile(_SP + _VERSION)
+_ALIAS_RE = re.compile(r"[（(]以下简称[《“\"]?(?P<alias>[^》”\"）)，,]{1,20})[》”\"]?[）)]")
+_SELF_RE = re.compile(r"本(?:法|条例|规定|办法|细则|规则|解释|决定|准则|实施办法|实施细则)")
+_CONTEXT_RE = re.compile(r"前(?P<what>条|款|[两二三四]款)|本(?P<this>条|款)")
+_LEGAL_SUFFIX_RE = re.compile(
+    r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|意见|通知|规范|准则|批复|答复|纲要|章程)(?:[（(].*[）)])?$"
+)
+_NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:法|条例|规定|办法|细则|解释)$")
+_KIND_WORDS = [("法典", "该法典"), ("法", "该法"), ("条例", "该条例"), ("规定", "该规定"), ("办法", "该办法"),
+               ("细则", "该细则"), ("解释", "该解释")]
+_SKIP_TAGS = {"a", "code", "pre", "script", "style", "button", "textarea", "kbd", "samp", "title",
+              "h1", "h2", "h3", "h4", "h5", "h6", "svg"}
+_TAG_RE = re.compile(r"<!--.*?-->|<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^>]*)>", re.S)
+_SECTION_ID_RE = re.compile(r'\bid="article-(?P<n>\d+)(?:-(?P<s>\d+))?"')
+_LINE_LABEL_RE = re.compile(rf"^第{_NUM}+条(?:之{_NUM}+)?[ \u3000]", re.M)
+
+
+@dataclass(frozen=True)
+class CitationPart:
+    """One linkable piece of a mention: the title with its first article, or a later list item.
+
+    Attributes:
+        start, end: character span in the scanned text.
+        article: the article it points to (None when unresolved or when the whole law is cited).
+        detail: 款/项 named after the article (``第二款第三项``), kept for the link title.
+    """
+
+    start: int
+    end: int
+    article: Article | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One mention of a regulation (and maybe articles) in a text.
+
+    Attributes:
+        start, end: character span of the whole mention (title and every article reference).
+        text: the mention as written.
+        law: the regulation text it resolves to (an older version when one is named or when the
+            citing page is dated before a newer version took effect); None when unresolved.
+        articles: every article cited, in order (ranges expanded); empty when the whole law is cited.
+        problem: why (part of) the mention does not resolve, in Chinese; None when it does.
+        suggestion: what to do about it (the closest title, the real article count).
+        severity: error or warning for ``kb check`` (see :func:`find_citations`).
+        code: stable identifier of the problem kind.
+        parts: the linkable pieces.
+        written_title: the title as written, without 《》 and version.
+        alert: revision alert when a cited article changed, moved or disappeared in a newer text.
+        self_ref: the mention points at the page (and article) it stands in (本条, 前款, 本法).
+    """
+
+    start: int
+    end: int
+    text: str
+    law: Law | None
+    articles: tuple[Article, ...] = ()
+    problem: str | None = None
+    suggestion: str | None = None
+    severity: Severity = Severity.WARNING
+    code: str = ""
+    parts: tuple[CitationPart, ...] = ()
+    written_title: str = ""
+    alert: str | None = None
+    self_ref: bool = False
+
+    @property
+    def resolved(self) -> bool:
+        """True when the regulation and every named article were found."""
+        return self.law is not None and self.problem is None
+
+    def url(self, base: str) -> str | None:
+        """Relative link to the regulation page, or to its first cited article.
+
+        Args:
+            base: path from the citing page to the site root (``../../``).
+        """
+        if self.law is None:
+            return None
+        anchor = f"#{self.articles[0].anchor}" if self.articles else ""
+        return f"{base}{self.law.url}{anchor}"
+
+    def article_url(self, article: Article | None, base: str) -> str | None:
+        """Relative link to one article of the cited regulation."""
+        if self.law is None:
+            return None
+        return f"{base}{self.law.url}" + (f"#{article.anchor}" if article else "")
+
+    def cite_title(self, article: Article | None = None, detail: str = "") -> str:
+        """The full citation for a tooltip: ``《中华人民共和国建筑法》第八条第一款``."""
+        if self.law is None:
+            return self.text
+        name = f"《{self.law.title}》"
+        if self.law.version_of is not None and self.law.version_date:
+            name = f"《{self.law.title}》（{self.law.version_date.isoformat()}文本）"
+        return name + (article.label if article else "") + detail
+
+
+@dataclass(frozen=True)
+class CitingRef:
+    """A page (or one article of a regulation) that cites an article.
+
+    Attributes:
+        kind: 权力事项, 学法计划, 讲堂, 法规 or 其他 (the groups of the cited-by list).
+        title: what to show (page title; for a regulation, its title and article label).
+        src_uri: the citing page below ``docs/`` (``laws/建筑法.md``), real or generated.
+        anchor: fragment on that page (the citing article's anchor), if any.
+    """
+
+    kind: str
+    title: str
+    src_uri: str
+    anchor: str | None = None
+
+
+#: The groups of the cited-by lists, in display order.
+CITING_KINDS = ("权力事项", "学法计划", "讲堂", "法规", "其他")
+#: Key of a whole-regulation citation in ``corpus.extras["cited_by"]`` (no article named).
+WHOLE_LAW = (0, 0)
+
+
+def add_citing(corpus: Corpus, law: Law, article: Article | None, ref: CitingRef) -> None:
+    """Record that ``ref`` cites ``article`` of ``law`` (the whole law when ``article`` is None).
+
+    Other features (power list, study plans, lectures) call this from their loaders for the
+    citations in their data; the same page citing the same article twice is recorded once.
+    """
+    graph: dict[tuple[str, int, int], list[CitingRef]] = corpus.extras.setdefault("cited_by", {})
+    key = (law.slug, *(article.key if article else WHOLE_LAW))
+    refs = graph.setdefault(key, [])
+    if ref not in refs:
+        refs.append(ref)
+
+
+@dataclass
+class _Context:
+    """State carried through one page: where we are, and the abbreviations it defined."""
+
+    corpus: Corpus
+    current: Law | None
+    article: Article | None = None
+    on: dt.date | None = None
+    aliases: dict[str, Law] = field(default_factory=dict)
+    in_law_page: bool = False
+
+
+@dataclass
+class _Ref:
+    start: int
+    end: int
+    number: int
+    suffix: int
+    detail: str = ""
+    closes_range: bool = False
+
+
+def find_citations(
+    text: str,
+    corpus: Corpus,
+    *,
+    current: Law | None = None,
+    article: Article | None = None,
+    on: dt.date | None = None,
+) -> list[Citation]:
+    """Every citation in ``text``, resolved against ``corpus``.
+
+    Args:
+        text: plain text (or one HTML text node, already free of tags).
+        corpus: the knowledge base.
+        current: the regulation the text belongs to; enables 本法/本条例, bare 第N条, 本条/前条/前款.
+        article: the article the text belongs to (for 本条/前款/前条); when None, article labels at
+            the start of a line (``第十条　…``) set it as the text goes.
+        on: the date of the citing page; a citation then resolves to the text in force that day.
+
+    Severity: a regulation missing from the knowledge base is a warning (real texts cite many);
+    an ambiguous short title or an article beyond the last one is an error outside regulation
+    texts and a warning inside them (a statute may cite another law's older numbering).
+    """
+    ctx = _Context(corpus, current, article, on, in_law_page=current is not None)
+    return _scan(text, ctx)
+
+
+def _scan(text: str, ctx: _Context) -> list[Citation]:
+    found: list[Citation] = []
+    pos = 0
+    # Article labels at the start of a line (a regulation's source text) move the context along.
+    labels = list(_LINE_LABEL_RE.finditer(text)) if ctx.current is not None else []
+    label_starts = {m.start() for m in labels}
+    label_index = 0
+    length = len(text)
+    while pos < length:
+        # Find the next interesting character.
+        next_pos = _next_candidate(text, pos, ctx.current is not None)
+        if next_pos < 0:
+            break
+        while label_index < len(labels) and labels[label_index].start() <= next_pos:
+            _set_article_from_label(ctx, labels[label_index])
+            label_index += 1
+        ch = text[next_pos]
+        citation: Citation | None = None
+        end = next_pos + 1
+        if ch == "《":
+            citation, end = _title_mention(text, next_pos, ctx)
+        elif next_pos in label_starts:
+            match = _LINE_LABEL_RE.match(text, next_pos)
+            end = match.end() if match else end
+        elif ch == "本" or ch == "前":
+            citation, end = _context_mention(text, next_pos, ctx)
+        elif ch == "第":
+            citation, end = _bare_mention(text, next_pos, ctx)
+        if citation is not None:
+            found.append(citation)
+        pos = max(end, next_pos + 1)
+    return found
+
+
+def _next_candidate(text: str, pos: int, in_law: bool) -> int:
+    best = text.find("《", pos)
+    if in_law:
+        for ch in "本前第":
+            i = text.find(ch, pos)
+            if i >= 0 and (best < 0 or i < best):
+                best = i
+    return best
+
+
+def _set_article_from_label(ctx: _Context, match: re.Match[str]) -> None:
+    if ctx.current is None:
+        return
+    art_match = _ARTICLE_RE.match(match.group(0))
+    if art_match is None:
+        return
+    key = _number(art_match.group("n")), _number(art_match.group("s")) if art_match.group("s") else 0
+    found = ctx.current.article(*key)
+    if found is not None:
+        ctx.article = found
+
+
+def _number(text: str | None) -> int:
+    if not text:
+        return 0
+    try:
+        return cn_to_int(text)
+    except ValueError:
+        return -1
+
+
+def _top_level_title(text: str, start: int) -> int:
+    """End index (after 》) of the 《…》 starting at ``start``, honouring nesting; -1 if unclosed."""
+    depth = 0
+    for i in range(start, min(len(text), start + 200)):
+        ch = text[i]
+        if ch == "《":
+            depth += 1
+        elif ch == "》":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif ch == "\n":
+            return -1
+    return -1
+
+
+def _parse_refs(text: str, pos: int) -> tuple[list[_Ref], int]:
+    """Article references starting at ``pos``: 第十条第二款、第十二条至第十五条 …"""
+    refs: list[_Ref] = []
+    match = _ARTICLE_RE.match(text, pos)
+    closes_range = False
+    while match is not None:
+        number, suffix = _number(match.group("n")), _number(match.group("s"))
+        ref = _Ref(match.start(), match.end(), number, suffix, closes_range=closes_range)
+        end = _parse_details(text, ref)
+        refs.append(ref)
+        sep = _LIST_SEP_RE.match(text, end)
+        closes_range = False
+        if sep is None:
+            sep = _RANGE_SEP_RE.match(text, end)
+            closes_range = sep is not None
+        if sep is None:
+            break
+        # A list of 款/项 continues the same article: 第三十条第一款、第二款.
+        more = _PARAGRAPH_RE.match(text, sep.end()) or _ITEM_RE.match(text, sep.end())
+        while more is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
+            ref.detail += "、" + more.group(0)
+            ref.end = more.end()
+            sep = _LIST_SEP_RE.match(text, ref.end)
+            more = (_PARAGRAPH_RE.match(text, sep.end()) or _ITEM_RE.match(text, sep.end())) if sep else None
+        if sep is None:
+            break
+        match = _ARTICLE_RE.match(text, sep.end())
+    return refs, (refs[-1].end if refs else pos)
+
+
+def _parse_details(text: str, ref: _Ref) -> int:
+    end = ref.end
+    para = _PARAGRAPH_RE.match(text, end)
+    if para:
+        ref.detail += para.group(0)
+        end = para.end()
+    item = _ITEM_RE.match(text, end)
+    if item:
+        ref.detail += item.group(0)
+        end = item.end()
+    ref.end = end
+    return end
+
+
+def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None, int]:
+    close = _top_level_title(text, start)
+    if close < 0:
+        return None, start + 1
+    inner = text[start + 1: close - 1].strip()
+    version = None
+    title = inner
+    vmatch = _TITLE_VERSION_RE.match(inner)
+    if vmatch:
+        title = vmatch.group("title")
+        version = _version_tuple(vmatch)
+    end = close
+    after = _AFTER_VERSION_RE.match(text, end)
+    if after and version is None:
+        version = _version_tuple(after)
+        end = after.end()
+    # （以下简称《条例》） defines a local abbreviation.
+    alias_match = _ALIAS_RE.match(text, end)
+    refs, refs_end = _parse_refs(text, end)
+    if refs:
+        end = refs_end
+    law, problem, suggestion, code = _resolve_title(title, ctx)
+    if law is not None and alias_match:
+        ctx.aliases[normalise_title(alias_match.group("alias"))] = law
+    if law is None and not refs and problem is not None and not _LEGAL_SUFFIX_RE.search(title):
+        return None, close  # 《人民日报》, a book: not a citation
+    if law is None and problem is None:
+        return None, close
+    citation = Citation(start, end, text[start:end], None, written_title=title)
+    if law is None:
+        severity = Severity.WARNING if code == "citation-unknown-law" or ctx.in_law_page else Severity.ERROR
+        parts = _parts(start, refs, [None] * len(refs))
+        return replace(citation, problem=problem, suggestion=suggestion, severity=severity, code=code,
+                       parts=parts), end
+    return _with_articles(citation, law, refs, version, ctx), end
+
+
+def _version_tuple(match: re.Match[str]) -> tuple[int, int | None, int | None]:
+    month = match.group("m")
+    day = match.group("d")
+    return int(match.group("y")), int(month) if month else None, int(day) if day else None
+
+
+def _resolve_title(title: str, ctx: _Context) -> tuple[Law | None, str | None, str | None, str]:
+    """The current text of a title; otherwise why not, a suggestion and a problem code."""
+    title = unescape(title)
+    key = normalise_title(title)
+    law = ctx.aliases.get(key) or ctx.corpus.by_name(title)
+    if law is not None:
+        return law, None, None, ""
+    claimed = ctx.corpus.ambiguous_names().get(key)
+    if claimed:
+        names = "、".join(f"《{t}》" for t in claimed)
+        return None, f"简称《{title}》对应多部法规（{names}），无法确定引用的是哪一部。", \
+            "请写出完整标题。", "citation-ambiguous"
+    close = ctx.corpus.suggest_title(title)
+    hint = f"最接近的标题是《{close}》；如果引用的是它，请改正标题。" if close else ""
+    hint += "如需链接到该法规，请先用 `kb import` 导入。"
+    return None, f"引用的《{title}》不在知识库中。", hint, "citation-unknown-law"
+
+
+def _parts(start: int, refs: list[_Ref], articles: list[Article | None]) -> tuple[CitationPart, ...]:
+    parts = []
+    for i, (ref, art) in enumerate(zip(refs, articles, strict=True)):
+        parts.append(CitationPart(start if i == 0 else ref.start, ref.end, art, ref.detail))
+    return tuple(parts)
+
+
+def _with_articles(
+    citation: Citation,
+    law: Law,
+    refs: list[_Ref],
+    version: tuple[int, int | None, int | None] | None,
+    ctx: _Context,
+) -> Citation:
+    """Resolve the article references against the right text of ``law``."""
+    current = law
+    target = law
+    note = None
+    if version is not None:
+        target, note = _named_version(law, version)
+    elif ctx.on is not None and law.versions:
+        target = in_force_on(law, ctx.on)
+    resolved: list[Article | None] = []
+    expanded: list[Article] = []
+    problem = None
+    suggestion = None
+    for ref in refs:
+        art = target.article(ref.number, ref.suffix) if ref.number > 0 else None
+        resolved.append(art)
+        if art is None:
+            if problem is None:
+                problem = _missing_article(target, ref)
+                suggestion = _count_hint(target)
+            continue
+        if ref.closes_range and expanded:
+            lo = expanded[-1].key
+            expanded.extend(a for a in target.articles if lo < a.key < art.key)
+        expanded.append(art)
+    if not refs:
+        parts: tuple[CitationPart, ...] = (CitationPart(citation.start, citation.end, None),)
+    else:
+        parts = _parts(citation.start, refs, resolved)
+    severity = Severity.WARNING if ctx.in_law_page else Severity.ERROR
+    alert = note
+    if target is not current and expanded:
+        alert = _revision_alert(target, current, expanded) or note
+    self_ref = ctx.current is not None and target is ctx.current and (
+        not expanded or (ctx.article is not None and all(a is ctx.article for a in expanded)))
+    return replace(
+        citation, law=target, articles=tuple(dict.fromkeys(expanded)), parts=parts, problem=problem,
+        suggestion=suggestion, severity=severity, code="citation-missing-article" if problem else "",
+        alert=alert, self_ref=self_ref,
+    )
+
+
+def _missing_article(law: Law, ref: _Ref) -> str:
+    label = f"第{int_to_cn(ref.number)}条" if ref.number >= 0 else "该条"
+    if ref.suffix:
+        label += f"之{int_to_cn(ref.suffix)}"
+    return f"引用的《{law.title}》{label}不存在（{_count_text(law)}）。"
+
+
+def _count_text(law: Law) -> str:
+    word = next((w for suffix, w in _KIND_WORDS if law.title.endswith(suffix)), "该文件")
+    if not law.articles:
+        return f"{word}没有按条编号"
+    last = max(a.number for a in law.articles)
+    if last == len(law.articles):
+        return f"{word}共{int_to_cn(last)}条"
+    return f"{word}共{len(law.articles)}条，最后一条为第{int_to_cn(last)}条"
+
+
+def _count_hint(law: Law) -> str:
+    if not law.articles:
+        return "请核对条号。"
+    return f"请核对条号：《{law.title}》的条文为第一条至{law.articles[-1].label}。"
+
+
+def in_force_on(law: Law, on: dt.date) -> Law:
+    """The text of ``law`` (a current text) that was in force on a date.
+
+    Falls back to the oldest text the knowledge base has when the date is earlier than all.
+    """
+    chain = [law, *law.versions]
+    for text in chain:
+        start = in_force_from(text)
+        if start is not None and start <= on:
+            return text
+    return chain[-1]
+
+
+def in_force_from(law: Law) -> dt.date | None:
+    """The date a text took effect: its effective date, or its amendment date when later."""
+    dates = [d for d in (law.effective, law.version_date) if d]
+    return max(dates) if dates else None
+
+
+def _named_version(law: Law, version: tuple[int, int | None, int | None]) -> tuple[Law, str | None]:
+    year, month, day = version
+    for text in [law, *law.versions]:
+        date = text.version_date
+        if date is None or date.year != year:
+            continue
+        if month is not None and date.month != month:
+            continue
+        if day is not None and date.day != day:
+            continue
+        return text, None
+    when = f"{year}年" + (f"{month}月" if month else "") + (f"{day}日" if day else "")
+    return law, f"知识库未收录《{law.title}》{when}的文本，链接指向现行文本。"
+
+
+def _revision_alert(older: Law, current: Law, articles: list[Article]) -> str | None:
+    from kb_tools.versions import alignment  # versions imports nothing of ours that imports us
+
+    changes = []
+    mapping = alignment(older, current)
+    when = older.superseded_on.isoformat() if older.superseded_on else "之后"
+    for art in articles:
+        change = mapping.get(art.key)
+        if change is None:
+            continue
+        if change.new is None:
+            changes.append(f"《{current.title}》{art.label} 在 {when} 修订后已删除")
+        elif change.new.key != art.key:
+            changes.append(f"《{current.title}》{art.label} 在 {when} 修订后变为{change.new.label}")
+        elif change.kind != "unchanged":
+            changes.append(f"《{current.title}》{art.label} 在 {when} 修订后内容有修改")
+    return "；".join(changes) or None
+
+
+def _context_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None, int]:
+    law = ctx.current
+    if law is None:
+        return None, start + 1
+    self_match = _SELF_RE.match(text, start)
+    if self_match:
+        refs, end = _parse_refs(text, self_match.end())
+        if not refs:
+            return None, self_match.end()
+        citation = Citation(start, end, text[start:end], None, written_title=law.title)
+        return _with_articles(citation, law, refs, None, replace(ctx, on=None)), end
+    match = _CONTEXT_RE.match(text, start)
+    if match is None or ctx.article is None:
+        return None, start + 1
+    end = match.end()
+    target = ctx.article
+    detail = ""
+    if match.group("what") == "条":
+        index = law.articles.index(ctx.article) if ctx.article in law.articles else -1
+        if index <= 0:
+            return None, end
+        target = law.articles[index - 1]
+    else:
+        detail = match.group(0)
+    parts = (CitationPart(start, end, target, detail),)
+    return Citation(start, end, text[start:end], law, (target,), parts=parts, written_title=law.title,
+                    self_ref=target is ctx.article), end
+
+
+def _bare_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None, int]:
+    """第N条 inside a regulation: its own article unless another law's name precedes it."""
+    law = ctx.current
+    if law is None or _ARTICLE_RE.match(text, start) is None:
+        return None, start + 1
+    tail = text[max(0, start - 30): start]
+    named = _NAME_TAIL_RE.search(tail)
+    if named:
+        other = _law_from_tail(named.group(0), ctx)
+        if other is None:
+            refs, end = _parse_refs(text, start)
+            return None, end  # 依照刑法第二十条: another law, not in the knowledge base
+        law = other
+    elif tail.endswith(("该法", "该条例", "该规定", "该办法", "》")):
+        refs, end = _parse_refs(text, start)
+        return None, end
+    refs, end = _parse_refs(text, start)
+    citation = Citation(start, end, text[start:end], None, written_title=law.title)
+    return _with_articles(citation, law, refs, None, replace(ctx, on=None)), end
+
+
+def _law_from_tail(tail: str, ctx: _Context) -> Law | None:
+    for size in range(2, len(tail) + 1):
+        name = tail[-size:]
+        key = normalise_title(name)
+        law = ctx.aliases.get(key) or ctx.corpus.by_name(name)
+        if law is not None:
+            return law
+    return None
+
+
+def link_citations(
+    html: str,
+    corpus: Corpus,
+    *,
+    base: str,
+    current: Law | None = None,
+    on: dt.date | None = None,
+) -> tuple[str, list[Citation]]:
+    """Turn every resolved citation in rendered HTML into a link to the article anchor.
+
+    Text inside ``<a>``, ``<code>``, ``<pre>``, headings, buttons and attribute values is left
+    alone. Self references (本条, 前款, 本法 without article) are found but not linked: they
+    would point at the very place the reader is. A repealed or amended target gets its status
+    badge next to the link; a revision alert gets a small badge with the change as tooltip.
+
+    Args:
+        html: the page body as rendered by Markdown.
+        corpus: the knowledge base.
+        base: path from the page to the site root (``../../``).
+        current: the regulation rendered by this page, if any.
+        on: the page's date (front matter ``date:``), for point-in-time resolution.
+
+    Returns:
+        The rewritten HTML and every citation found (resolved or not), spans relative to the
+        text node they were found in.
+    """
+    ctx = _Context(corpus, current, None, on, in_law_page=current is not None)
+    out: list[str] = []
+    found: list[Citation] = []
+    skip: list[str] = []
+    pos = 0
+    for match in _TAG_RE.finditer(html):
+        if match.start() > pos:
+            out.append(_link_text(html[pos:match.start()], ctx, base, found) if not skip
+                       else html[pos:match.start()])
+        out.append(match.group(0))
+        pos = match.end()
+        name = (match.group("name") or "").lower()
+        if not name:
+            continue
+        if match.group("close"):
+            if skip and skip[-1] == name:
+                skip.pop()
+            continue
+        if name == "section" and current is not None:
+            ident = _SECTION_ID_RE.search(match.group("attrs") or "")
+            if ident:
+                ctx.article = current.article(int(ident.group("n")), int(ident.group("s") or 0))
+        if name in _SKIP_TAGS and not match.group(0).endswith("/>"):
+            skip.append(name)
+    if pos < len(html):
+        out.append(_link_text(html[pos:], ctx, base, found) if not skip else html[pos:])
+    return "".join(out), found
+
+
+def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> str:
+    if "《" not in text and (ctx.current is None or not any(c in text for c in "本前第")):
+        return text
+    citations = _scan(text, ctx)
+    if not citations:
+        return text
+    found.extend(citations)
+    out: list[str] = []
+    pos = 0
+    for citation in citations:
+        if citation.law is None or citation.self_ref:
+            continue
+        for part in citation.parts:
+            if part.article is None and citation.articles:
+                continue
+            out.append(text[pos:part.start])
+            out.append(_anchor(citation, part, text[part.start:part.end], base))
+            pos = part.end
+        out.append(text[pos:citation.end])
+        pos = citation.end
+        out.append(_badges(citation, ctx))
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _anchor(citation: Citation, part: CitationPart, label: str, base: str) -> str:
+    href = citation.article_url(part.article, base) or ""
+    title = escape(citation.cite_title(part.article, part.detail), quote=True)
+    return f'<a class="kb-cite" href="{escape(href, quote=True)}" title="{title}">{label}</a>'
+
+
+def _badges(citation: Citation, ctx: _Context) -> str:
+    out = ""
+    law = citation.law
+    if law is not None:
+        status = law.status(ctx.corpus.today)
+        if status.css_class in ("repealed", "amended", "not-yet-effective"):
+            out += f'<span class="kb-status kb-status--{status.css_class} kb-cite-status">{status.value}</span>'
+    if citation.alert:
+        out += (f'<span class="kb-cite-alert" title="{escape(citation.alert, quote=True)}" '
+                f'tabindex="0">条文已变化</span>')
+    return out
