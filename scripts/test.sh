@@ -14,5 +14,5 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 bash scripts/setup.sh
-.venv/bin/ruff check kb_tools tests benchmarks
+.venv/bin/ruff check kb_tools tests $( [ -d benchmarks ] && echo benchmarks )
 exec .venv/bin/python -m pytest -q "$@"
