@@ -65,7 +65,9 @@ class QueryTerm:
     Attributes:
         text: the term as indexed.
         weight: 1.0 for what the user typed, :data:`SYNONYM_WEIGHT` for a synonym's formal term.
-        source: the word the user typed that produced it (itself, or the everyday word).
+        source: the whole word the user typed that produced it: the longest token around it
+            (许可 in 施工许可证 -> 施工许可证), or the everyday word a synonym replaced.
+            Terms with the same source count once for coordination.
     """
 
     text: str
@@ -187,9 +189,10 @@ class Analyzer:
         kept = [t for t in tokens if t.text not in self.question_words] or tokens
         terms: dict[str, QueryTerm] = {}
         for token in kept:
-            terms.setdefault(token.text, QueryTerm(token.text, 1.0, token.text))
+            whole = _covering(token, tokens)
+            terms.setdefault(token.text, QueryTerm(token.text, 1.0, whole.text))
             # Only a whole word is an everyday word: 施工方 inside 专项施工方案 is not 施工单位.
-            if token.text not in self.synonyms or _inside_longer(token, tokens):
+            if token.text not in self.synonyms or whole is not token:
                 continue
             for formal in self.synonyms[token.text]:
                 for sub in self.analyze(formal):
@@ -201,12 +204,14 @@ class Analyzer:
         return [t.text for t in self.query_tokens(text)]
 
 
-def _inside_longer(token: Token, tokens: list[Token]) -> bool:
-    """Whether search mode emitted ``token`` as a piece of a longer word around it."""
-    return any(
-        t.startchar <= token.startchar and token.endchar <= t.endchar and t.endchar - t.startchar > len(token.text)
-        for t in tokens
-    )
+def _covering(token: Token, tokens: list[Token]) -> Token:
+    """The longest token whose span contains ``token`` (search mode emits pieces of long words)."""
+    best = token
+    for t in tokens:
+        if t.startchar <= token.startchar and token.endchar <= t.endchar and \
+                t.endchar - t.startchar > best.endchar - best.startchar:
+            best = t
+    return best
 
 
 _CACHE: dict[tuple, Analyzer] = {}

@@ -1,0 +1,403 @@
+"""The on-disk search index: the ONLY module that imports whoosh.
+
+Layout of ``index_dir``::
+
+    CURRENT            name of the live generation (replaced atomically with os.replace)
+    gen-<stamp>/       a whoosh index plus manifest.json (per-page hashes, analyzer words)
+
+A build copies the live generation into a new one, rewrites only the documents of pages whose
+hash changed, writes the manifest, and then points ``CURRENT`` at it. A build interrupted at
+any point leaves ``CURRENT`` naming the previous, complete generation.
+
+Terms are computed by :mod:`kb_tools.search.analyzer` before whoosh sees them: the custom
+field type below takes ``[(term, freq)]`` lists, so whoosh never runs a Python tokenizer and
+never builds Token objects (the main cost of a plain whoosh + jieba index). Positions are not
+stored: exact phrases are checked on the stored text instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, index, scoring
+from whoosh import query as wq
+from whoosh.system import pack_uint
+
+from kb_tools.search.analyzer import Analyzer, analyzer_for, normalise
+from kb_tools.search.documents import SearchDoc
+
+#: Bump when the schema or the way terms are computed changes: forces a full rebuild.
+SCHEMA_VERSION = 3
+MANIFEST = "manifest.json"
+CURRENT = "CURRENT"
+#: Fields whose text goes through the analyzer, with the SearchDoc attributes they are made of.
+ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
+    "names": ("title", "short_title", "aliases"),
+    "chapter": ("chapter",),
+    "body": ("text",),
+    "docno": ("doc_number",),
+}
+#: Stored-only attributes of a SearchDoc (everything a result line needs).
+STORED = ("id", "kind", "page", "title", "url", "text", "short_title", "aliases", "chapter", "article",
+          "number", "suffix", "level", "status", "category", "doc_number", "promulgated", "effective",
+          "law", "current")
+#: Below this many documents, segmenting in worker processes costs more than it saves.
+PARALLEL_MIN_DOCS = 3000
+
+
+class PreAnalyzed(fields.TEXT):
+    """A TEXT field fed with ``[(term, freq)]`` computed by our analyzer (no whoosh tokenizer).
+
+    Stores frequencies, not positions; BM25F needs only those and the field length.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(phrase=False, stored=False)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
+        for term, freq in value:
+            yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
+
+
+def make_schema() -> fields.Schema:
+    """The whoosh schema: analysed fields for scoring, exact fields for filters, stored values."""
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        page=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        law=fields.ID(stored=True),
+        current=fields.ID(stored=True),
+        level=fields.ID(stored=True),
+        status=fields.ID(stored=True),
+        artkey=fields.ID(stored=False),
+        category=fields.KEYWORD(stored=True, commas=False, scorable=False),
+        data=fields.STORED(),
+    )
+    for name in ANALYZED_FIELDS:
+        schema.add(name, PreAnalyzed())
+    return schema
+
+
+@dataclass
+class BuildStats:
+    """What one build did, for logs and tests.
+
+    Attributes:
+        full: the index was rebuilt from scratch (new index, schema or dictionary change).
+        pages_changed: pages whose documents were rewritten (added, changed or removed).
+        added: documents written; ``deleted``: documents removed; ``total``: documents in the index.
+    """
+
+    full: bool = False
+    pages_changed: list[str] = field(default_factory=list)
+    added: int = 0
+    deleted: int = 0
+    total: int = 0
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def doc_terms(analyzer: Analyzer, doc: SearchDoc) -> dict[str, list[tuple[str, int]]]:
+    """The ``[(term, freq)]`` of each analysed field of one document."""
+    out = {}
+    for name, attrs in ANALYZED_FIELDS.items():
+        text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
+        out[name] = list(Counter(analyzer.analyze(text)).items()) if text else []
+    return out
+
+
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _init_worker(words: list[tuple[str, int]], stopwords: Sequence[str]) -> None:
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = Analyzer(words=list(words), stopwords=frozenset(stopwords))
+
+
+def _terms_chunk(docs: list[SearchDoc]) -> list[dict[str, list[tuple[str, int]]]]:
+    assert _WORKER_ANALYZER is not None
+    return [doc_terms(_WORKER_ANALYZER, d) for d in docs]
+
+
+def iter_terms(analyzer: Analyzer, docs: Sequence[SearchDoc], *, procs: int = 0,
+               chunk: int = 500) -> Iterable[dict[str, list[tuple[str, int]]]]:
+    """Terms of every document, in order; segmented in worker processes for large inputs."""
+    procs = procs or (os.cpu_count() or 1)
+    if procs < 2 or len(docs) < PARALLEL_MIN_DOCS:
+        for doc in docs:
+            yield doc_terms(analyzer, doc)
+        return
+    chunks = [list(docs[i:i + chunk]) for i in range(0, len(docs), chunk)]
+    with ProcessPoolExecutor(max_workers=procs, initializer=_init_worker,
+                             initargs=(analyzer.words, sorted(analyzer.stopwords))) as pool:
+        for result in pool.map(_terms_chunk, chunks):
+            yield from result
+
+
+def _fields_for(doc: SearchDoc, terms: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": doc.id, "page": doc.page, "kind": doc.kind, "law": doc.law, "current": doc.current,
+        "level": doc.level, "status": doc.status, "category": doc.category,
+        "artkey": f"{doc.number}-{doc.suffix}" if doc.article else "",
+        "data": {k: getattr(doc, k) for k in STORED},
+    }
+    for name, items in terms.items():
+        if items:
+            values[name] = items
+    return {k: v for k, v in values.items() if v != ""}
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def fingerprint(analyzer: Analyzer) -> str:
+    """Identifies the tokenization: a different one means every document must be re-analysed."""
+    h = hashlib.sha1(f"schema {SCHEMA_VERSION}\n".encode())
+    for word, freq in analyzer.dictionary_entries():
+        h.update(f"{word} {freq}\n".encode())
+    h.update(("stop " + " ".join(sorted(analyzer.stopwords))).encode())
+    return h.hexdigest()
+
+
+def page_hashes(docs: Iterable[SearchDoc]) -> dict[str, str]:
+    """One hash per page over the content of all its documents."""
+    per_page: dict[str, list[str]] = {}
+    for doc in docs:
+        per_page.setdefault(doc.page, []).append(doc.content_hash())
+    return {page: hashlib.sha1("".join(hs).encode()).hexdigest()[:16] for page, hs in per_page.items()}
+
+
+def read_manifest(gen_dir: Path) -> dict[str, Any] | None:
+    """The manifest of a generation, or None when missing or unreadable."""
+    try:
+        return json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation, or None when there is no complete index."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    gen = index_dir / name
+    if not name or not (gen / MANIFEST).is_file():
+        return None
+    return gen
+
+
+# --------------------------------------------------------------------------- build
+
+
+#: Test hook: called with the number of documents written so far, to simulate a failure mid-build.
+_after_write: Callable[[int], None] | None = None
+
+
+def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *,
+                names: dict[str, str] | None = None, name_words: Sequence[str] = (),
+                docs_dir: Path | None = None,
+                extra: dict[str, Any] | None = None, full: bool = False, procs: int = 0) -> BuildStats:
+    """Bring the index in ``index_dir`` up to date with ``docs``; atomic and incremental.
+
+    Args:
+        index_dir: where generations live (created if needed).
+        docs: every search document of the site.
+        analyzer: THE analyzer of this site (its dictionary is recorded in the manifest).
+        names: normalised regulation names -> slug of the current text (for query parsing).
+        name_words: the names the analyzer was built with (``analyzer_for(docs_dir, name_words)``).
+        docs_dir: recorded so that queries rebuild the same analyzer.
+        extra: more manifest values (e.g. the status date).
+        full: rebuild from scratch even when an incremental update is possible.
+        procs: worker processes for segmentation (0: one per CPU; only for large inputs).
+    """
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stats = BuildStats()
+    hashes = page_hashes(docs)
+    fp = fingerprint(analyzer)
+    old_gen = current_generation(index_dir)
+    old = read_manifest(old_gen) if old_gen else None
+    if old is None or old.get("fingerprint") != fp or full:
+        stats.full = True
+        changed = set(hashes)
+        removed: set[str] = set()
+    else:
+        before: dict[str, str] = old.get("pages", {})
+        changed = {p for p, h in hashes.items() if before.get(p) != h}
+        removed = set(before) - set(hashes)
+    manifest = {
+        "schema": SCHEMA_VERSION, "fingerprint": fp, "pages": hashes, "count": len(docs),
+        "docs_dir": str(docs_dir) if docs_dir else None, "names": names or {},
+        "name_words": sorted(set(name_words)), **(extra or {}),
+    }
+    stats.pages_changed = sorted(changed | removed)
+    stats.total = len(docs)
+    if not stats.full and not stats.pages_changed and old is not None and _same_extra(old, manifest):
+        stats.seconds = time.perf_counter() - started
+        return stats  # nothing to do: the live generation already is this index
+
+    gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
+    try:
+        if stats.full:
+            ix = index.create_in(str(gen.mkdir(parents=True) or gen), make_schema())
+        else:
+            shutil.copytree(old_gen, gen)  # type: ignore[arg-type]
+            ix = index.open_dir(str(gen))
+        todo = [d for d in docs if d.page in changed]
+        writer = ix.writer(limitmb=256)
+        try:
+            if not stats.full:
+                for page in sorted(changed | removed):
+                    stats.deleted += writer.delete_by_term("page", page)
+            for doc, terms in zip(todo, iter_terms(analyzer, todo, procs=procs), strict=True):
+                writer.add_document(**_fields_for(doc, terms))
+                stats.added += 1
+                if _after_write is not None:
+                    _after_write(stats.added)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=stats.full)
+        ix.close()
+        (gen / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        _point_current(index_dir, gen.name)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    _prune(index_dir, keep={gen.name, old_gen.name if old_gen else ""})
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _same_extra(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    keys = set(old) | set(new)
+    return all(old.get(k) == new.get(k) for k in keys)
+
+
+def _point_current(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
+    tmp.write_text(name, encoding="utf-8")
+    tmp.replace(index_dir / CURRENT)  # atomic: readers see the old name or the new one
+
+
+def _prune(index_dir: Path, keep: set[str]) -> None:
+    """Remove generations other than the live one and the one before (a reader may hold it)."""
+    for child in index_dir.iterdir():
+        if child.name.startswith("gen-") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(f"{CURRENT}.") and child.name.endswith(".tmp"):
+            child.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A document the engine found, with its BM25F score, before re-ranking."""
+
+    data: dict[str, Any]
+    score: float
+
+
+class WhooshIndex:
+    """An open generation: a searcher shared by threads, and the analyzer it was built with."""
+
+    def __init__(self, gen_dir: Path) -> None:
+        self.gen_dir = gen_dir
+        self.manifest = read_manifest(gen_dir) or {}
+        docs_dir = self.manifest.get("docs_dir")
+        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self._names_for_analyzer())
+        self.names: dict[str, str] = self.manifest.get("names", {})
+        self._ix = index.open_dir(str(gen_dir), readonly=True)
+        self._local = threading.local()
+
+    def _names_for_analyzer(self) -> list[str]:
+        # The manifest keeps the exact words; regulation names are those beyond the shipped lists.
+        return list(self.manifest.get("name_words", []))
+
+    def _searcher(self) -> Any:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            weighting = scoring.BM25F(B=0.75, K1=1.2, names_B=0.3, chapter_B=0.5, docno_B=0.0)
+            searcher = self._ix.searcher(weighting=weighting)
+            self._local.searcher = searcher
+        return searcher
+
+    @property
+    def doc_count(self) -> int:
+        return self._ix.doc_count()
+
+    def candidates(self, terms: Sequence[tuple[str, float]], field_weights: dict[str, float], *,
+                   filters: dict[str, Sequence[str]] | None = None,
+                   excluded: Sequence[tuple[str, float]] = (), limit: int = 200,
+                   must_field: tuple[str, str] | None = None) -> list[Candidate]:
+        """Documents matching any term in any weighted field (OR), best BM25F first.
+
+        Args:
+            terms: ``(term, weight)`` pairs from the query analyzer.
+            field_weights: analysed field -> weight (BM25F field weights).
+            filters: exact field -> allowed values (``status``, ``level``, ``law``, ``kind``, ``artkey``).
+            excluded: terms whose documents are dropped (``-word``).
+            must_field: ``(field, value)`` that every result must have (e.g. an article key).
+        """
+        subs = [wq.Term(name, term, boost=weight * fw) for term, weight in terms
+                for name, fw in field_weights.items() if fw > 0]
+        q: wq.Query = wq.Or(subs) if subs else wq.Every()
+        restrict = []
+        for name, values in (filters or {}).items():
+            if values:
+                restrict.append(wq.Or([wq.Term(name, v) for v in values]))
+        if must_field:
+            restrict.append(wq.Term(*must_field))
+        if restrict:
+            q = wq.And([q, *restrict]) if subs else wq.And(restrict)
+        mask = None
+        if excluded:
+            mask = wq.Or([wq.Term(name, t) for t, _ in excluded for name in field_weights])
+        hits = self._searcher().search(q, limit=limit, mask=mask)
+        return [Candidate(hit["data"], hit.score or 0.0) for hit in hits]
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        """How many documents contain ``term`` in ``fieldname``."""
+        return self._searcher().doc_frequency(fieldname, term)
+
+    def close(self) -> None:
+        self._ix.close()
+
+
+_OPEN: dict[str, WhooshIndex] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_index(index_dir: Path) -> WhooshIndex | None:
+    """The live generation of ``index_dir`` (cached per generation), or None when there is none."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        return None
+    key = str(gen)
+    with _OPEN_LOCK:
+        ix = _OPEN.get(key)
+        if ix is None:
+            ix = WhooshIndex(gen)
+            _OPEN[key] = ix
+        return ix
+
+
+def normalised_names(names: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{normalised name: slug}`` from ``(name, slug)`` pairs."""
+    return {normalise(n): s for n, s in names}
