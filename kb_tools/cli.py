@@ -84,6 +84,8 @@ def build(config_file: str, strict: bool, public: bool, site_dir: str | None, st
         out = build_site(config_file, strict=strict, public=public, site_dir=site_dir, status_date=status_date)
     except Abort as exc:
         raise click.ClickException(f"构建失败：{exc.message}；原有的 site/ 目录保持不变。") from exc
+    except (KbError, OSError, ValueError) as exc:  # a plugin or theme failure: one line, not a traceback
+        raise click.ClickException(f"构建失败：{exc}；原有的 site/ 目录保持不变。") from exc
     click.echo(f"站点已生成：{out}")
 
 

@@ -54,7 +54,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, ContentProblem | No
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        guess = "GBK/GB18030" if _decodes(data, "gb18030") else "未知编码"
+        gbk = _decodes(data, "gb18030")
+        if gbk:  # GBK pairs can look like valid UTF-8; the first non-ASCII byte is where it starts
+            line = data[: next(i for i, b in enumerate(data) if b > 0x7F)].count(b"\n") + 1
+        guess = "GBK/GB18030" if gbk else "未知编码"
         return None, ContentProblem(
             display, line,
             f"文件不是 UTF-8 编码（第 {line} 行起无法按 UTF-8 读取，看起来是 {guess}）。",
@@ -89,7 +92,7 @@ def split_front_matter(text: str, display: str) -> tuple[Document | None, Conten
         )
     raw = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(raw) or {}
+        meta = yaml.load(raw, Loader=_Loader) or {}  # _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
@@ -110,6 +113,20 @@ def split_front_matter(text: str, display: str) -> tuple[Document | None, Conten
         if match:
             key_lines.setdefault(match.group(1).strip(), offset + 2)
     return Document(display, meta, "\n".join(lines[end + 1:]), end + 2, key_lines), None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2020-02-30) as text instead of crashing,
+    so that the key check reports it at its line like any other bad value."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def load_document(path: Path, display: str) -> tuple[Document | None, ContentProblem | None]:

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from kb_tools.config import KbConfig
 from kb_tools.corpus import Corpus, load_corpus
 from kb_tools.features import register as register_features
-from kb_tools.frontmatter import as_date, is_private
+from kb_tools.frontmatter import as_date, is_private, read_text
 from kb_tools.model import Law
 from kb_tools.pages import generated_pages, home_block
 from kb_tools.render import law_markdown
@@ -74,6 +74,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         report(self.corpus)
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
+        read_undecodable(files, self.corpus)
         for page in generated_pages(self.corpus):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=page.markdown))
@@ -134,6 +135,26 @@ def law_for_page(corpus: Corpus, src_uri: str) -> Law | None:
     if not src_uri.startswith("laws/") or not src_uri.endswith(".md"):
         return None
     return corpus.laws.get(src_uri[len("laws/"):-len(".md")])
+
+
+def read_undecodable(files: Files, corpus: Corpus) -> None:
+    """Report pages that are not UTF-8 (``--strict`` then fails) and read them as GB18030.
+
+    Without this MkDocs stops with a traceback on the first GBK page. Regulations that loaded
+    were read already; every other page is checked once here.
+    """
+    reported = {p.path for p in corpus.problems if p.code == "encoding"}
+    loaded = {law.src_path for law in corpus.laws.values()}
+    for file in files.documentation_pages():
+        if file.generated_by or not file.abs_src_path or file.src_uri in loaded:
+            continue
+        path = Path(file.abs_src_path)
+        _text, problem = read_text(path, file.src_uri)
+        if problem is None:
+            continue
+        if file.src_uri not in reported:
+            log.warning(problem.format())
+        file.content_string = path.read_bytes().decode("gb18030", errors="replace").replace("\r\n", "\n")
 
 
 def report(corpus: Corpus) -> None:
