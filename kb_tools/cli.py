@@ -200,6 +200,50 @@ def _index_dir(cfg: object, plugin: object) -> Path:
     return index_dir_for(cfg, plugin)
 
 
+@main.command(name="import-powers", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
+@click.option("-o", "--output", default=None, type=click.Path(path_type=Path),
+              help="写入的 YAML 文件（默认 docs/powers/<文件名>.yaml）/ output file")
+@click.option("--overwrite", is_flag=True, help="覆盖已有文件 / replace an existing file")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+def import_powers(file: Path, docs_dir: Path, output: Path | None, overwrite: bool, as_json: bool) -> None:
+    """导入权力清单或检查事项表（.xlsx / .csv）/ Import a power or inspection list.
+
+    识别常见列名、合并单元格、空行和表头上方的标题行；无法读取的行连同行号列出。
+    Reads spreadsheet exports; rows that cannot be read are listed with their row numbers.
+    """
+    from kb_tools.powers import import_powers as run_import
+
+    try:
+        result = run_import(file, docs_dir, output=output, overwrite=overwrite)
+    except KbError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps({
+            "output": str(result.output) if result.output else None,
+            "powers": result.count("powers"), "inspections": result.count("inspections"),
+            "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "rows": len(t.records),
+                        "skipped": t.skipped, "notes": t.notes} for t in result.tables],
+            "problems": [p.as_dict() for p in result.problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for table in result.tables:
+            what = "权力事项" if table.kind == "powers" else "检查事项"
+            sheet = f"工作表“{table.sheet}”" if table.sheet else file.name
+            click.echo(f"{sheet}：表头在第 {table.header_row} 行，读取{what} {len(table.records)} 项，"
+                       f"跳过 {table.skipped} 行。")
+            for note in table.notes:
+                click.echo(f"  · {note}")
+        for problem in result.problems:
+            click.echo(problem.format())
+        if result.output:
+            click.echo(f"已写入 {result.output}；请运行 kb check 检查依据能否解析。")
+    if result.output is None:
+        raise click.ClickException(f"{file.name} 中没有可以导入的行。")
+
+
 @main.group(context_settings=CONTEXT)
 def new() -> None:
     """新建内容页面的模板 / Scaffold new content pages."""

@@ -24,6 +24,14 @@ def register() -> None:
     # Feature blocks go here, e.g.:
     #   from kb_tools import powers
     #   loaders.append(powers.load); generators.append(powers.generate); feature_checks.append(powers.check)
+    # 权力清单 and 检查事项 (docs/powers/): the loader checks codes, types and legal bases and registers
+    # each item with add_citing; pages, the filterable tables and the CSV/.xlsx exports.
+    from kb_tools import powers
+
+    loaders.append(powers.load)
+    generators.append(powers.generate)
+    pages.FILE_GENERATORS.append(powers.export_files)
+    pages.DATA_DIRS.append(powers.POWERS_DIR)
     corpus.LOADERS.extend(loaders)
     pages.GENERATORS.extend(generators)
     checks.CHECKS.extend(feature_checks)

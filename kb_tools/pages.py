@@ -17,6 +17,12 @@ from kb_tools.render import status_badge
 Generator = Callable[[Corpus], Iterable[GeneratedPage]]
 #: Page generators, run in order by :func:`generated_pages`.
 GENERATORS: list[Generator] = []
+FileGenerator = Callable[[Corpus], Iterable[tuple[str, bytes]]]
+#: Generators of downloadable files (exports): ``(path below the site, bytes)``.
+FILE_GENERATORS: list[FileGenerator] = []
+#: Folders below docs/ whose non-Markdown files are data read by a loader, not files of the site
+#: (a public build must not publish the raw data of private items).
+DATA_DIRS: list[str] = []
 
 #: The index pages of regulations: (file below laws/, page title, grouping key).
 LAW_INDEXES = [
@@ -35,6 +41,16 @@ def generated_pages(corpus: Corpus) -> list[GeneratedPage]:
     for generator in GENERATORS:
         pages.extend(generator(corpus))
     return pages
+
+
+def generated_files(corpus: Corpus) -> list[tuple[str, bytes]]:
+    """Every generated download file of every content kind."""
+    return [entry for generator in FILE_GENERATORS for entry in generator(corpus)]
+
+
+def is_data_file(src_uri: str) -> bool:
+    """True for a data file under a ``DATA_DIRS`` folder (read by a loader, not copied to the site)."""
+    return not src_uri.endswith(".md") and any(src_uri.startswith(d.rstrip("/") + "/") for d in DATA_DIRS)
 
 
 def law_link(law: Law, from_dir: str = "laws") -> str:

@@ -20,7 +20,7 @@ from kb_tools.corpus import Corpus, load_corpus
 from kb_tools.features import register as register_features
 from kb_tools.frontmatter import as_date, is_private, read_text
 from kb_tools.model import Law
-from kb_tools.pages import generated_pages, home_block
+from kb_tools.pages import generated_files, generated_pages, home_block, is_data_file
 from kb_tools.render import law_markdown
 from kb_tools.site_output import StagedOutput, is_temporary
 
@@ -78,6 +78,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         for page in generated_pages(self.corpus):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for file in [f for f in files if is_data_file(f.src_uri)]:
+            files.remove(file)
+        for path, content in generated_files(self.corpus):
+            files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS_DIR.iterdir()):
             files.append(File.generated(config, f"assets/kb/{asset.name}", abs_src_path=str(asset)))
         return files

@@ -1,0 +1,168 @@
+/* 法规知识库 · 权力清单: filter, sort and export the rows of the power and inspection tables.
+ *
+ * The rows are rendered at build time with data-type / data-dept attributes, so the page works
+ * without this script; here we only hide and reorder existing rows. The text of each row is read
+ * once into an index, so a keystroke over a thousand rows is one pass over an array of strings.
+ * Filters live in the address (?type=…&dept=…&q=…) so a filtered view can be bookmarked or sent.
+ * No network access, no libraries.
+ */
+(function () {
+  "use strict";
+
+  // Full-width letters/digits to half-width, lower case: what the user types matches what is shown.
+  function normalise(text) {
+    return String(text || "")
+      .replace(/[\uff01-\uff5e]/g, function (ch) { return String.fromCharCode(ch.charCodeAt(0) - 0xfee0); })
+      .replace(/\u3000/g, " ")
+      .toLowerCase();
+  }
+
+  function setup(form) {
+    var table = document.getElementById(form.getAttribute("data-table"));
+    if (!table || form.getAttribute("data-ready")) { return; }
+    form.setAttribute("data-ready", "1");
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.map.call(tbody.rows, function (tr, index) {
+      return {
+        el: tr,
+        index: index,
+        types: (tr.getAttribute("data-type") || "").split("|"),
+        dept: tr.getAttribute("data-dept") || "",
+        rank: Number(tr.getAttribute("data-rank") || 0),
+        text: normalise(tr.textContent),
+        cells: Array.prototype.map.call(tr.cells, function (td) { return td.textContent.trim(); })
+      };
+    });
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var typeSelect = form.querySelector('[data-filter="type"]');
+    var deptSelect = form.querySelector('[data-filter="dept"]');
+    var query = form.querySelector('[data-filter="q"]');
+    var counter = form.querySelector(".kb-pw-count");
+    var sortState = { column: -1, dir: 1 };
+    var timer = null;
+
+    function visibleRows() {
+      return rows.filter(function (row) { return !row.el.hidden; });
+    }
+
+    function apply() {
+      var type = typeSelect ? typeSelect.value : "";
+      var dept = deptSelect ? deptSelect.value : "";
+      var terms = normalise(query ? query.value : "").split(/\s+/).filter(Boolean);
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var row = rows[i];
+        var ok = (!type || row.types.indexOf(type) >= 0) && (!dept || row.dept === dept);
+        for (var t = 0; ok && t < terms.length; t++) {
+          ok = row.text.indexOf(terms[t]) >= 0;
+        }
+        if (row.el.hidden === ok) { row.el.hidden = !ok; }
+        if (ok) { shown++; }
+      }
+      counter.textContent = "显示 " + shown + " / " + rows.length + " 项";
+      table.classList.toggle("kb-pw-empty", shown === 0);
+      remember(type, dept, query ? query.value : "");
+    }
+
+    function remember(type, dept, q) {
+      if (!window.history || !window.history.replaceState) { return; }
+      var params = new URLSearchParams(window.location.search);
+      [["type", type], ["dept", dept], ["q", q]].forEach(function (pair) {
+        if (pair[1]) { params.set(pair[0], pair[1]); } else { params.delete(pair[0]); }
+      });
+      var search = params.toString();
+      var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+      window.history.replaceState(window.history.state, "", url);
+    }
+
+    function restore() {
+      var params = new URLSearchParams(window.location.search);
+      setSelect(typeSelect, params.get("type"));
+      setSelect(deptSelect, params.get("dept"));
+      if (query && params.get("q")) { query.value = params.get("q"); }
+    }
+
+    function setSelect(select, value) {
+      if (!select || !value) { return; }
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === value) { select.selectedIndex = i; return; }
+      }
+    }
+
+    function sortBy(column) {
+      var head = heads[column];
+      var kind = head.getAttribute("data-sort-kind");
+      sortState.dir = sortState.column === column ? -sortState.dir : 1;
+      sortState.column = column;
+      var dir = sortState.dir;
+      var collator = new Intl.Collator("zh-Hans-CN", { numeric: true, sensitivity: "base" });
+      var sorted = rows.slice().sort(function (a, b) {
+        var diff = kind === "rank" ? a.rank - b.rank : collator.compare(a.cells[column], b.cells[column]);
+        return diff * dir || a.index - b.index;
+      });
+      var fragment = document.createDocumentFragment();
+      sorted.forEach(function (row) { fragment.appendChild(row.el); });
+      tbody.appendChild(fragment);
+      heads.forEach(function (th, i) {
+        th.setAttribute("aria-sort", i === column ? (dir > 0 ? "ascending" : "descending") : "none");
+      });
+    }
+
+    function exportCsv() {
+      var lines = [heads.map(function (th) { return csvCell(th.textContent.trim()); }).join(",")];
+      visibleRows().forEach(function (row) { lines.push(row.cells.map(csvCell).join(",")); });
+      var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = (document.title.split(" - ")[0] || "清单") + "（筛选结果）.csv";
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+    }
+
+    function csvCell(text) {
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }
+
+    form.addEventListener("change", apply);
+    if (query) {
+      query.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(apply, 60);
+      });
+    }
+    form.addEventListener("click", function (event) {
+      var action = event.target.getAttribute && event.target.getAttribute("data-action");
+      if (action === "reset") {
+        if (typeSelect) { typeSelect.selectedIndex = 0; }
+        if (deptSelect) { deptSelect.selectedIndex = 0; }
+        if (query) { query.value = ""; }
+        apply();
+      } else if (action === "csv") {
+        exportCsv();
+      }
+    });
+    heads.forEach(function (th, column) {
+      if (!th.hasAttribute("data-sort")) { return; }
+      th.addEventListener("click", function () { sortBy(column); });
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sortBy(column); }
+      });
+    });
+    restore();
+    apply();
+    form.classList.add("kb-pw-ready");
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.kb-pw-filters"), setup);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);  // Material's instant navigation swaps pages without a reload
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,281 @@
+"""Load ``docs/powers/`` into ``corpus.extras["powers"]`` and check it.
+
+A data file is YAML (what legal officers edit; ``kb import-powers`` writes it) or CSV (an
+export dropped in as is). Every problem — duplicate codes, an unknown type, a basis that does not
+resolve, an item without basis, a basis that is repealed or not yet in force — goes into
+``corpus.problems`` with the file and line, so ``kb check`` lists it and ``mkdocs build --strict``
+fails on it. Each resolved article learns which items rest on it (``add_citing``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from kb_tools.frontmatter import read_text
+from kb_tools.model import Status
+from kb_tools.powers.model import (
+    INSPECTION_FIELDS,
+    INSPECTIONS_KEY,
+    POWER_FIELDS,
+    POWERS_KEY,
+    SAMPLE_KEY,
+    BasisRef,
+    InspectionItem,
+    LegalBasis,
+    PowerItem,
+    PowerList,
+)
+from kb_tools.powers.records import Record, check_keys, inspection_item, power_item
+from kb_tools.problems import ContentProblem, Severity
+
+if TYPE_CHECKING:
+    from kb_tools.corpus import Corpus
+    from kb_tools.model import Law
+
+POWERS_DIR = "powers"
+DATA_SUFFIXES = (".yaml", ".yml", ".csv")
+#: The kind under which items appear in the cited-by lists of regulation pages.
+CITING_KIND = "权力事项"
+
+
+def load(corpus: Corpus) -> None:
+    """The corpus loader: read every data file under ``docs/powers/``."""
+    folder = corpus.docs_dir / POWERS_DIR
+    plist = PowerList()
+    corpus.extras["powers"] = plist
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES and p.is_file()):
+        rel = path.relative_to(corpus.docs_dir).as_posix()
+        read_data_file(path, rel, plist, corpus.problems)
+    _check_codes(plist, corpus.problems)
+    resolve(plist, corpus)
+    if corpus.public_only:
+        plist.items = [i for i in plist.items if i.public]
+        plist.inspections = [i for i in plist.inspections if i.public]
+
+
+def read_data_file(path: Path, rel: str, plist: PowerList, problems: list[ContentProblem]) -> None:
+    """Add the items of one data file to ``plist``."""
+    if path.suffix.lower() == ".csv":
+        from kb_tools.powers.spreadsheet import read_table_file
+
+        for table in read_table_file(path, display=rel):
+            problems.extend(table.problems)
+            _add_records(table.kind, table.records, rel, plist, problems, sample=False)
+        return
+    text, problem = read_text(path, rel)
+    if text is None:
+        problems.append(problem)  # type: ignore[arg-type]
+        return
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(ContentProblem(
+            rel, mark.line + 1 if mark else 1, f"YAML 格式错误：{getattr(exc, 'problem', exc)}。",
+            "请检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对；长文本可用 | 换行书写。",
+            code="power-yaml",
+        ))
+        return
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        problems.append(ContentProblem(
+            rel, root.start_mark.line + 1, "清单文件的顶层应为“权力事项:”和“检查事项:”两个列表。",
+            "参照 docs/powers/ 下的示例文件书写。", code="power-yaml",
+        ))
+        return
+    sample = False
+    for key_node, value_node in root.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key == SAMPLE_KEY:
+            sample = str(value_node.value).strip().lower() in ("true", "yes", "是")
+        elif key in (POWERS_KEY, INSPECTIONS_KEY):
+            records = _records(value_node, rel, problems)
+            kind = "powers" if key == POWERS_KEY else "inspections"
+            _add_records(kind, records, rel, plist, problems, sample=sample)
+        else:
+            problems.append(ContentProblem(
+                rel, line, f"清单文件中有未知的顶层字段“{key}”。",
+                f"顶层只能有“{POWERS_KEY}”“{INSPECTIONS_KEY}”和“{SAMPLE_KEY}”。", code="power-unknown-key",
+            ))
+    if sample:
+        plist.sample_sources.append(rel)
+
+
+def _records(node: yaml.Node, rel: str, problems: list[ContentProblem]) -> list[Record]:
+    if isinstance(node, yaml.ScalarNode) and not node.value:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        problems.append(ContentProblem(rel, node.start_mark.line + 1, "这里应是一个列表（每项以“- ”开头）。",
+                                       "参照示例文件书写。", code="power-yaml"))
+        return []
+    records = []
+    for entry in node.value:
+        line = entry.start_mark.line + 1
+        if not isinstance(entry, yaml.MappingNode):
+            problems.append(ContentProblem(rel, line, "列表中的每一项应是“字段: 值”的形式。",
+                                           "参照示例文件书写。", code="power-yaml"))
+            continue
+        record = Record(rel, line)
+        for key_node, value_node in entry.value:
+            key = str(key_node.value).strip()
+            record.values[key] = _plain(value_node)
+            record.key_lines[key] = key_node.start_mark.line + 1
+        records.append(record)
+    return records
+
+
+def _plain(node: yaml.Node) -> str | list[str]:
+    """A node as text, scalars kept exactly as written (``00123`` stays a string, never 123)."""
+    if isinstance(node, yaml.ScalarNode):
+        return "" if node.tag.endswith(":null") else str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [str(_plain(n)) for n in node.value]
+    return yaml.serialize(node).strip()
+
+
+def _add_records(kind: str, records: list[Record], rel: str, plist: PowerList,
+                 problems: list[ContentProblem], *, sample: bool) -> None:
+    if rel not in plist.sources:
+        plist.sources.append(rel)
+    for record in records:
+        if kind == "powers":
+            check_keys(record, POWER_FIELDS, problems)
+            item = power_item(record, problems, sample=sample)
+            if item is not None:
+                plist.items.append(item)
+        else:
+            check_keys(record, INSPECTION_FIELDS, problems)
+            default = f"JC-{len(plist.inspections) + 1:03d}"
+            inspection = inspection_item(record, problems, sample=sample, default_code=default)
+            if inspection is not None:
+                plist.inspections.append(inspection)
+
+
+def _check_codes(plist: PowerList, problems: list[ContentProblem]) -> None:
+    for items, what in ((plist.items, "事项编码"), (plist.inspections, "检查事项编码")):
+        seen: dict[str, PowerItem | InspectionItem] = {}
+        for item in items:
+            first = seen.setdefault(item.code, item)
+            if first is not item:
+                problems.append(ContentProblem(
+                    item.source, item.line,
+                    f"{what}“{item.code}”重复：{first.source}:{first.line} 的“{first.title}”已使用。",
+                    "每个事项的编码必须唯一（页面地址由编码生成）；子项请使用各自的实施编码。",
+                    code="power-duplicate-code",
+                ))
+    codes = {i.code for i in plist.items}
+    for inspection in plist.inspections:
+        if inspection.power_code and inspection.power_code not in codes:
+            problems.append(ContentProblem(
+                inspection.source, inspection.line,
+                f"关联事项编码“{inspection.power_code}”在权力清单中不存在。",
+                "请填写权力清单中已有的事项编码，或删除该字段。", code="power-unknown-link",
+            ))
+
+
+def resolve(plist: PowerList, corpus: Corpus) -> None:
+    """Resolve every basis through the citation resolver, report problems, record cited-by."""
+    from kb_tools.citations import CitingRef, add_citing
+
+    for item in [*plist.items, *plist.inspections]:
+        bases = [_resolve_basis(basis, item, corpus) for basis in item.bases]
+        if isinstance(item, PowerItem):
+            n = len(item.establishing)
+            item.establishing, item.implementing = tuple(bases[:n]), tuple(bases[n:])
+        else:
+            item.basis = tuple(bases)
+        if not any(ref.law_slug for basis in bases for ref in basis.refs):
+            what = "设定依据和实施依据" if isinstance(item, PowerItem) else "检查依据"
+            corpus.problems.append(ContentProblem(
+                item.source, item.line, f"“{item.title}”没有可用的{what}。",
+                "请写明依据的法规和条款，例如《中华人民共和国建筑法》第七条。", code="power-no-basis",
+            ))
+        ref = CitingRef(CITING_KIND, _citing_title(item), item.src_uri)
+        if corpus.public_only and not item.public:
+            continue  # a public build must not list private items on regulation pages
+        for basis in bases:
+            for found in basis.refs:
+                law = corpus.laws.get(found.law_slug) if found.law_slug else None
+                if law is None:
+                    continue
+                if not found.articles and not found.problem:
+                    add_citing(corpus, law, None, ref)
+                for number, suffix in found.articles:
+                    article = law.article(number, suffix)
+                    if article is not None:
+                        add_citing(corpus, law, article, ref)
+
+
+def _citing_title(item: PowerItem | InspectionItem) -> str:
+    if isinstance(item, PowerItem):
+        return f"{item.title}（{item.type.value}）"
+    return f"{item.title}（检查事项）"
+
+
+def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: Corpus) -> LegalBasis:
+    from kb_tools.citations import find_citations
+
+    refs = []
+    for citation in find_citations(basis.text, corpus):
+        law = citation.law
+        problem = citation.problem
+        where = f"“{item.title}”的{basis.label}"
+        if law is None or problem:
+            hint = citation.suggestion or "请核对法规全称与条号；部门规章等未收录的文件请先导入知识库。"
+            why = problem or "知识库中没有该法规"
+            corpus.problems.append(ContentProblem(
+                item.source, item.line_of(basis.label), f"{where}“{citation.text}”无法解析：{why}",
+                hint, code="power-basis-unresolved",
+            ))
+        if law is not None:
+            _check_status(law, citation.text, where, item, corpus, item.line_of(basis.label))
+            if not citation.articles and not problem:
+                corpus.problems.append(ContentProblem(
+                    item.source, item.line_of(basis.label), f"{where}“{citation.text}”只写了法规名称，没有写明条款。",
+                    "请写明具体条款，例如《中华人民共和国建筑法》第七条。", severity=Severity.WARNING,
+                    code="power-basis-whole-law",
+                ))
+        refs.append(BasisRef(
+            text=citation.text,
+            law_slug=law.slug if law is not None else None,
+            articles=tuple(a.key for a in citation.articles),
+            problem=problem,
+        ))
+    if not refs:
+        corpus.problems.append(ContentProblem(
+            item.source, item.line_of(basis.label),
+            f"“{item.title}”的{basis.label}“{basis.text}”中没有找到《法规名称》第X条形式的引用。",
+            "请按《法规全称》第X条的格式书写，例如《中华人民共和国建筑法》第七条。",
+            code="power-basis-unresolved",
+        ))
+    return LegalBasis(basis.kind, basis.text, tuple(refs))
+
+
+def _check_status(law: Law, text: str, where: str, item: PowerItem | InspectionItem, corpus: Corpus,
+                  line: int) -> None:
+    status = corpus.status(law)
+    if status is Status.REPEALED:
+        successor = f"，已由《{law.successor}》取代" if law.successor else ""
+        corpus.problems.append(ContentProblem(
+            item.source, line, f"{where}“{text}”所依据的《{law.title}》已废止{successor}。",
+            "请改为现行有效的法规条款，或核实该事项是否应当取消。", code="power-basis-repealed",
+        ))
+    elif status is Status.NOT_YET_EFFECTIVE:
+        corpus.problems.append(ContentProblem(
+            item.source, line,
+            f"{where}“{text}”所依据的《{law.title}》尚未生效（{law.effective} 起施行）。",
+            "施行前请保留现行依据；施行后再改为新依据。", code="power-basis-not-in-force",
+        ))
+    elif status is Status.AMENDED:
+        corpus.problems.append(ContentProblem(
+            item.source, line, f"{where}“{text}”指向《{law.title}》的历史版本。",
+            "请改为引用现行文本的条款（核对条号是否已变化）。", severity=Severity.WARNING,
+            code="power-basis-old-version",
+        ))
