@@ -19,6 +19,7 @@ too, so every feature registers its citing pages through one function.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from html import escape, unescape
@@ -49,7 +50,7 @@ _CONTEXT_RE = re.compile(r"前(?P<what>条|款|[两二三四]款)|本(?P<this>�
 _LEGAL_SUFFIX_RE = re.compile(
     r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|意见|通知|规范|准则|批复|答复|纲要|章程)(?:[（(].*[）)])?$"
 )
-_NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:法|条例|规定|办法|细则|解释)$")
+_NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:法典?|条例|规定|办法|细则|解释)$")
 _KIND_WORDS = [("法典", "该法典"), ("法", "该法"), ("条例", "该条例"), ("规定", "该规定"), ("办法", "该办法"),
                ("细则", "该细则"), ("解释", "该解释")]
 _SKIP_TAGS = {"a", "code", "pre", "script", "style", "button", "textarea", "kbd", "samp", "title",
@@ -86,7 +87,8 @@ class Citation:
             citing page is dated before a newer version took effect); None when unresolved.
         articles: every article cited, in order (ranges expanded); empty when the whole law is cited.
         problem: why (part of) the mention does not resolve, in Chinese; None when it does.
-        suggestion: what to do about it (the closest title, the real article count).
+        suggestion: the closest known title when the one written is not in the knowledge base.
+        hint: what to do about the problem, one Chinese sentence (the real article count …).
         severity: error or warning for ``kb check`` (see :func:`find_citations`).
         code: stable identifier of the problem kind.
         parts: the linkable pieces.
@@ -102,6 +104,7 @@ class Citation:
     articles: tuple[Article, ...] = ()
     problem: str | None = None
     suggestion: str | None = None
+    hint: str | None = None
     severity: Severity = Severity.WARNING
     code: str = ""
     parts: tuple[CitationPart, ...] = ()
@@ -172,9 +175,13 @@ def add_citing(corpus: Corpus, law: Law, article: Article | None, ref: CitingRef
     """
     graph: dict[tuple[str, int, int], list[CitingRef]] = corpus.extras.setdefault("cited_by", {})
     key = (law.slug, *(article.key if article else WHOLE_LAW))
-    refs = graph.setdefault(key, [])
-    if ref not in refs:
-        refs.append(ref)
+    # One entry per citing place, whoever registers it first (a feature's loader or the scan);
+    # a set keeps this constant-time, so building the graph stays linear in the corpus.
+    seen: set[tuple[object, ...]] = corpus.extras.setdefault("cited_by_seen", set())
+    place = (*key, ref.src_uri, ref.anchor)
+    if place not in seen:
+        seen.add(place)
+        graph.setdefault(key, []).append(ref)
 
 
 @dataclass
@@ -371,7 +378,7 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
     refs, refs_end = _parse_refs(text, end)
     if refs:
         end = refs_end
-    law, problem, suggestion, code = _resolve_title(title, ctx)
+    law, problem, suggestion, hint, code = _resolve_title(title, ctx)
     if law is not None and alias_match:
         ctx.aliases[normalise_title(alias_match.group("alias"))] = law
     if law is None and not refs and problem is not None and not _LEGAL_SUFFIX_RE.search(title):
@@ -382,8 +389,8 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
     if law is None:
         severity = Severity.WARNING if code == "citation-unknown-law" or ctx.in_law_page else Severity.ERROR
         parts = _parts(start, refs, [None] * len(refs))
-        return replace(citation, problem=problem, suggestion=suggestion, severity=severity, code=code,
-                       parts=parts), end
+        return replace(citation, problem=problem, suggestion=suggestion, hint=hint, severity=severity,
+                       code=code, parts=parts), end
     return _with_articles(citation, law, refs, version, ctx), end
 
 
@@ -393,22 +400,34 @@ def _version_tuple(match: re.Match[str]) -> tuple[int, int | None, int | None]:
     return int(match.group("y")), int(month) if month else None, int(day) if day else None
 
 
-def _resolve_title(title: str, ctx: _Context) -> tuple[Law | None, str | None, str | None, str]:
-    """The current text of a title; otherwise why not, a suggestion and a problem code."""
+def _resolve_title(
+    title: str, ctx: _Context
+) -> tuple[Law | None, str | None, str | None, str | None, str]:
+    """The current text of a title; otherwise why not, the closest title, a hint and a code."""
     title = unescape(title)
     key = normalise_title(title)
     law = ctx.aliases.get(key) or ctx.corpus.by_name(title)
     if law is not None:
-        return law, None, None, ""
+        return law, None, None, None, ""
     claimed = ctx.corpus.ambiguous_names().get(key)
     if claimed:
         names = "、".join(f"《{t}》" for t in claimed)
-        return None, f"简称《{title}》对应多部法规（{names}），无法确定引用的是哪一部。", \
-            "请写出完整标题。", "citation-ambiguous"
-    close = ctx.corpus.suggest_title(title)
-    hint = f"最接近的标题是《{close}》；如果引用的是它，请改正标题。" if close else ""
+        return None, f"简称《{title}》对应多部法规（{names}），无法确定引用的是哪一部。", None, \
+            f"请写出完整标题，例如《{claimed[0]}》。", "citation-ambiguous"
+    close = _closest_title(title, ctx.corpus)
+    hint = f"是不是《{close}》？如果是，请改正标题；" if close else ""
     hint += "如需链接到该法规，请先用 `kb import` 导入。"
-    return None, f"引用的《{title}》不在知识库中。", hint, "citation-unknown-law"
+    return None, f"引用的《{title}》不在知识库中。", close, hint, "citation-unknown-law"
+
+
+def _closest_title(title: str, corpus: Corpus) -> str | None:
+    """corpus.suggest_title, kept only when it is really close (民法典 is not 人民防空法)."""
+    close = corpus.suggest_title(title)
+    if close is None:
+        return None
+    a, b = normalise_title(title), normalise_title(close)
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    return close if ratio >= 0.6 or a in b or b in a else None
 
 
 def _parts(start: int, refs: list[_Ref], articles: list[Article | None]) -> tuple[CitationPart, ...]:
@@ -436,14 +455,14 @@ def _with_articles(
     resolved: list[Article | None] = []
     expanded: list[Article] = []
     problem = None
-    suggestion = None
+    hint = None
     for ref in refs:
         art = target.article(ref.number, ref.suffix) if ref.number > 0 else None
         resolved.append(art)
         if art is None:
             if problem is None:
                 problem = _missing_article(target, ref)
-                suggestion = _count_hint(target)
+                hint = _count_hint(target)
             continue
         if ref.closes_range and expanded:
             lo = expanded[-1].key
@@ -461,7 +480,7 @@ def _with_articles(
         not expanded or (ctx.article is not None and all(a is ctx.article for a in expanded)))
     return replace(
         citation, law=target, articles=tuple(dict.fromkeys(expanded)), parts=parts, problem=problem,
-        suggestion=suggestion, severity=severity, code="citation-missing-article" if problem else "",
+        hint=hint, severity=severity, code="citation-missing-article" if problem else "",
         alert=alert, self_ref=self_ref,
     )
 
@@ -560,7 +579,7 @@ def _context_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | N
     target = ctx.article
     detail = ""
     if match.group("what") == "条":
-        index = law.articles.index(ctx.article) if ctx.article in law.articles else -1
+        index = _position(law, ctx.article)
         if index <= 0:
             return None, end
         target = law.articles[index - 1]
@@ -569,6 +588,15 @@ def _context_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | N
     parts = (CitationPart(start, end, target, detail),)
     return Citation(start, end, text[start:end], law, (target,), parts=parts, written_title=law.title,
                     self_ref=target is ctx.article), end
+
+
+def _position(law: Law, article: Article) -> int:
+    """Index of an article in its regulation (cached: 前条 is common in long codes)."""
+    cache = law.__dict__.get("_positions")
+    if cache is None or len(cache) != len(law.articles):
+        cache = {a.key: i for i, a in enumerate(law.articles)}
+        law.__dict__["_positions"] = cache
+    return cache.get(article.key, -1)
 
 
 def _bare_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None, int]:
@@ -673,7 +701,7 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
             if part.article is None and citation.articles:
                 continue
             out.append(text[pos:part.start])
-            out.append(_anchor(citation, part, text[part.start:part.end], base))
+            out.append(_anchor(citation, part, text[part.start:part.end], base, ctx.current))
             pos = part.end
         out.append(text[pos:citation.end])
         pos = citation.end
@@ -682,8 +710,11 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
     return "".join(out)
 
 
-def _anchor(citation: Citation, part: CitationPart, label: str, base: str) -> str:
-    href = citation.article_url(part.article, base) or ""
+def _anchor(citation: Citation, part: CitationPart, label: str, base: str, current: Law | None) -> str:
+    if current is not None and citation.law is current and part.article is not None:
+        href = f"#{part.article.anchor}"  # 本法第四十五条: the anchor on this very page
+    else:
+        href = citation.article_url(part.article, base) or ""
     title = escape(citation.cite_title(part.article, part.detail), quote=True)
     return f'<a class="kb-cite" href="{escape(href, quote=True)}" title="{title}">{label}</a>'
 

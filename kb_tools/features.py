@@ -24,6 +24,14 @@ def register() -> None:
     # Feature blocks go here, e.g.:
     #   from kb_tools import powers
     #   loaders.append(powers.load); generators.append(powers.generate); feature_checks.append(powers.check)
+    # 学法计划 and 法治大讲堂: their loaders also report their problems (no regulation, missing focus
+    # article, meeting outside its month, bad lecture front matter), so `kb check` lists them.
+    from kb_tools import classroom, study
+
+    loaders.append(study.load)
+    generators.append(study.generate)
+    loaders.append(classroom.load)
+    generators.append(classroom.generate)
     # 权力清单 and 检查事项 (docs/powers/): the loader checks codes, types and legal bases and registers
     # each item with add_citing; pages, the filterable tables and the CSV/.xlsx exports.
     from kb_tools import powers
@@ -32,6 +40,14 @@ def register() -> None:
     generators.append(powers.generate)
     pages.FILE_GENERATORS.append(powers.export_files)
     pages.DATA_DIRS.append(powers.POWERS_DIR)
+    # Citations (after the features that register their own citing pages through add_citing):
+    # the cited-by graph, citation problems for `kb check`, the 引用关系 and 新旧对照 pages.
+    from kb_tools import citation_pages, cited_by, version_pages
+
+    loaders.append(cited_by.load)
+    feature_checks.append(cited_by.check)
+    generators.append(citation_pages.generate)
+    generators.append(version_pages.generate)
     corpus.LOADERS.extend(loaders)
     pages.GENERATORS.extend(generators)
     checks.CHECKS.extend(feature_checks)

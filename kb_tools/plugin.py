@@ -15,13 +15,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from kb_tools.citations import link_citations
+from kb_tools.cited_by import check as check_citations
+from kb_tools.cited_by import decorate_law_html
+from kb_tools.classroom import lecture_markdown
 from kb_tools.config import KbConfig
 from kb_tools.corpus import Corpus, load_corpus
 from kb_tools.features import register as register_features
 from kb_tools.frontmatter import as_date, is_private, read_text
 from kb_tools.model import Law
 from kb_tools.pages import generated_files, generated_pages, home_block, is_data_file
-from kb_tools.render import law_markdown
+from kb_tools.render import law_markdown, restore_articles
 from kb_tools.site_output import StagedOutput, is_temporary
 
 if TYPE_CHECKING:
@@ -45,6 +49,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.corpus: Corpus | None = None
         self.command = "build"
         self.staged: StagedOutput | None = None
+        self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -59,6 +64,9 @@ class KbPlugin(BasePlugin[KbConfig]):
                 config.markdown_extensions.append(name)
         # Our stylesheet first, so that the site's own extra_css can override it.
         config.extra_css.insert(0, "assets/kb/kb.css")
+        config.extra_css.insert(1, "assets/kb/study.css")  # 学法计划 calendar, reading packs, 讲堂
+        config.extra_css.insert(1, "assets/kb/citations.css")  # citation links, cited-by, 新旧对照
+        config.extra_css.insert(2, "assets/kb/print.css")  # @media print only: A4, no navigation chrome
         config.extra_javascript.append("assets/kb/kb.js")
         if self.config.atomic_output and self.command == "build" and not is_temporary(config.site_dir):
             self.staged = StagedOutput(Path(config.site_dir))
@@ -71,7 +79,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.corpus = load_corpus(
             Path(config.docs_dir), self.status_date(), public_only=self.config.public_build
         )
+        # Options and site facts that generators need (classroom target, feed links).
+        self.corpus.extras.update(classroom_hours_target=self.config.classroom_hours_target,
+                                  site_url=config.site_url or "", site_name=config.site_name,
+                                  use_directory_urls=config.use_directory_urls)
         report(self.corpus)
+        for problem in check_citations(self.corpus):  # unresolved citations fail --strict like other errors
+            (log.warning if problem.is_error else log.info)(problem.format())
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
         read_undecodable(files, self.corpus)
@@ -97,13 +111,35 @@ class KbPlugin(BasePlugin[KbConfig]):
         if law is not None:
             current = corpus.laws.get(law.version_of) if law.version_of else None
             successor = corpus.by_name(law.successor) if law.successor else None
-            return law_markdown(
+            stash: list[str] = []
+            markdown = law_markdown(
                 law, status=corpus.status(law), current=current, today=corpus.today, base=base,
-                successor_url=f"{base}{successor.url}" if successor else None,
+                successor_url=f"{base}{successor.url}" if successor else None, stash=stash,
             )
+            self.article_html[page.file.src_uri] = stash
+            return markdown
+        markdown = lecture_markdown(corpus, page.file.src_uri, markdown)
         if HOME_MARKER in markdown:
             markdown = markdown.replace(HOME_MARKER, home_block(corpus))
         return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Link 《…》第N条 citations; on a regulation page, add each article's cited-by list."""
+        if not self.config.enabled or self.corpus is None:
+            return html
+        base = "../" * page.url.count("/")
+        law = law_for_page(self.corpus, page.file.src_uri)
+        stash = self.article_html.pop(page.file.src_uri, None)
+        if stash is not None and law is not None:  # first: later steps see the whole page
+            html = restore_articles(html, stash)
+            if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
+                page.present_anchor_ids |= {article.anchor for article in law.articles}
+        html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
+        if law is not None:
+            html = decorate_law_html(html, self.corpus, law, base)
+        return html
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staged is not None:
