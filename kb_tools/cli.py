@@ -251,7 +251,8 @@ def new() -> None:
 
 @new.command(name="law", context_settings=CONTEXT)
 @click.argument("title")
-@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
 @click.option("--level", default="规范性文件", show_default=True, help="效力级别 / level")
 def new_law(title: str, docs_dir: Path, level: str) -> None:
     """新建一部法规页面 / Scaffold a regulation page."""
@@ -262,6 +263,65 @@ def new_law(title: str, docs_dir: Path, level: str) -> None:
     except KbError as exc:
         raise _fail(exc) from exc
     click.echo(f"已创建 {path}，请补全文件头并粘贴条文。")
+
+
+@new.command(name="lecture", context_settings=CONTEXT)
+@click.argument("title")
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path))
+@click.option("--lecturer", default="（主讲人）", help="主讲人 / lecturer")
+@click.option("--date", "date_", default=None, help="授课日期 YYYY-MM-DD（默认今天）/ lecture date")
+@click.option("--hours", default=2.0, show_default=True, type=float, help="课时 / class hours")
+@click.option("--topic", "topics", multiple=True, help="主题，可重复 / topic (repeatable)")
+def new_lecture(title: str, docs_dir: Path, lecturer: str, date_: str | None, hours: float,
+                topics: tuple[str, ...]) -> None:
+    """新建一篇法治大讲堂讲稿 / Scaffold a law-classroom lecture page."""
+    from kb_tools.classroom.scaffold import new_lecture_page
+
+    try:
+        path = new_lecture_page(docs_dir, title, date=_date_option(date_), lecturer=lecturer, hours=hours,
+                                topics=list(topics) or None)
+    except KbError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿。")
+
+
+def _date_option(value: str | None) -> dt.date:
+    from kb_tools.frontmatter import as_date
+
+    if value is None:
+        return dt.date.today()
+    date = as_date(value)
+    if date is None:
+        raise click.BadParameter(f"“{value}”不是有效日期（应为 YYYY-MM-DD）。", param_hint="--date")
+    return date
+
+
+@main.command(name="import-lecture", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="讲稿标题（默认取文档标题）/ title")
+@click.option("--lecturer", default=None, help="主讲人（默认取文档作者）/ lecturer")
+@click.option("--date", "date_", default=None, help="授课日期（默认取文档创建日期）/ lecture date")
+@click.option("--hours", default=2.0, show_default=True, type=float, help="课时 / class hours")
+@click.option("--topic", "topics", multiple=True, help="主题，可重复（默认取文档关键词）/ topic")
+@click.option("--overwrite", is_flag=True, help="覆盖已有讲稿 / replace an existing page")
+def import_lecture_cmd(file: Path, docs_dir: Path, title: str | None, lecturer: str | None, date_: str | None,
+                       hours: float, topics: tuple[str, ...], overwrite: bool) -> None:
+    """把 Word 讲稿（.docx）转换为法治大讲堂页面 / Convert a Word lecture (.docx) into a page.
+
+    保留标题、列表、表格、粗体和图片（图片保存在讲稿旁边）。
+    Keeps headings, lists, tables, bold text and images (saved beside the page).
+    """
+    from kb_tools.classroom.docx_import import import_lecture
+
+    try:
+        result = import_lecture(file, docs_dir, title=title, lecturer=lecturer,
+                                date=_date_option(date_) if date_ else None, hours=hours,
+                                topics=list(topics) or None, overwrite=overwrite)
+    except KbError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{result.path}: 《{result.title}》 标题 {result.headings} 个，列表项 {result.list_items} 个，"
+               f"表格 {result.tables} 个，图片 {len(result.images)} 张")
 
 
 if __name__ == "__main__":  # pragma: no cover

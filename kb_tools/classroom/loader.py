@@ -1,0 +1,188 @@
+"""Read the lecture pages under ``docs/classroom/`` into Lecture objects and check them.
+
+The lecture page itself stays an ordinary MkDocs page; this loader only reads its front matter
+and runs the citation resolver over its text, so the classroom index, the feed and the
+"本讲引用的条文" list all work from one model and every cited article can list the lecture back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from kb_tools.citations import CitingRef, add_citing, find_citations
+from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
+from kb_tools.corpus import Corpus, check_meta
+from kb_tools.frontmatter import Document, load_document
+from kb_tools.model import Law
+from kb_tools.problems import ContentProblem, Severity
+
+LECTURE_KIND = "讲堂"
+#: Splits a Markdown body before each heading line, keeping the pieces' text intact.
+_HEADING_SPLIT_RE = re.compile(r"(?m)(?=^#{1,6} )")
+#: Pages of the classroom section that are not lectures (generated or hand-written indexes).
+NOT_LECTURES = {"index.md", "by-lecturer.md", "by-topic.md"}
+
+#: Front-matter keys of a lecture page: key -> (kind, required). ``hours`` is checked on its own.
+LECTURE_KEYS: dict[str, tuple[str, bool]] = {
+    "title": ("str", True),
+    "lecturer": ("str", True),
+    "date": ("date", True),
+    "hours": ("number", True),
+    "audience": ("str", False),
+    "topics": ("list[str]", False),
+    "attachments": ("list[str]", False),
+    "summary": ("str", False),
+    "public": ("bool", False),
+}
+
+
+def load(corpus: Corpus) -> None:
+    """Corpus loader: every lecture into ``corpus.extras["lectures"]``, newest first."""
+    folder = corpus.docs_dir / CLASSROOM_DIR
+    lectures: list[Lecture] = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*.md")):
+            rel = path.relative_to(corpus.docs_dir).as_posix()
+            if path.relative_to(folder).as_posix() in NOT_LECTURES:
+                continue
+            lecture = read_lecture(corpus, rel)
+            if lecture is not None:
+                lectures.append(lecture)
+    lectures.sort(key=lambda lec: (lec.date, lec.src_uri), reverse=True)
+    corpus.extras["lectures"] = lectures
+    _register_citing(corpus, lectures)
+
+
+def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
+    """One lecture page; problems go to ``corpus.problems``. None when it cannot be listed."""
+    problems = corpus.problems
+    doc, problem = load_document(corpus.docs_dir / rel, rel)
+    if doc is None:
+        problems.append(problem)  # type: ignore[arg-type]
+        return None
+    if corpus.public_only and doc.meta.get("public") is False:
+        return None
+    if not doc.has_front_matter:
+        problems.append(ContentProblem(
+            rel, 1, "讲堂讲稿缺少文件头（front matter）。",
+            '请用 `kb new lecture "标题"` 生成模板，或在开头补上 title、lecturer、date、hours 等字段。',
+            code="lecture-front-matter",
+        ))
+        return None
+    hours = _hours(doc, problems)
+    plain = Document(doc.path, {k: v for k, v in doc.meta.items() if k != "hours"}, doc.body, doc.body_line,
+                     doc.key_lines)
+    keys = {k: v for k, v in LECTURE_KEYS.items() if k != "hours"}
+    meta = check_meta(plain, keys, problems)
+    if meta is None or hours is None:
+        return None
+    attachments = tuple(meta.get("attachments") or ())
+    folder = (corpus.docs_dir / rel).parent
+    for name in attachments:
+        if not (folder / name).is_file():
+            problems.append(ContentProblem(
+                rel, doc.line_of("attachments"), f"附件“{name}”不存在。",
+                f"请把文件放在讲稿旁边（{folder.relative_to(corpus.docs_dir).as_posix()}/），或从 attachments 中删除。",
+                code="lecture-missing-attachment",
+            ))
+    return Lecture(
+        src_uri=rel,
+        title=meta["title"],
+        lecturer=meta["lecturer"],
+        date=meta["date"],
+        hours=hours,
+        audience=meta.get("audience") or "",
+        topics=tuple(meta.get("topics") or ()),
+        attachments=attachments,
+        summary=meta.get("summary") or first_paragraph(doc.body),
+        cited=tuple(_cited(corpus, doc, meta["date"])),
+        line=doc.body_line,
+    )
+
+
+def _hours(doc: Document, problems: list[ContentProblem]) -> float | None:
+    value: Any = doc.meta.get("hours")
+    if value is None:
+        problems.append(ContentProblem(doc.path, 1, "文件头缺少必填字段 `hours`（课时）。",
+                                       "请填写课时数，例如 `hours: 2`（可写 1.5）。", code="missing-key"))
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 16:
+        problems.append(ContentProblem(doc.path, doc.line_of("hours"),
+                                       f"课时 `hours` 应为 0 到 16 之间的数，实际是 {value!r}。",
+                                       "例如 `hours: 2` 或 `hours: 1.5`。", code="bad-value"))
+        return None
+    return float(value)
+
+
+def _cited(corpus: Corpus, doc: Document, on: dt.date) -> list[CitedArticle]:
+    """Articles cited in the text, resolved to the texts in force on the lecture's date.
+
+    Lecture notes name a regulation once and then write （第四十二条、第五十五条）: within a
+    section (up to the next heading), a bare article reference means the regulation named last,
+    so each stretch of text after a 《title》 mention is resolved with that regulation as context.
+    """
+    seen: dict[tuple[str, tuple[int, int] | None], CitedArticle] = {}
+    for offset, chunk, law in _chunks(corpus, doc.body, on):
+        for citation in find_citations(chunk, corpus, current=law, on=on):
+            if citation.law is None:
+                if citation.problem:
+                    line = doc.body_line + doc.body.count("\n", 0, offset + citation.start)
+                    hint = citation.suggestion or "请核对法规名称和条号。"
+                    corpus.problems.append(ContentProblem(
+                        doc.path, line, f"引用“{citation.text}”无法识别：{citation.problem}", hint,
+                        severity=Severity.WARNING, code="lecture-bad-citation",
+                    ))
+                continue
+            if citation.problem:
+                line = doc.body_line + doc.body.count("\n", 0, offset + citation.start)
+                corpus.problems.append(ContentProblem(
+                    doc.path, line, citation.problem, citation.suggestion or "",
+                    severity=Severity.WARNING, code="lecture-bad-citation",
+                ))
+            targets = citation.articles or (None,)
+            for article in targets:
+                key = (citation.law.slug, article.key if article else None)
+                seen.setdefault(key, CitedArticle(citation.law, article))
+    return list(seen.values())
+
+
+def _chunks(corpus: Corpus, body: str, on: dt.date) -> list[tuple[int, str, Law | None]]:
+    """``(offset, text, regulation in context)`` pieces of a body: cut at headings and 《title》 mentions."""
+    pieces: list[tuple[int, str, Law | None]] = []
+    offset = 0
+    for section in _HEADING_SPLIT_RE.split(body):
+        cuts = [(c.start, c.law) for c in find_citations(section, corpus, on=on) if c.law is not None]
+        starts = [0, *[start for start, _ in cuts]]
+        laws: list[Law | None] = [None, *[law for _, law in cuts]]
+        for i, start in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else len(section)
+            if stop > start:
+                pieces.append((offset + start, section[start:stop], laws[i]))
+        offset += len(section)
+    return pieces
+
+
+def first_paragraph(body: str, limit: int = 160) -> str:
+    """The first paragraph of plain text in a Markdown body, shortened for lists and the feed.
+
+    >>> first_paragraph("# 标题\\n\\n本讲介绍听证程序。\\n\\n第二段")
+    '本讲介绍听证程序。'
+    """
+    for block in re.split(r"\n\s*\n", body):
+        text = block.strip()
+        if not text or text.startswith(("#", "|", "!", "<", "-", "*", "```", ">")) or re.match(r"\d+\.", text):
+            continue
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`]", "", " ".join(text.split()))
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ""
+
+
+def _register_citing(corpus: Corpus, lectures: list[Lecture]) -> None:
+    """Each cited article lists the lecture among the pages citing it (kind 讲堂)."""
+    for lecture in lectures:
+        for cited in lecture.cited:
+            if cited.article is not None:
+                add_citing(corpus, cited.law, cited.article, CitingRef(LECTURE_KIND, lecture.title, lecture.src_uri))
