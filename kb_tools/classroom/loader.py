@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from kb_tools.citations import CitingRef, add_citing, find_citations
+from kb_tools.citations import Citation, CitingRef, add_citing, find_citations
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
 from kb_tools.corpus import Corpus, check_meta
 from kb_tools.frontmatter import Document, load_document
@@ -126,26 +126,26 @@ def _cited(corpus: Corpus, doc: Document, on: dt.date) -> list[CitedArticle]:
     seen: dict[tuple[str, tuple[int, int] | None], CitedArticle] = {}
     for offset, chunk, law in _chunks(corpus, doc.body, on):
         for citation in find_citations(chunk, corpus, current=law, on=on):
-            if citation.law is None:
-                if citation.problem:
-                    line = doc.body_line + doc.body.count("\n", 0, offset + citation.start)
-                    hint = citation.suggestion or "请核对法规名称和条号。"
-                    corpus.problems.append(ContentProblem(
-                        doc.path, line, f"引用“{citation.text}”无法识别：{citation.problem}", hint,
-                        severity=Severity.WARNING, code="lecture-bad-citation",
-                    ))
-                continue
             if citation.problem:
-                line = doc.body_line + doc.body.count("\n", 0, offset + citation.start)
-                corpus.problems.append(ContentProblem(
-                    doc.path, line, citation.problem, citation.suggestion or "",
-                    severity=Severity.WARNING, code="lecture-bad-citation",
-                ))
+                corpus.problems.append(_citation_problem(doc, offset, citation, contextual=law is not None))
+            if citation.law is None or (citation.problem and not citation.articles):
+                continue
             targets = citation.articles or (None,)
             for article in targets:
                 key = (citation.law.slug, article.key if article else None)
                 seen.setdefault(key, CitedArticle(citation.law, article))
     return list(seen.values())
+
+
+def _citation_problem(doc: Document, offset: int, citation: Citation, *, contextual: bool) -> ContentProblem:
+    """A citation problem worded like the citation checker's, so ``kb check`` shows it once."""
+    line = doc.body_line + doc.body.count("\n", 0, offset + citation.start)
+    severity = citation.severity
+    if contextual and citation.code == "citation-missing-article":
+        severity = Severity.ERROR  # 第N条 after a named regulation: as wrong as with the title
+    hint = citation.hint or (f"是不是《{citation.suggestion}》？" if citation.suggestion else "请核对法规名称和条号。")
+    return ContentProblem(doc.path, line, f"“{citation.text}”：{citation.problem}", hint,
+                          severity=severity, code=citation.code or "lecture-bad-citation")
 
 
 def _chunks(corpus: Corpus, body: str, on: dt.date) -> list[tuple[int, str, Law | None]]:

@@ -188,12 +188,13 @@ def _resolve_article(law: Law, label: str, corpus: Corpus, rel: str, line: int, 
     found = [c for c in find_citations(f"《{law.title}》{label}", corpus) if c.law is law or c.problem]
     if found and found[0].articles and not found[0].problem:
         return list(found[0].articles)
-    reason = found[0].problem if found and found[0].problem else f"“{label}”不是条号。"
-    corpus.problems.append(ContentProblem(
-        rel, line, f"{where}的重点条文《{law.title}》{label}不存在：{reason}",
-        f"请核对条号（该法规共 {len(law.articles)} 条），条号写成“第四十四条”的形式。",
-        code="plan-bad-article",
-    ))
+    if found and found[0].problem:
+        message = f"{where}的重点条文不存在：{found[0].problem}"
+        hint = found[0].hint or f"请核对条号（《{law.title}》共 {len(law.articles)} 条）。"
+    else:
+        message = f"{where}的重点条文“{label}”不是条号。"
+        hint = "条号写成“第四十四条”的形式，一项写一条（也可写“第六十三条至第六十五条”）。"
+    corpus.problems.append(ContentProblem(rel, line, message, hint, code="plan-bad-article"))
     return []
 
 
