@@ -25,6 +25,8 @@ plus the titles, short titles and aliases of the regulations in the corpus, so t
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +34,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import rjieba
+
+from kb_tools.numerals import cn_to_int
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Files a content maintainer may add below ``docs/`` to extend the shipped lists.
@@ -47,6 +51,31 @@ SYNONYM_WEIGHT = 0.9
 # character offsets into the normalised text are offsets into the original (snippets, highlights).
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = 0x20
+
+
+_NUMERALS = "零〇一二两三四五六七八九十百千万"
+_NUMERAL_START = set(_NUMERALS + "0123456789")
+_UNITS = "个月|个工作日|工作日|小时|万元|日|天|年|月|元|倍"
+_NUMBER_UNIT_RE = re.compile(rf"^(?P<num>[0-9]+|[{_NUMERALS}]+)(?P<unit>{_UNITS})$")
+
+
+def _number_unit(word: str, start: int, end: int, raw: list[tuple[str, int, int]],
+                 i: int) -> list[tuple[str, int, int]]:
+    """Unit and Arabic value of a whole number-with-unit word (none for a piece of a longer word)."""
+    m = _NUMBER_UNIT_RE.match(word)
+    if not m:
+        return []
+    # Search mode emits the pieces of a word right before the word itself.
+    for _other, s, e in raw[i + 1: i + 8]:
+        if s <= start and end <= e and e - s > end - start:
+            return []
+    unit_start = start + m.start("unit")
+    out = [(m.group("unit"), unit_start, end)]
+    num = m.group("num")
+    if not num.isdigit():
+        with contextlib.suppress(ValueError):
+            out.append((str(cn_to_int(num)), start, unit_start))
+    return out
 
 
 class Token(NamedTuple):
@@ -68,11 +97,14 @@ class QueryTerm:
         source: the whole word the user typed that produced it: the longest token around it
             (许可 in 施工许可证 -> 施工许可证), or the everyday word a synonym replaced.
             Terms with the same source count once for coordination.
+        whole: the longest token around this one in its own segmentation (施工许可证 for 许可;
+            房地产开发企业 for 地产 when that came from the synonym of 开发商).
     """
 
     text: str
     weight: float = 1.0
     source: str = ""
+    whole: str = ""
 
 
 def normalise(text: str) -> str:
@@ -157,24 +189,30 @@ class Analyzer:
     def tokenize(self, text: str) -> list[Token]:
         """Index-side tokens with offsets: normalise, segment (search mode, no HMM), filter.
 
+        A whole number-with-unit word (二十日, 15日 is already two words) is followed by its unit
+        and its Arabic value, so that "多少天内" (天 -> 日) and "20日" find "二十日内".
+
         >>> [t.text for t in default_analyzer().tokenize("申请领取施工许可证的条件")]
         ['申请', '领取', '施工', '许可', '许可证', '施工许可证', '条件']
+        >>> [t.text for t in default_analyzer().tokenize("二十日内")]
+        ['二十', '十日', '二十日', '日', '20', '内']
         """
         with self._lock:
             raw = self._jieba.tokenize(normalise(text), "search", False)
         tokens: list[Token] = []
-        for word, start, end in raw:
-            if word in self.stopwords or not is_word(word):
+        stop = self.stopwords
+        for i, (word, start, end) in enumerate(raw):
+            if word in stop or not is_word(word):
                 continue
             tokens.append(Token(word, len(tokens), start, end))
+            if word[0] in _NUMERAL_START and len(word) > 1:
+                for extra, s, e in _number_unit(word, start, end, raw, i):
+                    tokens.append(Token(extra, len(tokens), s, e))
         return tokens
 
     def analyze(self, text: str) -> list[str]:
-        """Index-side terms, in order (with repeats)."""
-        with self._lock:
-            words = self._jieba.cut_for_search(normalise(text), False)
-        stop = self.stopwords
-        return [w for w in words if w not in stop and is_word(w)]
+        """Index-side terms, in order (with repeats): the texts of :meth:`tokenize`."""
+        return [t.text for t in self.tokenize(text)]
 
     def query_tokens(self, text: str) -> list[QueryTerm]:
         """Query-side terms with weights: question words dropped, synonyms expanded, no repeats.
@@ -190,13 +228,15 @@ class Analyzer:
         terms: dict[str, QueryTerm] = {}
         for token in kept:
             whole = _covering(token, tokens)
-            terms.setdefault(token.text, QueryTerm(token.text, 1.0, whole.text))
+            terms.setdefault(token.text, QueryTerm(token.text, 1.0, whole.text, whole.text))
             # Only a whole word is an everyday word: 施工方 inside 专项施工方案 is not 施工单位.
             if token.text not in self.synonyms or whole is not token:
                 continue
             for formal in self.synonyms[token.text]:
-                for sub in self.analyze(formal):
-                    terms.setdefault(sub, QueryTerm(sub, SYNONYM_WEIGHT, token.text))
+                formal_tokens = self.tokenize(formal)
+                for sub in formal_tokens:
+                    terms.setdefault(sub.text, QueryTerm(sub.text, SYNONYM_WEIGHT, token.text,
+                                                         _covering(sub, formal_tokens).text))
         return list(terms.values())
 
     def query_terms(self, text: str) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.search import ranking
-from kb_tools.search.analyzer import analyzer_for_corpus, corpus_names, normalise
+from kb_tools.search.analyzer import QueryTerm, analyzer_for_corpus, corpus_names, is_word, normalise
 from kb_tools.search.documents import search_documents
 from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
 from kb_tools.search.whoosh_index import BuildStats, WhooshIndex, build_index, open_index
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 #: Most results one query may ask for (CLI and HTTP alike).
 MAX_LIMIT = 100
 SNIPPET_CHARS = 120
+#: Weight of the single characters a word that is not in the index falls back to.
+BACK_OFF_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
         parsed.filters.setdefault("level", []).append(level)
     if parsed.is_empty:
         return []
+    _back_off(ix, parsed)
     scored = _scored(ix, parsed, limit)
     groups_terms = [t.text for t in parsed.terms]
     return [_hit(data, score, groups_terms) for data, score in scored[:limit]]
@@ -95,47 +98,76 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
     weights = ranking.DOCNO_FIELD_WEIGHTS if parsed.doc_number else ranking.FIELD_WEIGHTS
-    terms = [(t.text, t.weight) for t in parsed.terms]
-    filters = {k: v for k, v in parsed.filters.items() if k in ("status", "level", "category", "kind")}
-    excluded_terms = [(t, 1.0) for word in parsed.excluded for t in _whole_terms(ix, word)]
-    found: dict[str, tuple[dict, float]] = {}
-
-    def collect(extra: dict[str, list[str]], must: tuple[str, str] | None, n: int) -> None:
-        for cand in ix.candidates(terms, weights, filters={**filters, **extra}, excluded=excluded_terms,
-                                  limit=n, must_field=must):
-            key = cand.data["id"]
-            if key not in found or found[key][1] < cand.score:
-                found[key] = (cand.data, cand.score)
-
-    pool = max(200, limit * 3)
-    if terms or not (parsed.laws or parsed.article):
-        collect({}, None, pool)
-    if parsed.laws:
-        collect({"current": parsed.laws}, None, pool)
+    allowed = _allowed(ix, parsed)
+    law_docs = set().union(*(ix.doc_ids("current", slug) for slug in parsed.laws)) if parsed.laws else set()
+    exact: set[int] = set()
+    extra: set[int] = set()
     if parsed.article:
-        number, suffix = parsed.article
-        collect({"current": parsed.laws} if parsed.laws else {}, ("artkey", f"{number}-{suffix}"), pool)
-    groups = ranking.groups_for(parsed, lambda t: _df(ix, t), ix.doc_count)
+        art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
+        if parsed.laws:
+            exact = art_docs & law_docs
+        elif not parsed.terms:
+            extra = art_docs  # a bare 第八条: every regulation's 第八条
+    if not parsed.terms and not exact:
+        extra |= law_docs
+        if not extra and allowed is not None:
+            extra = set(sorted(allowed)[: max(200, limit * 3)])
+    scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
+    if allowed is not None:
+        exact &= allowed
+        extra &= allowed
+    pool = max(100, limit * 3) if not (parsed.phrases or parsed.excluded) else max(400, limit * 10)
+    best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, n=pool)
+    excluded = _excluded(ix, parsed)
     results = []
-    for data, bm25 in found.values():
+    for score, docnum in best:
+        if docnum in excluded:
+            continue
+        data = ix.stored(docnum)
         if not ranking.accept(data, parsed):
             continue
-        if parsed.article and not parsed.laws and not terms and \
-                (data.get("number"), data.get("suffix")) != parsed.article:
-            continue
-        results.append((data, ranking.final_score(data, bm25, parsed, groups)))
+        results.append((data, ranking.final_score(data, score, parsed)))
     results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
     return results
 
 
-def _df(ix: WhooshIndex, term: str) -> int:
-    return sum(ix.doc_frequency(name, term) for name in ("names", "chapter", "body"))
+def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
+    """A word none of whose terms is in the index is also looked up by its characters.
+
+    A new coinage typed as one dictionary word (首违不罚) would otherwise match nothing.
+    """
+    present = {t.text for t in parsed.terms if _in_index(ix, t.text)}
+    sources = {t.source for t in parsed.terms}
+    for source in sources - {t.source for t in parsed.terms if t.text in present}:
+        for ch in dict.fromkeys(source):
+            if ch not in ix.analyzer.stopwords and is_word(ch) and _in_index(ix, ch):
+                parsed.terms.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
 
 
-def _whole_terms(ix: WhooshIndex, word: str) -> list[str]:
-    """The analysed form of an excluded word, without the pieces search mode adds."""
-    terms = ix.analyzer.query_tokens(word)
-    return sorted({t.source for t in terms if t.weight == 1.0}) or [normalise(word)]
+def _in_index(ix: WhooshIndex, term: str) -> bool:
+    return any(ix.postings(name, term)[0] for name in ("names", "chapter", "body"))
+
+
+def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> set[int] | None:
+    """Documents that pass the field filters (None: no filter)."""
+    allowed: set[int] | None = None
+    for name, values in parsed.filters.items():
+        if name not in ("status", "level", "category", "kind"):
+            continue
+        ids = set().union(*(ix.doc_ids(name, v) for v in values))
+        allowed = ids if allowed is None else allowed & ids
+    return allowed
+
+
+def _excluded(ix: WhooshIndex, parsed: ParsedQuery) -> set[int]:
+    """Documents containing an excluded word as a whole term (a substring check follows)."""
+    out: set[int] = set()
+    for word in parsed.excluded:
+        terms = ix.analyzer.query_tokens(word)
+        for term in {t.source for t in terms if t.weight == 1.0}:
+            for name in ("names", "chapter", "body"):
+                out |= ix.doc_ids(name, term)
+    return out
 
 
 def _hit(data: dict, score: float, terms: list[str]) -> Hit:

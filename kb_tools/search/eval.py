@@ -11,6 +11,7 @@ registered here; the static (browser) engine registers itself from its own modul
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -142,10 +143,8 @@ def get_engine(name: str, context: EvalContext) -> Engine:
     if name not in ENGINES and module:
         import importlib
 
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(module)
-        except ImportError:
-            pass
     if name not in ENGINES:
         raise KeyError(f"未知的检索引擎“{name}”，可用：{'、'.join(sorted(ENGINES)) or '无'}。")
     return ENGINES[name](context)
@@ -178,6 +177,6 @@ def format_report(report: Report) -> str:
     for m in misses:
         rank = f"首个命中第 {m.first_hit} 位" if m.first_hit else "前 10 无命中"
         lines.append(f"  {m.query.id} {m.query.query}（{rank}）")
-        lines.append(f"    应为：{'；'.join('《%s》%s' % x for x in m.query.relevant)}")
-        lines.append(f"    前 3：{'；'.join('《%s》%s' % x for x in m.found[:3]) or '无'}")
+        lines.append(f"    应为：{'；'.join('《{}》{}'.format(*x) for x in m.query.relevant)}")
+        lines.append(f"    前 3：{'；'.join('《{}》{}'.format(*x) for x in m.found[:3]) or '无'}")
     return "\n".join(lines)

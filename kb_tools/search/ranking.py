@@ -1,103 +1,207 @@
-"""Re-ranking of BM25F candidates: coordination, status, references. Pure functions, no whoosh.
+"""Ranking: BM25F over posting lists, then coordination, status and references. No whoosh here.
 
-BM25F (with field weights) finds and scores candidates; this module multiplies in what BM25
-does not know:
+* BM25F: a term's frequency in each field (regulation names, chapter headings, article text,
+  文号) is length-normalised per field, weighted per field, summed, and saturated once, so a
+  word in the title and in the text is not counted as two independent hits.
+* Coordination: a document that answers more of the query's words ranks higher. Words are
+  counted once per *source* word (施工 / 许可 / 许可证 all stand for 施工许可证), weighted by
+  idf; a word no document contains (a question word, an everyday word) does not count at all,
+  so a question never sinks or empties the results.
+* Status: 有效 above 尚未生效 above 已修改 above 已废止, so the current text of a regulation
+  comes before its older versions; articles above sections of other pages.
+* References: the article a query names (《建筑法》第八条) comes first; articles of a named
+  regulation come before others; a 文号 puts its document first.
 
-* coordination: a document that answers more of the query's words ranks higher. Words are
-  counted once per *source* word (施工 / 许可 / 许可证 are all 施工许可证), weighted by how rare
-  they are; words no document contains (question words, everyday words) do not count at all,
-  so a question never sinks the statute that answers it;
-* status: 有效 above 尚未生效 above 已修改 above 已废止, so the current text of a regulation comes
-  before its older versions;
-* kind: articles above sections of other pages (staff look for 条);
-* references: the article a query names (《建筑法》第八条) comes first; a named regulation's
-  articles come before others; a 文号 puts its document first.
-
-Tuned on the dev queries as a whole (weights and exponents only, never per query).
+The constants are tuned on the dev queries as a whole, never per query.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from kb_tools.search.analyzer import normalise
 from kb_tools.search.query import ParsedQuery, compact_docno
 
 #: BM25F field weights: regulation names, chapter headings, article text, 文号.
-FIELD_WEIGHTS = {"names": 1.2, "chapter": 0.8, "body": 1.0, "docno": 0.0}
+FIELD_WEIGHTS = {"names": 1.0, "chapter": 0.6, "body": 1.0, "docno": 0.0}
 #: Field weights when the query contains a 文号.
-DOCNO_FIELD_WEIGHTS = {"names": 0.5, "chapter": 0.0, "body": 0.2, "docno": 3.0}
+DOCNO_FIELD_WEIGHTS = {"names": 0.3, "chapter": 0.0, "body": 0.1, "docno": 3.0}
+#: Per-field length normalisation (BM25 ``b``).
+FIELD_B = {"names": 0.3, "chapter": 0.3, "body": 0.75, "docno": 0.0}
+K1 = 1.2
 STATUS_FACTOR = {"有效": 1.0, "尚未生效": 0.9, "已修改": 0.55, "已废止": 0.4}
 KIND_FACTOR = {"article": 1.0, "section": 0.6}
-#: Exponent of the coordination factor (share of the query's words a document contains).
+#: Exponent of the coordination factor (weighted share of the query's words a document has).
 COORDINATION_POWER = 2.0
 #: Factor for articles of a regulation the query names.
 NAMED_LAW_FACTOR = 3.0
-#: Added for the exact article a query references, and for a 文号 match (always first).
+#: Added for the exact article a query references and for a 文号 match (always first).
 EXACT_BONUS = 1e6
+
+
+class PostingSource(Protocol):
+    """What the ranker needs from an index (``WhooshIndex`` provides it)."""
+
+    doc_count: int
+
+    def postings(self, fieldname: str, term: str) -> tuple[list[int], list[float]]: ...
+    def lengths(self, fieldname: str) -> list[int]: ...
+    def avg_length(self, fieldname: str) -> float: ...
 
 
 @dataclass(frozen=True)
 class Group:
-    """One word of the query with all terms that stand for it, and its weight (idf)."""
+    """One word of the query with every term that stands for it.
+
+    Attributes:
+        source: the word the user typed (or the everyday word a synonym replaced).
+        terms: ``(term, weight, whole)``: ``whole`` is the longest word the term is a piece of.
+    """
 
     source: str
-    terms: tuple[str, ...]
-    weight: float
+    terms: tuple[tuple[str, float, str], ...]
 
 
-def groups_for(parsed: ParsedQuery, doc_frequency: Callable[[str], int], doc_count: int) -> list[Group]:
-    """Coordination groups: terms by source word, weighted by the rarest term's idf.
-
-    A group none of whose terms occurs in any document is dropped (it can only lower every
-    score alike, and it must never be what decides).
-    """
-    by_source: dict[str, list[str]] = {}
+def groups_of(parsed: ParsedQuery) -> list[Group]:
+    """Query terms grouped by the word the user typed."""
+    by_source: dict[str, list[tuple[str, float, str]]] = {}
     for term in parsed.terms:
-        by_source.setdefault(term.source, []).append(term.text)
-    groups = []
-    for source, terms in by_source.items():
-        dfs = [doc_frequency(t) for t in terms]
-        present = [df for df in dfs if df > 0]
-        if not present:
+        by_source.setdefault(term.source, []).append((term.text, term.weight, term.whole or term.text))
+    return [Group(source, tuple(terms)) for source, terms in by_source.items()]
+
+
+@dataclass
+class Scored:
+    """BM25F score and coordination of each matching document number."""
+
+    scores: dict[int, float]
+    matched: dict[int, float]
+    total_weight: float
+
+    def coordination(self, docnum: int) -> float:
+        """Weighted share of the query's words (present in the index) that the document has."""
+        if self.total_weight <= 0:
+            return 1.0
+        return self.matched.get(docnum, 0.0) / self.total_weight
+
+
+def bm25f(source: PostingSource, groups: Sequence[Group], field_weights: dict[str, float],
+          allowed: set[int] | None = None) -> Scored:
+    """Score every document that has at least one query term in a weighted field."""
+    fields = [(f, w) for f, w in field_weights.items() if w > 0]
+    n = max(source.doc_count, 1)
+    scores: dict[int, float] = {}
+    matched: dict[int, float] = {}
+    total = 0.0
+    for group in groups:
+        docs_of: dict[str, set[int]] = {}
+        idf_of: dict[str, float] = {}
+        for term, qweight, _whole in group.terms:
+            tf, df = _field_tf(source, term, fields)
+            if not df:
+                continue
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            idf_of[term] = idf
+            factor = idf * qweight * (K1 + 1.0)
+            docs = docs_of[term] = set()
+            for d, t in tf.items():
+                if allowed is not None and d not in allowed:
+                    continue
+                scores[d] = scores.get(d, 0.0) + factor * t / (K1 + t)
+                docs.add(d)
+        if not idf_of:
+            continue  # no document has any of this word's terms: it must not decide anything
+        group_idf = max(idf_of.values())
+        total += group_idf
+        for d, credit in _credits(group, docs_of, idf_of).items():
+            matched[d] = matched.get(d, 0.0) + group_idf * credit
+    return Scored(scores, matched, total)
+
+
+def _field_tf(source: PostingSource, term: str, fields: list[tuple[str, float]]) -> tuple[dict[int, float], int]:
+    """BM25F pseudo-frequency of a term per document (length-normalised, field-weighted sum)."""
+    tf: dict[int, float] = {}
+    df = 0
+    for fieldname, fweight in fields:
+        ids, freqs = source.postings(fieldname, term)
+        if not ids:
             continue
-        idf = math.log(1 + (doc_count - min(present) + 0.5) / (min(present) + 0.5))
-        groups.append(Group(source, tuple(terms), idf))
-    return groups
+        df = max(df, len(ids))
+        lengths = source.lengths(fieldname)
+        b = FIELD_B.get(fieldname, 0.75)
+        norm_b, scale = 1.0 - b, b / (source.avg_length(fieldname) or 1.0)
+        get = tf.get
+        for d, f in zip(ids, freqs, strict=True):
+            tf[d] = get(d, 0.0) + fweight * f / (norm_b + scale * lengths[d])
+    return tf, df
 
 
-def haystack(data: dict) -> str:
-    """The normalised text a document is matched against for coordination and phrases."""
-    parts = (data.get("title", ""), data.get("short_title", ""), data.get("aliases", ""),
-             data.get("chapter", ""), data.get("text", ""))
-    return normalise("\n".join(p for p in parts if p))
+def _credits(group: Group, docs_of: dict[str, set[int]], idf_of: dict[str, float]) -> dict[int, float]:
+    """How much of one query word each document has, in [0, 1].
+
+    A document with the whole word (施工许可证) has all of it; one with only some of its pieces
+    (施工, 许可) has the idf-weighted share of the pieces it contains. A synonym's formal word
+    counts with the synonym weight.
+    """
+    wholes: dict[str, tuple[float, list[str]]] = {}
+    for term, weight, whole in group.terms:
+        entry = wholes.setdefault(whole, (weight, []))
+        if term != whole:
+            entry[1].append(term)
+    credit: dict[int, float] = {}
+    for whole, (weight, pieces) in wholes.items():
+        present = [p for p in pieces if p in idf_of]
+        piece_total = sum(idf_of[p] for p in present)
+        partial: dict[int, float] = {}
+        if piece_total > 0:
+            for p in present:
+                for d in docs_of.get(p, ()):
+                    partial[d] = partial.get(d, 0.0) + idf_of[p] / piece_total
+        for d in docs_of.get(whole, ()):
+            partial[d] = 1.0
+        for d, c in partial.items():
+            value = min(c, 1.0) * weight
+            if value > credit.get(d, 0.0):
+                credit[d] = value
+    return credit
 
 
-def coordination(groups: Sequence[Group], text: str) -> float:
-    """Share (by weight) of the query's words found in the text, in [0, 1]; 1 with no groups."""
-    total = sum(g.weight for g in groups)
-    if total <= 0:
-        return 1.0
-    matched = sum(g.weight for g in groups if any(t in text for t in g.terms))
-    return matched / total
+def preliminary(scored: Scored, *, law_docs: set[int], exact_docs: set[int], extra: Iterable[int],
+                n: int) -> list[tuple[float, int]]:
+    """The best ``n`` documents before their stored values are read: BM25F x coordination,
+    named regulation and exact article applied."""
+    candidates = set(scored.scores) | set(exact_docs) | set(extra)
+    out = []
+    for d in candidates:
+        base = scored.scores.get(d, 0.0) if scored.scores else 1.0
+        s = base * scored.coordination(d) ** COORDINATION_POWER if scored.scores else base
+        if d in law_docs:
+            s *= NAMED_LAW_FACTOR
+        if d in exact_docs:
+            s += EXACT_BONUS
+        out.append((s, d))
+    return heapq.nlargest(n, out, key=lambda x: (x[0], -x[1]))
 
 
-def final_score(data: dict, bm25: float, parsed: ParsedQuery, groups: Sequence[Group]) -> float:
-    """The score a result is sorted by."""
-    text = haystack(data)
-    score = bm25 if parsed.terms else 1.0
-    score *= coordination(groups, text) ** COORDINATION_POWER
-    score *= STATUS_FACTOR.get(data.get("status", ""), 1.0) if data.get("kind") == "article" else 1.0
+def final_score(data: dict, score: float, parsed: ParsedQuery) -> float:
+    """Apply what needs the stored values: status, kind, 文号."""
+    if data.get("kind") == "article":
+        score *= STATUS_FACTOR.get(data.get("status", ""), 1.0)
     score *= KIND_FACTOR.get(data.get("kind", ""), 1.0)
-    if parsed.laws and data.get("current") in parsed.laws:
-        score *= NAMED_LAW_FACTOR
-        if parsed.article and (data.get("number"), data.get("suffix")) == parsed.article:
-            score += EXACT_BONUS
     if parsed.doc_number and parsed.doc_number in compact_docno(data.get("doc_number", "")):
         score += EXACT_BONUS
     return score
+
+
+def haystack(data: dict) -> str:
+    """The normalised text a document is matched against for phrases and exclusions."""
+    parts = (data.get("title", ""), data.get("short_title", ""), data.get("aliases", ""),
+             data.get("chapter", ""), data.get("text", ""))
+    return normalise("\n".join(p for p in parts if p))
 
 
 def accept(data: dict, parsed: ParsedQuery) -> bool:

@@ -28,17 +28,23 @@ import json
 import math
 import os
 import shutil
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer, normalise
+from kb_tools.search import ranking
+from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
+from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
 from kb_tools.search.segmenter import HAN_RE, Segmenter
 
+RANKING_FIELD_WEIGHTS = ranking.FIELD_WEIGHTS
+
 if TYPE_CHECKING:
+    from kb_tools.corpus import Corpus
     from kb_tools.search.documents import SearchDoc
 
 FORMAT_VERSION = 1
@@ -52,17 +58,14 @@ MORE_CHUNK = 2000
 #: Aimed-at raw size of one term shard (bytes); the shard count follows from the corpus size.
 TERM_SHARD_BYTES = 12_000
 
-#: BM25F: field -> weight, and the usual constants.
-FIELD_WEIGHTS = {"title": 2.0, "chapter": 0.6, "article": 0.4, "text": 1.0, "extra": 0.5}
+#: Most impact tiers fetched per query before ranking settles for what it has.
+MAX_MORE_ROUNDS = 3
+#: Impacts are stored as integers: BM25F score × IMPACT_SCALE.
+IMPACT_SCALE = 1000
+#: whoosh's BM25F constants (kb_tools/search/whoosh_index.py) and its one-byte field lengths.
 K1 = 1.2
-B = 0.75
-#: Scoring constants shipped in the manifest and applied in the browser.
-SCORING = {
-    "coordination": 1.0,         # score × (1 + c · (matched words / query words)²)
-    "coordMax": 2.0,             # 1 + coordination: the most coordination can multiply
-    "statusFactor": {"有效": 1.0, "尚未生效": 0.8, "已修改": 0.55, "已废止": 0.4},
-    "maxOverflowRounds": 3,
-}
+FIELD_B = {"names": 0.3, "chapter": 0.5, "body": 0.75}
+_LENGTH_TABLE = [round((pow(1.033, n) - 1) * 27) for n in range(256)]
 
 
 @dataclass(frozen=True)
@@ -107,47 +110,76 @@ def dictionary_buckets(segmenter: Segmenter, buckets: int = DICT_BUCKETS) -> dic
 
 
 def doc_fields(doc: SearchDoc) -> dict[str, str]:
-    """The text of each indexed field of a document."""
+    """The text of each scored field of a document, as the whoosh index builds it."""
     return {
-        "title": " ".join(x for x in (doc.title, doc.short_title, doc.aliases) if x),
+        "names": "\n".join(x for x in (doc.title, doc.short_title, doc.aliases) if x),
         "chapter": doc.chapter,
-        "article": doc.article,
-        "text": doc.text,
-        "extra": " ".join(x for x in (doc.doc_number, doc.category, doc.level) if x),
+        "body": doc.text,
     }
 
 
-def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> dict[str, dict[int, float]]:
-    """BM25F score of every (term, document) pair: ``{term: {doc index: score}}``."""
+def stored_length(length: int) -> int:
+    """A field length as whoosh stores it (one byte, rounded up to the table), for BM25 parity.
+
+    >>> [stored_length(n) for n in (1, 2, 30, 31)]
+    [1, 2, 30, 31]
+    """
+    if length >= 106374:
+        return _LENGTH_TABLE[255]
+    return _LENGTH_TABLE[bisect_left(_LENGTH_TABLE, length)]
+
+
+@dataclass
+class Scores:
+    """BM25F of every (term, document), and each term's document frequency summed over fields."""
+
+    impact: dict[str, dict[int, float]]
+    df: dict[str, int]
+
+
+def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
+    """whoosh's BM25F per (term, document) with the ranking's field weights, query weight 1.
+
+    Summing ``weight × impact`` over a query's terms gives the score whoosh's OR query gives
+    (``Term(field, term, boost=weight × field weight)`` for every field).
+    """
     field_tf: list[dict[str, Counter[str]]] = []
-    lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
-    cache: dict[str, list[str]] = {}
+    totals: Counter[str] = Counter()
+    df: dict[str, Counter[str]] = {f: Counter() for f in FIELD_B}
+    cache: dict[str, Counter[str]] = {}
     for doc in docs:
         per_field = {}
         for name, text in doc_fields(doc).items():
-            if name in ("title", "extra", "chapter"):  # repeated on every article of a regulation
-                terms = cache.get(text)
-                if terms is None:
-                    terms = cache[text] = analyzer.analyze(text)
-            else:
-                terms = analyzer.analyze(text)
-            per_field[name] = Counter(terms)
-            lengths[name].append(len(terms))
+            if not text:
+                continue
+            counts = cache.get(text) if name != "body" else None
+            if counts is None:
+                counts = Counter(analyzer.analyze(text))
+                if name != "body":  # names and chapters repeat on every article of a regulation
+                    cache[text] = counts
+            if counts:
+                per_field[name] = counts
+                totals[name] += sum(counts.values())
+                df[name].update(counts.keys())
         field_tf.append(per_field)
-    avg = {f: (sum(v) / len(v) if v and sum(v) else 1.0) for f, v in lengths.items()}
-    n = len(docs)
-    df: Counter[str] = Counter()
-    for per_field in field_tf:
-        df.update(set().union(*per_field.values()))
+    n = len(docs) or 1
+    avg = {f: (totals[f] / n) or 1 for f in FIELD_B}
     out: dict[str, dict[int, float]] = defaultdict(dict)
     for i, per_field in enumerate(field_tf):
         for name, counts in per_field.items():
-            weight = FIELD_WEIGHTS[name]
-            norm = K1 * (1 - B + B * lengths[name][i] / avg[name])
+            weight = RANKING_FIELD_WEIGHTS.get(name, 0.0)
+            if weight <= 0:
+                continue
+            b = FIELD_B[name]
+            length = stored_length(sum(counts.values()))
+            norm = K1 * ((1 - b) + b * length / avg[name])
             for term, tf in counts.items():
-                idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-                out[term][i] = out[term].get(i, 0.0) + idf * weight * tf * (K1 + 1) / (tf + norm)
-    return out
+                idf = math.log(n / (df[name][term] + 1)) + 1
+                out[term][i] = out[term].get(i, 0.0) + weight * idf * (tf * (K1 + 1)) / (tf + norm)
+    df_sum: Counter[str] = Counter()
+    for counts in df.values():
+        df_sum.update(counts)
+    return Scores(out, dict(df_sum))
 
 
 def article_runs(numbers: Iterable[tuple[int, int]]) -> str:
@@ -177,15 +209,9 @@ def article_runs(numbers: Iterable[tuple[int, int]]) -> str:
     return ",".join(parts)
 
 
-def reference_names(doc: SearchDoc) -> list[str]:
-    """Names an article reference may use for a regulation, normalised, longest first."""
-    names = {doc.title, doc.short_title, *doc.aliases.split()}
-    names |= {n[len("中华人民共和国"):] for n in names if n.startswith("中华人民共和国")}
-    return sorted({normalise(n) for n in names if len(n) > 1}, key=lambda n: (-len(n), n))
-
-
 def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
-    """Consecutive documents of one regulation (or page) form a group; one row each."""
+    """Consecutive documents of one regulation (or page) form a group; one row each:
+    ``[title, url, status, level, kind, first doc, count, article runs, slug, current slug, 文号]``."""
     rows: list[list[object]] = []
     start = 0
     for i in range(1, len(docs) + 1):
@@ -198,12 +224,13 @@ def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
             first.url.split("#", 1)[0],
             first.status,
             first.level,
-            "law" if is_law else "page",
+            first.kind,
             start,
             i - start,
-            reference_names(first) if is_law else [],
             article_runs((d.number, d.suffix) for d in docs[start:i]) if is_law else "",
-            bool(is_law and first.current == first.law),
+            first.law,
+            first.current,
+            compact_docno(first.doc_number) if first.doc_number else "",
         ])
         start = i
     return rows
@@ -218,8 +245,15 @@ def order_documents(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.kind != ARTICLE, first_seen[d.law or d.page]))
 
 
-def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: Path) -> StaticIndexStats:
+def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: Path,
+                       names: dict[str, str] | None = None) -> StaticIndexStats:
     """Write the whole static index below ``site_dir/search/kb`` (replacing any previous one).
+
+    Args:
+        docs: every search document of the site (the whoosh index gets the same list).
+        analyzer: THE analyzer of the site.
+        site_dir: the built site.
+        names: normalised regulation name -> slug of its current text (query parsing).
 
     The new index is written beside the old one and swapped in with two renames, so a browser
     never sees half an index.
@@ -235,11 +269,11 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         files[f"dict/{bucket}.json"] = data
 
     scores = impacts(docs, analyzer)
-    postings_count = sum(min(len(p), INLINE_POSTINGS) for p in scores.values())
-    term_shards = max(8, math.ceil(postings_count * 7 / TERM_SHARD_BYTES))
+    postings_count = sum(min(len(p), INLINE_POSTINGS) for p in scores.impact.values())
+    term_shards = max(8, math.ceil(postings_count * 9 / TERM_SHARD_BYTES))
     shards: dict[int, dict[str, list[object]]] = defaultdict(dict)
     more_id = 0
-    for term, by_doc in scores.items():
+    for term, by_doc in scores.impact.items():
         ranked = sorted(by_doc.items(), key=lambda item: (-item[1], item[0]))
         tiers = [ranked[:INLINE_POSTINGS]] + [
             ranked[i:i + MORE_CHUNK] for i in range(INLINE_POSTINGS, len(ranked), MORE_CHUNK)
@@ -247,9 +281,9 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         more = []
         for tier in tiers[1:]:
             files[f"more/{more_id}.json"] = encode_postings(tier)
-            more.append([more_id, round(tier[0][1] * 100)])
+            more.append([more_id, math.ceil(tier[0][1] * IMPACT_SCALE)])
             more_id += 1
-        shards[term_hash(term) % term_shards][term] = [len(ranked), 0, encode_postings(tiers[0]), more]
+        shards[term_hash(term) % term_shards][term] = [scores.df.get(term, 0), encode_postings(tiers[0]), more]
     for index in range(term_shards):
         files[f"terms/{index}.json"] = shards.get(index, {})
 
@@ -257,25 +291,8 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         files[f"docs/{start // DOC_SHARD_SIZE}.json"] = [
             [d.article, d.url, d.chapter, d.text] for d in docs[start:start + DOC_SHARD_SIZE]
         ]
-    files["groups.json"] = build_groups(docs)
-    files["manifest.json"] = {
-        "version": FORMAT_VERSION,
-        "documents": len(docs),
-        "termShards": term_shards,
-        "docShardSize": DOC_SHARD_SIZE,
-        "analyzer": {
-            "total": segmenter.total,
-            "maxLen": segmenter.max_len,
-            "buckets": DICT_BUCKETS,
-            "stopwords": sorted(analyzer.stopwords),
-            "questionWords": sorted(analyzer.question_words),
-            "synonyms": {
-                word: [analyzer.analyze(f) for f in formal] for word, formal in sorted(analyzer.synonyms.items())
-            },
-            "synonymWeight": SYNONYM_WEIGHT,
-        },
-        "scoring": SCORING,
-    }
+    files["groups.json"] = {"groups": build_groups(docs), "names": dict(sorted((names or {}).items()))}
+    files["manifest.json"] = manifest(analyzer, segmenter, len(docs), term_shards)
 
     total_bytes = 0
     for rel, data in files.items():
@@ -289,18 +306,62 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return StaticIndexStats(documents=len(docs), terms=len(scores), files=len(files), bytes=total_bytes)
+    return StaticIndexStats(documents=len(docs), terms=len(scores.impact), files=len(files), bytes=total_bytes)
+
+
+def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
+    """The static index of a corpus (what the plugin calls after the build).
+
+    ``corpus.public_only`` is honoured by :func:`search_documents`: private pages never reach it.
+    """
+    from kb_tools.search.analyzer import analyzer_for_corpus
+    from kb_tools.search.documents import search_documents
+
+    names = name_table([(list(law.names), law.slug) for law in corpus.current_laws])
+    return write_static_index(search_documents(corpus), analyzer_for_corpus(corpus), site_dir, names)
+
+
+def manifest(analyzer: Analyzer, segmenter: Segmenter, documents: int, term_shards: int) -> dict[str, object]:
+    """Everything the browser needs before its first shard: analyzer lists, shard counts, ranking."""
+    return {
+        "version": FORMAT_VERSION,
+        "documents": documents,
+        "termShards": term_shards,
+        "docShardSize": DOC_SHARD_SIZE,
+        "impactScale": IMPACT_SCALE,
+        "maxQueryChars": MAX_QUERY_CHARS,
+        "analyzer": {
+            "total": segmenter.total,
+            "maxLen": segmenter.max_len,
+            "buckets": DICT_BUCKETS,
+            "stopwords": sorted(analyzer.stopwords),
+            "questionWords": sorted(analyzer.question_words),
+            "synonyms": {
+                word: [analyzer.analyze(f) for f in formal] for word, formal in sorted(analyzer.synonyms.items())
+            },
+            "synonymWeight": SYNONYM_WEIGHT,
+        },
+        "ranking": {
+            "statusFactor": ranking.STATUS_FACTOR,
+            "kindFactor": ranking.KIND_FACTOR,
+            "coordinationPower": ranking.COORDINATION_POWER,
+            "namedLawFactor": ranking.NAMED_LAW_FACTOR,
+            "exactBonus": ranking.EXACT_BONUS,
+            "pool": 200,
+            "maxMoreRounds": MAX_MORE_ROUNDS,
+        },
+    }
 
 
 def encode_postings(postings: Sequence[tuple[int, float]]) -> list[int]:
     """``[(doc, score)]`` -> flat ``[doc delta, score×100, …]`` in document order.
 
-    >>> encode_postings([(5, 1.234), (2, 0.5)])
-    [2, 50, 3, 123]
+    >>> encode_postings([(5, 1.2345), (2, 0.5)])
+    [2, 500, 3, 1234]
     """
     flat: list[int] = []
     last = 0
     for doc, score in sorted(postings):
-        flat += [doc - last, max(1, round(score * 100))]
+        flat += [doc - last, max(1, round(score * IMPACT_SCALE))]
         last = doc
     return flat

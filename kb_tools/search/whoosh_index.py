@@ -23,18 +23,17 @@ import os
 import shutil
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, index, scoring
-from whoosh import query as wq
+from whoosh import fields, index
 from whoosh.system import pack_uint
 
-from kb_tools.search.analyzer import Analyzer, analyzer_for, normalise
+from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
@@ -306,77 +305,87 @@ def _prune(index_dir: Path, keep: set[str]) -> None:
 # --------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A document the engine found, with its BM25F score, before re-ranking."""
-
-    data: dict[str, Any]
-    score: float
-
-
 class WhooshIndex:
-    """An open generation: a searcher shared by threads, and the analyzer it was built with."""
+    """An open generation: raw postings, field lengths and stored documents for the ranker.
+
+    Scoring is done by :mod:`kb_tools.search.ranking` over whole posting lists read block by
+    block (whoosh's own matcher tree costs ~10x more per query in Python). Posting lists and
+    field lengths are cached; one instance is shared by every thread of ``kb serve``.
+    """
+
+    POSTINGS_CACHE = 4096
 
     def __init__(self, gen_dir: Path) -> None:
         self.gen_dir = gen_dir
         self.manifest = read_manifest(gen_dir) or {}
         docs_dir = self.manifest.get("docs_dir")
-        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self._names_for_analyzer())
+        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []))
         self.names: dict[str, str] = self.manifest.get("names", {})
         self._ix = index.open_dir(str(gen_dir), readonly=True)
-        self._local = threading.local()
+        self._reader = self._ix.reader()
+        self._leaves = list(self._reader.leaf_readers())
+        self._lock = threading.RLock()  # file reads seek; one reader at a time
+        self._postings: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
+        self._lengths: dict[str, list[int]] = {}
+        self._deleted = {off + d for r, off in self._leaves for d in (r.deleted_docs() if r.has_deletions() else ())}
+        self.doc_count = self._reader.doc_count()
+        self.doc_count_all = self._reader.doc_count_all()
 
-    def _names_for_analyzer(self) -> list[str]:
-        # The manifest keeps the exact words; regulation names are those beyond the shipped lists.
-        return list(self.manifest.get("name_words", []))
+    def postings(self, fieldname: str, term: str) -> tuple[list[int], list[float]]:
+        """``(docnums, term frequencies)`` of a term in a field, live documents only."""
+        key = (fieldname, term)
+        with self._lock:
+            hit = self._postings.get(key)
+            if hit is not None:
+                self._postings.move_to_end(key)
+                return hit
+            ids: list[int] = []
+            weights: list[float] = []
+            for reader, offset in self._leaves:
+                if (fieldname, term) not in reader:
+                    continue
+                m = reader.postings(fieldname, term)
+                while m.is_active():
+                    m._read_ids()  # block at a time: whoosh's per-posting API is the slow part
+                    m._read_weights()
+                    ids.extend(offset + d for d in m._ids)
+                    weights.extend(m._weights)
+                    m._next_block()
+            if self._deleted:
+                kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in self._deleted]
+                ids, weights = [d for d, _ in kept], [w for _, w in kept]
+            self._postings[key] = (ids, weights)
+            if len(self._postings) > self.POSTINGS_CACHE:
+                self._postings.popitem(last=False)
+            return ids, weights
 
-    def _searcher(self) -> Any:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            weighting = scoring.BM25F(B=0.75, K1=1.2, names_B=0.3, chapter_B=0.5, docno_B=0.0)
-            searcher = self._ix.searcher(weighting=weighting)
-            self._local.searcher = searcher
-        return searcher
+    def doc_ids(self, fieldname: str, value: str) -> set[int]:
+        """Documents whose exact field (``status``, ``current``, ``artkey`` …) has this value."""
+        return set(self.postings(fieldname, value)[0])
 
-    @property
-    def doc_count(self) -> int:
-        return self._ix.doc_count()
+    def lengths(self, fieldname: str) -> list[int]:
+        """Length (in terms) of a field for every document number."""
+        with self._lock:
+            cached = self._lengths.get(fieldname)
+            if cached is None:
+                cached = [0] * self.doc_count_all
+                for reader, offset in self._leaves:
+                    for d in range(reader.doc_count_all()):
+                        cached[offset + d] = reader.doc_field_length(d, fieldname, 0) or 0
+                self._lengths[fieldname] = cached
+            return cached
 
-    def candidates(self, terms: Sequence[tuple[str, float]], field_weights: dict[str, float], *,
-                   filters: dict[str, Sequence[str]] | None = None,
-                   excluded: Sequence[tuple[str, float]] = (), limit: int = 200,
-                   must_field: tuple[str, str] | None = None) -> list[Candidate]:
-        """Documents matching any term in any weighted field (OR), best BM25F first.
+    def avg_length(self, fieldname: str) -> float:
+        """Average length of a field over live documents."""
+        return (self._reader.field_length(fieldname) / self.doc_count) if self.doc_count else 1.0
 
-        Args:
-            terms: ``(term, weight)`` pairs from the query analyzer.
-            field_weights: analysed field -> weight (BM25F field weights).
-            filters: exact field -> allowed values (``status``, ``level``, ``law``, ``kind``, ``artkey``).
-            excluded: terms whose documents are dropped (``-word``).
-            must_field: ``(field, value)`` that every result must have (e.g. an article key).
-        """
-        subs = [wq.Term(name, term, boost=weight * fw) for term, weight in terms
-                for name, fw in field_weights.items() if fw > 0]
-        q: wq.Query = wq.Or(subs) if subs else wq.Every()
-        restrict = []
-        for name, values in (filters or {}).items():
-            if values:
-                restrict.append(wq.Or([wq.Term(name, v) for v in values]))
-        if must_field:
-            restrict.append(wq.Term(*must_field))
-        if restrict:
-            q = wq.And([q, *restrict]) if subs else wq.And(restrict)
-        mask = None
-        if excluded:
-            mask = wq.Or([wq.Term(name, t) for t, _ in excluded for name in field_weights])
-        hits = self._searcher().search(q, limit=limit, mask=mask)
-        return [Candidate(hit["data"], hit.score or 0.0) for hit in hits]
-
-    def doc_frequency(self, fieldname: str, term: str) -> int:
-        """How many documents contain ``term`` in ``fieldname``."""
-        return self._searcher().doc_frequency(fieldname, term)
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """The stored SearchDoc values of a document."""
+        with self._lock:
+            return self._reader.stored_fields(docnum)["data"]
 
     def close(self) -> None:
+        self._reader.close()
         self._ix.close()
 
 
@@ -393,11 +402,8 @@ def open_index(index_dir: Path) -> WhooshIndex | None:
     with _OPEN_LOCK:
         ix = _OPEN.get(key)
         if ix is None:
+            for old in [k for k in _OPEN if Path(k).parent == gen.parent]:
+                _OPEN.pop(old)  # threads may still hold it; closed when dropped
             ix = WhooshIndex(gen)
             _OPEN[key] = ix
         return ix
-
-
-def normalised_names(names: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``{normalised name: slug}`` from ``(name, slug)`` pairs."""
-    return {normalise(n): s for n, s in names}
