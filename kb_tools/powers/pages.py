@@ -41,6 +41,8 @@ EXPORTS = {
     "inspection-csv": ("powers/export/inspection-items.csv", "检查事项清单.csv"),
     "inspection-xlsx": ("powers/export/inspection-items.xlsx", "检查事项清单.xlsx"),
 }
+#: Front matter of the table pages: no table of contents, so the table gets the width.
+_WIDE = "---\nhide:\n  - toc\n---\n"
 _SAMPLE_NOTE = (
     '<div class="admonition warning kb-pw-sample"><p class="admonition-title">示例数据</p>'
     "<p>本栏目当前显示的是示例数据（{files}），用于演示清单的维护和展示方式，不是本局正式公布的权力清单。"
@@ -235,6 +237,7 @@ def power_table_markdown(plist: PowerList, corpus: Corpus | None = None) -> str:
     head = (_th("code", "事项编码") + _th("name", "事项名称") + _th("type", "事项类型", "rank")
             + _th("dept", "承办科室") + _th("basis", "依据") + _th("limit", "承诺期限"))
     return "\n".join([
+        _WIDE,
         "# 权力事项一览",
         "",
         _sample(plist) + _assets("../../"),
@@ -280,6 +283,7 @@ def inspection_table_markdown(plist: PowerList, corpus: Corpus | None = None) ->
     head = (_th("code", "编码") + _th("name", "检查事项名称") + _th("target", "检查对象") + _th("method", "检查方式")
             + _th("frequency", "频次") + _th("dept", "承办科室") + _th("basis", "检查依据"))
     return "\n".join([
+        _WIDE,
         "# 检查事项一览",
         "",
         _sample(plist) + _assets("../../"),
