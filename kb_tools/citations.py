@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import TYPE_CHECKING
@@ -50,11 +51,13 @@ _CONTEXT_RE = re.compile(r"前(?P<what>条|款|[两二三四]款)|本(?P<this>�
 _LEGAL_SUFFIX_RE = re.compile(
     r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|意见|通知|规范|准则|批复|答复|纲要|章程)(?:[（(].*[）)])?$"
 )
-_NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:法典?|条例|规定|办法|细则|解释)$")
+_NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{1,30}(?:法典?|条例|规定|办法|细则|解释)$")
 _KIND_WORDS = [("法典", "该法典"), ("法", "该法"), ("条例", "该条例"), ("规定", "该规定"), ("办法", "该办法"),
                ("细则", "该细则"), ("解释", "该解释")]
 _SKIP_TAGS = {"a", "code", "pre", "script", "style", "button", "textarea", "kbd", "samp", "title",
               "h1", "h2", "h3", "h4", "h5", "h6", "svg"}
+_BLOCK_TAGS = {"p", "li", "td", "th", "tr", "div", "section", "blockquote", "dd", "dt", "table", "ul", "ol",
+               "details", "summary", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr"}
 _TAG_RE = re.compile(r"<!--.*?-->|<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^>]*)>", re.S)
 _SECTION_ID_RE = re.compile(r'\bid="article-(?P<n>\d+)(?:-(?P<s>\d+))?"')
 _LINE_LABEL_RE = re.compile(rf"^第{_NUM}+条(?:之{_NUM}+)?[ \u3000]", re.M)
@@ -194,6 +197,9 @@ class _Context:
     on: dt.date | None = None
     aliases: dict[str, Law] = field(default_factory=dict)
     in_law_page: bool = False
+    #: Outside a regulation, the law the paragraph cited last: “（第十九条）” then means its article.
+    last_law: Law | None = None
+    last_end: int = 0
 
 
 @dataclass
@@ -232,9 +238,29 @@ def find_citations(
     return _scan(text, ctx)
 
 
+def find_in_law(law: Law, corpus: Corpus) -> Iterator[tuple[Article | None, int, Citation]]:
+    """Every citation in a regulation's own text: (article or None for the preamble, 款 index, citation).
+
+    One context runs through the whole text, so an abbreviation defined in the preamble
+    (（以下简称《条例》）) resolves in every article after it.
+    """
+    ctx = _Context(corpus, law, None, None, in_law_page=True)
+    for offset, para in enumerate(law.preamble):
+        for citation in _scan(para, ctx):
+            yield None, offset, citation
+    for article in law.articles:
+        ctx.article = article
+        for offset, para in enumerate(article.paragraphs):
+            if "《" not in para and "第" not in para and "前" not in para and "本" not in para:
+                continue
+            for citation in _scan(para, ctx):
+                yield article, offset, citation
+
+
 def _scan(text: str, ctx: _Context) -> list[Citation]:
     found: list[Citation] = []
     pos = 0
+    ctx.last_end = 0
     # Article labels at the start of a line (a regulation's source text) move the context along.
     labels = list(_LINE_LABEL_RE.finditer(text)) if ctx.current is not None else []
     label_starts = {m.start() for m in labels}
@@ -242,7 +268,7 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
     length = len(text)
     while pos < length:
         # Find the next interesting character.
-        next_pos = _next_candidate(text, pos, ctx.current is not None)
+        next_pos = _next_candidate(text, pos, ctx.current is not None, ctx.last_law is not None)
         if next_pos < 0:
             break
         while label_index < len(labels) and labels[label_index].start() <= next_pos:
@@ -258,18 +284,25 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             end = match.end() if match else end
         elif ch == "本" or ch == "前":
             citation, end = _context_mention(text, next_pos, ctx)
-        elif ch == "第":
-            citation, end = _bare_mention(text, next_pos, ctx)
+        elif ch == "第" and ctx.current is not None:
+            citation, end = _bare_mention(text, next_pos, ctx, ctx.current)
+        elif ch == "第" and ctx.last_law is not None:
+            if "\n\n" in text[ctx.last_end:next_pos]:
+                ctx.last_law = None  # a new paragraph: a bare 第N条 no longer refers to that law
+            else:
+                citation, end = _bare_mention(text, next_pos, ctx, ctx.last_law)
+                if citation is not None:
+                    ctx.last_end = end
         if citation is not None:
             found.append(citation)
         pos = max(end, next_pos + 1)
     return found
 
 
-def _next_candidate(text: str, pos: int, in_law: bool) -> int:
+def _next_candidate(text: str, pos: int, in_law: bool, after_title: bool) -> int:
     best = text.find("《", pos)
-    if in_law:
-        for ch in "本前第":
+    if in_law or after_title:
+        for ch in "本前第" if in_law else "第":
             i = text.find(ch, pos)
             if i >= 0 and (best < 0 or i < best):
                 best = i
@@ -389,9 +422,13 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
     if law is None:
         severity = Severity.WARNING if code == "citation-unknown-law" or ctx.in_law_page else Severity.ERROR
         parts = _parts(start, refs, [None] * len(refs))
+        ctx.last_law = None
         return replace(citation, problem=problem, suggestion=suggestion, hint=hint, severity=severity,
                        code=code, parts=parts), end
-    return _with_articles(citation, law, refs, version, ctx), end
+    citation = _with_articles(citation, law, refs, version, ctx)
+    if ctx.current is None:
+        ctx.last_law, ctx.last_end = citation.law, end
+    return citation, end
 
 
 def _version_tuple(match: re.Match[str]) -> tuple[int, int | None, int | None]:
@@ -445,7 +482,7 @@ def _with_articles(
     ctx: _Context,
 ) -> Citation:
     """Resolve the article references against the right text of ``law``."""
-    current = law
+    current = ctx.corpus.laws.get(law.version_of, law) if law.version_of else law
     target = law
     note = None
     if version is not None:
@@ -474,7 +511,7 @@ def _with_articles(
         parts = _parts(citation.start, refs, resolved)
     severity = Severity.WARNING if ctx.in_law_page else Severity.ERROR
     alert = note
-    if target is not current and expanded:
+    if target is not current and expanded and ctx.current is not target:  # a text's own references are its own
         alert = _revision_alert(target, current, expanded) or note
     self_ref = ctx.current is not None and target is ctx.current and (
         not expanded or (ctx.article is not None and all(a is ctx.article for a in expanded)))
@@ -599,10 +636,14 @@ def _position(law: Law, article: Article) -> int:
     return cache.get(article.key, -1)
 
 
-def _bare_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None, int]:
-    """第N条 inside a regulation: its own article unless another law's name precedes it."""
-    law = ctx.current
-    if law is None or _ARTICLE_RE.match(text, start) is None:
+def _bare_mention(text: str, start: int, ctx: _Context, law: Law) -> tuple[Citation | None, int]:
+    """第N条 without a title: an article of ``law`` unless another law's name precedes it.
+
+    ``law`` is the regulation the text belongs to, or (outside regulations) the one the same
+    paragraph cited last; such an inferred citation is only a warning when it does not resolve.
+    """
+    inferred = law is not ctx.current
+    if _ARTICLE_RE.match(text, start) is None:
         return None, start + 1
     tail = text[max(0, start - 30): start]
     named = _NAME_TAIL_RE.search(tail)
@@ -617,6 +658,9 @@ def _bare_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None
         return None, end
     refs, end = _parse_refs(text, start)
     citation = Citation(start, end, text[start:end], None, written_title=law.title)
+    if inferred:  # already the text in force on the page's date
+        found = _with_articles(citation, law, refs, None, replace(ctx, on=None))
+        return replace(found, severity=Severity.WARNING), end
     return _with_articles(citation, law, refs, None, replace(ctx, on=None)), end
 
 
@@ -678,6 +722,8 @@ def link_citations(
             ident = _SECTION_ID_RE.search(match.group("attrs") or "")
             if ident:
                 ctx.article = current.article(int(ident.group("n")), int(ident.group("s") or 0))
+        if name in _BLOCK_TAGS:
+            ctx.last_law = None  # “（第十九条）” refers back only within one paragraph
         if name in _SKIP_TAGS and not match.group(0).endswith("/>"):
             skip.append(name)
     if pos < len(html):
@@ -725,7 +771,9 @@ def _badges(citation: Citation, ctx: _Context) -> str:
     if law is not None:
         status = law.status(ctx.corpus.today)
         if status.css_class in ("repealed", "amended", "not-yet-effective"):
-            out += f'<span class="kb-status kb-status--{status.css_class} kb-cite-status">{status.value}</span>'
+            tip = f"已由《{law.successor}》取代" if law.successor else f"《{law.title}》{status.value}"
+            out += (f'<span class="kb-status kb-status--{status.css_class} kb-cite-status" '
+                    f'title="{escape(tip, quote=True)}">{status.value}</span>')
     if citation.alert:
         out += (f'<span class="kb-cite-alert" title="{escape(citation.alert, quote=True)}" '
                 f'tabindex="0">条文已变化</span>')

@@ -16,7 +16,15 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb_tools.citations import CITING_KINDS, WHOLE_LAW, Citation, CitingRef, add_citing, find_citations
+from kb_tools.citations import (
+    CITING_KINDS,
+    WHOLE_LAW,
+    Citation,
+    CitingRef,
+    add_citing,
+    find_citations,
+    find_in_law,
+)
 from kb_tools.frontmatter import as_date, load_document, read_text
 from kb_tools.problems import ContentProblem, Severity
 
@@ -64,24 +72,20 @@ def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention]) -> None:
     lines: list[str] | None = None
     own = {law.slug, law.version_of or law.slug}
     when = f"（{law.version_date.isoformat()}文本）" if law.version_of and law.version_date else ""
-    for article in law.articles:
-        for offset, para in enumerate(article.paragraphs):
-            if "《" not in para and "第" not in para and "前" not in para and "本" not in para:
-                continue
-            found = find_citations(para, corpus, current=law, article=article)
-            if not found:
-                continue
-            if lines is None:
-                text, _ = read_text(corpus.docs_dir / law.src_path, law.src_path)
-                lines = (text or "").split("\n")
-            line = _paragraph_line(lines, article.line, para, offset)
-            for citation in found:
-                mentions.append(Mention(law.src_path, line, citation, True))
-                cited = citation.law
-                if cited is None or citation.problem or {cited.slug, cited.version_of} & own:
-                    continue  # a regulation's references to itself are not "cited by"
-                ref = CitingRef("法规", f"《{law.title}》{when}{article.label}", law.src_path, article.anchor)
-                _add(corpus, citation, ref)
+    for article, offset, citation in find_in_law(law, corpus):
+        if lines is None:
+            text, _ = read_text(corpus.docs_dir / law.src_path, law.src_path)
+            lines = (text or "").split("\n")
+        paragraphs = article.paragraphs if article else law.preamble
+        start = article.line if article else law.body_line
+        line = _paragraph_line(lines, start, paragraphs[offset], offset)
+        mentions.append(Mention(law.src_path, line, citation, True))
+        cited = citation.law
+        if cited is None or citation.problem or {cited.slug, cited.version_of} & own:
+            continue  # a regulation's references to itself are not "cited by"
+        label = article.label if article else "序言"
+        ref = CitingRef("法规", f"《{law.title}》{when}{label}", law.src_path, article.anchor if article else None)
+        _add(corpus, citation, ref)
 
 
 def _paragraph_line(lines: list[str], start: int, para: str, offset: int) -> int:

@@ -106,7 +106,9 @@ class Corpus:
         for law in self.current_laws:
             for name in law.names:
                 key = normalise_title(name)
-                claims.setdefault(key, []).append(law.title)
+                titles = claims.setdefault(key, [])
+                if law.title not in titles:  # 建筑法 is both the short title and the bare title
+                    titles.append(law.title)
         for law in self.current_laws:
             for name in law.names:
                 key = normalise_title(name)
