@@ -94,6 +94,7 @@ class Job:
     level: str
     lines: list[str]
     version_date: dt.date | None
+    file_date: dt.date | None = None
     title_override: str | None = None
     version_of: str | None = None
     slug: str | None = None
@@ -176,13 +177,16 @@ def plan_imports(rows: list[ScaleFile], data: dict[str, bytes]) -> tuple[list[Jo
         dates = meta.get("amended") or [meta.get("promulgated")]
         version_date = dates[-1] or (dt.date.fromisoformat(row.date) if row.date else None)  # type: ignore[index]
         job = Job(row.path, row.title, row.level, lines, version_date,
+                  file_date=dt.date.fromisoformat(row.date) if row.date else None,
                   title_override=row.title if _is_part(row) else None)
         groups[normalise_title(row.title)].append(job)
     currents: list[Job] = []
     older: list[Job] = []
     taken: dict[str, str] = {}  # slug -> grouping key
     for key, jobs in groups.items():
-        jobs.sort(key=lambda j: (j.version_date or dt.date.min, j.member), reverse=True)
+        # The file name's date tells versions apart best (judicial interpretations keep their
+        # history in the body, where the importer does not read dates); the text's date next.
+        jobs.sort(key=lambda j: (j.file_date or j.version_date or dt.date.min, j.member), reverse=True)
         current = jobs[0]
         slug = slug_for_title(current.title)
         number = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from kb_tools.model import Article, DivisionKind, Law, Status
+from kb_tools.model import Article, DivisionKind, Law, Level, Status
 
 
 def status_badge(status: Status) -> str:
@@ -45,8 +45,11 @@ def article_html(law: Law, article: Article, *, cite_title: str | None = None) -
     )
 
 
-def law_meta_block(law: Law, status: Status) -> str:
-    """The facts box under the title: status, level, issuer, number, dates, categories."""
+def law_meta_block(law: Law, status: Status, versions: str = "") -> str:
+    """The facts box under the title: status, level, issuer, number, dates, categories.
+
+    ``versions`` (from :func:`versions_list`) becomes a full-width last row.
+    """
     rows = [("时效性", status_badge(status)), ("效力级别", escape(law.level.value))]
     if law.authority:
         rows.append(("制定机关", escape(law.authority)))
@@ -64,6 +67,8 @@ def law_meta_block(law: Law, status: Status) -> str:
         rows.append(("分类", "、".join(escape(c) for c in law.category)))
     rows.append(("条文数", str(len(law.articles))))
     cells = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    if versions:
+        cells += f'<dt class="kb-wide">文本版本</dt><dd class="kb-wide">{versions}</dd>'
     return f'<dl class="kb-law-meta">{cells}</dl>'
 
 
@@ -93,7 +98,8 @@ def version_banner(law: Law, current: Law | None, status: Status, base: str) -> 
 
 
 def versions_list(current: Law, today: dt.date, base: str, this: Law) -> str:
-    """The version list shown on every text of a regulation that has several."""
+    """The version list shown on every text of a regulation that has several, newest first;
+    the text being read is marked, every other one is a link."""
     if not current.versions:
         return ""
     items = []
@@ -101,17 +107,34 @@ def versions_list(current: Law, today: dt.date, base: str, this: Law) -> str:
         label = f"{_date(law.version_date)}文本" + ("（现行）" if law is current else "")
         badge = status_badge(law.status(today))
         if law is this:
-            items.append(f"<li><strong>{label}</strong> {badge}</li>")
+            items.append(f'<li aria-current="page"><strong>{label}</strong> {badge}</li>')
         else:
             items.append(f'<li><a href="{base}{law.url}">{label}</a> {badge}</li>')
-    return (
-        '<details class="kb-versions"><summary>历史版本（共 '
-        f"{len(items)} 个文本）</summary><ul>{''.join(items)}</ul></details>"
-    )
+    return f'<ul class="kb-versions" title="共 {len(items)} 个文本">{"".join(items)}</ul>'
+
+
+def breadcrumbs(law: Law, base: str) -> str:
+    """法律法规 › 效力级别 above the title: regulation pages are outside the navigation tree,
+    so this is the way back to the lists."""
+    level = f'<a href="{base}laws/by-level/#{level_anchor(law.level)}">{escape(law.level.value)}</a>'
+    return f'<nav class="kb-crumbs" aria-label="位置"><a href="{base}laws/">法律法规</a> › {level}</nav>'
+
+
+def level_anchor(level: Level) -> str:
+    """Stable fragment of a level's group on the by-level index (``level-1`` is 法律).
+
+    >>> level_anchor(Level.LAW)
+    'level-1'
+    """
+    return f"level-{level.rank}"
+
+
+#: Stands in the Markdown for a run of articles kept aside (see ``law_markdown(stash=…)``).
+ARTICLES_MARK = "<!-- kb:articles {} -->"
 
 
 def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.date,
-                 base: str, successor_url: str | None = None) -> str:
+                 base: str, successor_url: str | None = None, stash: list[str] | None = None) -> str:
     """The whole page of a regulation.
 
     Args:
@@ -121,18 +144,22 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
         today: the build date (for the status of other versions).
         base: relative path from this page to the site root (``../../``).
         successor_url: link target of the successor of a repealed regulation.
+        stash: when given, the articles' HTML is appended to it and the Markdown holds one
+            ``ARTICLES_MARK`` comment per run of articles instead; :func:`restore_articles`
+            puts them back into the rendered page. The articles are finished HTML, and
+            letting Python-Markdown's HTML parser walk tens of thousands of them was most of
+            a large site's build time.
     """
-    out = [f"# {law.title}", "", law_meta_block(law, status), ""]
+    out = [breadcrumbs(law, base), "", f"# {law.title}", ""]
     banner = version_banner(law, current, status, base)
     if successor_url and law.successor:
         banner = banner.replace(
             f"《{escape(law.successor)}》", f'<a href="{successor_url}">《{escape(law.successor)}》</a>'
         )
-    if banner:
+    if banner:  # before the facts: a reader must not miss that this text is not the one in force
         out += [banner, ""]
     versions = versions_list(current or law, today, base, law)
-    if versions:
-        out += [versions, ""]
+    out += [law_meta_block(law, status, versions), ""]
     for para in law.preamble:
         out += [f'<p class="kb-preamble">{escape(para)}</p>', ""]
     by_division: dict[str, list[Article]] = {}
@@ -143,13 +170,28 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
         else:
             loose.append(article)
     cite_title = None if law.version_of is None else f"{law.title}（{_date(law.version_date)}）"
-    for article in loose:
-        out += [article_html(law, article, cite_title=cite_title), ""]
+
+    def add_articles(articles: list[Article] | tuple[Article, ...]) -> None:
+        blocks = [article_html(law, article, cite_title=cite_title) for article in articles]
+        if stash is None or not blocks:
+            for block in blocks:
+                out.extend((block, ""))
+            return
+        stash.append("\n\n".join(blocks))  # as Markdown emits consecutive raw HTML blocks
+        out.extend((ARTICLES_MARK.format(len(stash) - 1), ""))
+
+    add_articles(loose)
     for division in law.divisions:
         hashes = "#" * min(max(division.depth, 2), 6)
         if division.kind is DivisionKind.HEADING:
             hashes = "##"
         out += [f"{hashes} {division.heading} {{#{division.anchor}}}", ""]
-        for article in by_division.get(division.anchor, ()):
-            out += [article_html(law, article, cite_title=cite_title), ""]
+        add_articles(by_division.get(division.anchor, ()))
     return "\n".join(out)
+
+
+def restore_articles(html: str, stash: list[str]) -> str:
+    """Put the articles kept aside by ``law_markdown(stash=…)`` back in place of their marks."""
+    for index, block in enumerate(stash):
+        html = html.replace(ARTICLES_MARK.format(index), block, 1)
+    return html
