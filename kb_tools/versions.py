@@ -23,6 +23,8 @@ from kb_tools.model import Article, Law
 ORDERED_MIN = 0.45
 #: Minimum similarity for a pair that breaks the order (moved articles must be clearly the same).
 MOVED_MIN = 0.6
+#: Share of the shorter text's bigrams found in the longer one for a leftover pair to match.
+CONTAINED_MIN = 0.75
 #: Share of a newer article's bigrams found in an older one for it to count as split off from it.
 SPLIT_MIN = 0.6
 _CANDIDATES = 6
@@ -138,6 +140,15 @@ def _align(old: list[Article], new: list[Article]) -> list[Change]:
     used_new = {j for _, j in pairs}
     for (i, j), score in sorted(scores.items(), key=lambda kv: -kv[1]):
         if score >= MOVED_MIN and i not in used_old and j not in used_new:
+            pairs.append((i, j))
+            used_old.add(i)
+            used_new.add(j)
+    # A short article absorbed into a longer one (or cut down to its core) keeps most of its bigrams.
+    for (i, j), _score in sorted(scores.items(), key=lambda kv: -kv[1]):
+        if i in used_old or j in used_new:
+            continue
+        shared = len(old_grams[i] & new_grams[j])
+        if shared / min(len(old_grams[i]), len(new_grams[j])) >= CONTAINED_MIN:
             pairs.append((i, j))
             used_old.add(i)
             used_new.add(j)
