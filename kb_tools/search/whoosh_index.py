@@ -17,8 +17,10 @@ stored: exact phrases are checked on the stored text instead.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import threading
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.system import pack_uint
 
 from kb_tools.search.analyzer import Analyzer, analyzer_for
@@ -51,8 +54,10 @@ ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
 STORED = ("id", "kind", "page", "title", "url", "text", "short_title", "aliases", "chapter", "article",
           "number", "suffix", "level", "status", "category", "doc_number", "promulgated", "effective",
           "law", "current")
-#: Below this many documents, segmenting in worker processes costs more than it saves.
+#: Below this many documents, writing parts in worker processes costs more than it saves.
 PARALLEL_MIN_DOCS = 3000
+#: At most this many parts (whoosh indexes written side by side, one per process).
+MAX_PARTS = 8
 
 
 class PreAnalyzed(fields.TEXT):
@@ -67,6 +72,16 @@ class PreAnalyzed(fields.TEXT):
     def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
         for term, freq in value:
             yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
+
+
+class _Codec(W3Codec):
+    """whoosh's codec without per-block length statistics.
+
+    Those serve only whoosh's own block-quality skipping, which our ranker does not use, and
+    computing them looks up a field length for every posting (a third of the write time).
+    """
+
+    length_stats = False
 
 
 def make_schema() -> fields.Schema:
@@ -118,34 +133,6 @@ def doc_terms(analyzer: Analyzer, doc: SearchDoc) -> dict[str, list[tuple[str, i
     return out
 
 
-_WORKER_ANALYZER: Analyzer | None = None
-
-
-def _init_worker(words: list[tuple[str, int]], stopwords: Sequence[str]) -> None:
-    global _WORKER_ANALYZER
-    _WORKER_ANALYZER = Analyzer(words=list(words), stopwords=frozenset(stopwords))
-
-
-def _terms_chunk(docs: list[SearchDoc]) -> list[dict[str, list[tuple[str, int]]]]:
-    assert _WORKER_ANALYZER is not None
-    return [doc_terms(_WORKER_ANALYZER, d) for d in docs]
-
-
-def iter_terms(analyzer: Analyzer, docs: Sequence[SearchDoc], *, procs: int = 0,
-               chunk: int = 500) -> Iterable[dict[str, list[tuple[str, int]]]]:
-    """Terms of every document, in order; segmented in worker processes for large inputs."""
-    procs = procs or (os.cpu_count() or 1)
-    if procs < 2 or len(docs) < PARALLEL_MIN_DOCS:
-        for doc in docs:
-            yield doc_terms(analyzer, doc)
-        return
-    chunks = [list(docs[i:i + chunk]) for i in range(0, len(docs), chunk)]
-    with ProcessPoolExecutor(max_workers=procs, initializer=_init_worker,
-                             initargs=(analyzer.words, sorted(analyzer.stopwords))) as pool:
-        for result in pool.map(_terms_chunk, chunks):
-            yield from result
-
-
 def _fields_for(doc: SearchDoc, terms: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": doc.id, "page": doc.page, "kind": doc.kind, "law": doc.law, "current": doc.current,
@@ -157,6 +144,55 @@ def _fields_for(doc: SearchDoc, terms: dict[str, list[tuple[str, int]]]) -> dict
         if items:
             values[name] = items
     return {k: v for k, v in values.items() if v != ""}
+
+
+def part_of(page: str, parts: int) -> int:
+    """The part a page's documents live in: stable across builds (a hash of the page path)."""
+    return int(hashlib.sha1(page.encode("utf-8")).hexdigest()[:8], 16) % parts
+
+
+def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *,
+                create: bool, delete_pages: Iterable[str] = ()) -> tuple[int, int]:
+    """Create or update one part (a whoosh index); returns ``(added, deleted)``."""
+    if create:
+        part_dir.mkdir(parents=True, exist_ok=True)
+        ix = index.create_in(str(part_dir), make_schema())
+    else:
+        ix = index.open_dir(str(part_dir))
+    added = deleted = 0
+    writer = ix.writer(limitmb=256, codec=_Codec(), compound=False)
+    try:
+        for page in delete_pages:
+            deleted += writer.delete_by_term("page", page)
+        for doc in docs:
+            writer.add_document(**_fields_for(doc, doc_terms(analyzer, doc)))
+            added += 1
+            if _after_write is not None:
+                _after_write(added)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=False)
+    ix.close()
+    return added, deleted
+
+
+def _write_part_in_worker(args: tuple[str, list[SearchDoc], list[tuple[str, int]], list[str]]) -> tuple[int, int]:
+    part_dir, docs, words, stopwords = args
+    analyzer = Analyzer(words=words, stopwords=frozenset(stopwords))
+    return _write_part(Path(part_dir), docs, analyzer, create=True)
+
+
+def _create_parts(gen: Path, docs_by_part: list[list[SearchDoc]], analyzer: Analyzer, procs: int) -> int:
+    """Write every part from scratch, one process per part when it is worth it."""
+    total = sum(len(d) for d in docs_by_part)
+    if procs < 2 or len(docs_by_part) < 2 or total < PARALLEL_MIN_DOCS:
+        return sum(_write_part(gen / f"part-{i}", d, analyzer, create=True)[0] for i, d in enumerate(docs_by_part))
+    jobs = [(str(gen / f"part-{i}"), d, analyzer.words, sorted(analyzer.stopwords))
+            for i, d in enumerate(docs_by_part)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=min(procs, len(jobs)), mp_context=context) as pool:
+        return sum(added for added, _ in pool.map(_write_part_in_worker, jobs))
 
 
 # --------------------------------------------------------------------------- manifest
@@ -230,7 +266,10 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
     fp = fingerprint(analyzer)
     old_gen = current_generation(index_dir)
     old = read_manifest(old_gen) if old_gen else None
+    procs = procs or (os.cpu_count() or 1)
+    parts = old.get("parts", 1) if old else 1
     if old is None or old.get("fingerprint") != fp or full:
+        parts = max(1, min(procs, MAX_PARTS)) if len(docs) >= PARALLEL_MIN_DOCS else 1
         stats.full = True
         changed = set(hashes)
         removed: set[str] = set()
@@ -239,7 +278,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
         changed = {p for p, h in hashes.items() if before.get(p) != h}
         removed = set(before) - set(hashes)
     manifest = {
-        "schema": SCHEMA_VERSION, "fingerprint": fp, "pages": hashes, "count": len(docs),
+        "schema": SCHEMA_VERSION, "fingerprint": fp, "pages": hashes, "count": len(docs), "parts": parts,
         "docs_dir": str(docs_dir) if docs_dir else None, "names": names or {},
         "name_words": sorted(set(name_words)), **(extra or {}),
     }
@@ -252,26 +291,20 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
     gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
     try:
         if stats.full:
-            ix = index.create_in(str(gen.mkdir(parents=True) or gen), make_schema())
+            docs_by_part: list[list[SearchDoc]] = [[] for _ in range(parts)]
+            for doc in docs:
+                docs_by_part[part_of(doc.page, parts)].append(doc)
+            gen.mkdir(parents=True)
+            stats.added = _create_parts(gen, docs_by_part, analyzer, procs)
         else:
             shutil.copytree(old_gen, gen)  # type: ignore[arg-type]
-            ix = index.open_dir(str(gen))
-        todo = [d for d in docs if d.page in changed]
-        writer = ix.writer(limitmb=256)
-        try:
-            if not stats.full:
-                for page in sorted(changed | removed):
-                    stats.deleted += writer.delete_by_term("page", page)
-            for doc, terms in zip(todo, iter_terms(analyzer, todo, procs=procs), strict=True):
-                writer.add_document(**_fields_for(doc, terms))
-                stats.added += 1
-                if _after_write is not None:
-                    _after_write(stats.added)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=stats.full)
-        ix.close()
+            touched = sorted(changed | removed)
+            for i in sorted({part_of(p, parts) for p in touched}):
+                pages = [p for p in touched if part_of(p, parts) == i]
+                todo = [d for d in docs if d.page in changed and part_of(d.page, parts) == i]
+                added, deleted = _write_part(gen / f"part-{i}", todo, analyzer, create=False, delete_pages=pages)
+                stats.added += added
+                stats.deleted += deleted
         (gen / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         _point_current(index_dir, gen.name)
     except BaseException:
@@ -321,15 +354,24 @@ class WhooshIndex:
         docs_dir = self.manifest.get("docs_dir")
         self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []))
         self.names: dict[str, str] = self.manifest.get("names", {})
-        self._ix = index.open_dir(str(gen_dir), readonly=True)
-        self._reader = self._ix.reader()
-        self._leaves = list(self._reader.leaf_readers())
+        part_dirs = sorted((p for p in gen_dir.iterdir() if p.name.startswith("part-")),
+                           key=lambda p: int(p.name.split("-")[1]))
+        self._indexes = [index.open_dir(str(p), readonly=True) for p in part_dirs]
+        self._readers = [ix.reader() for ix in self._indexes]
+        # Document numbers run across parts: part k's documents follow those of parts < k.
+        self._leaves: list[tuple[Any, int]] = []
+        self._starts: list[int] = []
+        base = 0
+        for reader in self._readers:
+            self._starts.append(base)
+            self._leaves.extend((leaf, base + off) for leaf, off in reader.leaf_readers())
+            base += reader.doc_count_all()
         self._lock = threading.RLock()  # file reads seek; one reader at a time
         self._postings: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
         self._lengths: dict[str, list[int]] = {}
         self._deleted = {off + d for r, off in self._leaves for d in (r.deleted_docs() if r.has_deletions() else ())}
-        self.doc_count = self._reader.doc_count()
-        self.doc_count_all = self._reader.doc_count_all()
+        self.doc_count = sum(r.doc_count() for r in self._readers)
+        self.doc_count_all = base
 
     def postings(self, fieldname: str, term: str) -> tuple[list[int], list[float]]:
         """``(docnums, term frequencies)`` of a term in a field, live documents only."""
@@ -377,16 +419,20 @@ class WhooshIndex:
 
     def avg_length(self, fieldname: str) -> float:
         """Average length of a field over live documents."""
-        return (self._reader.field_length(fieldname) / self.doc_count) if self.doc_count else 1.0
+        total = sum(r.field_length(fieldname) for r in self._readers)
+        return (total / self.doc_count) if self.doc_count else 1.0
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored SearchDoc values of a document."""
+        part = bisect.bisect_right(self._starts, docnum) - 1
         with self._lock:
-            return self._reader.stored_fields(docnum)["data"]
+            return self._readers[part].stored_fields(docnum - self._starts[part])["data"]
 
     def close(self) -> None:
-        self._reader.close()
-        self._ix.close()
+        for reader in self._readers:
+            reader.close()
+        for ix in self._indexes:
+            ix.close()
 
 
 _OPEN: dict[str, WhooshIndex] = {}
