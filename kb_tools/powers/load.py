@@ -127,6 +127,9 @@ def _records(node: yaml.Node, rel: str, problems: list[ContentProblem]) -> list[
             key = str(key_node.value).strip()
             record.values[key] = _plain(value_node)
             record.key_lines[key] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.SequenceNode):
+                for index, part in enumerate(value_node.value):
+                    record.key_lines[f"{key}#{index}"] = part.start_mark.line + 1
         records.append(record)
     return records
 
@@ -231,14 +234,15 @@ def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: 
             hint = citation.suggestion or "请核对法规全称与条号；部门规章等未收录的文件请先导入知识库。"
             why = problem or "知识库中没有该法规"
             corpus.problems.append(ContentProblem(
-                item.source, item.line_of(basis.label), f"{where}“{citation.text}”无法解析：{why}",
+                item.source, basis.line or item.line_of(basis.label), f"{where}“{citation.text}”无法解析：{why}",
                 hint, code="power-basis-unresolved",
             ))
         if law is not None:
-            _check_status(law, citation.text, where, item, corpus, item.line_of(basis.label))
+            _check_status(law, citation.text, where, item, corpus, basis.line or item.line_of(basis.label))
             if not citation.articles and not problem:
                 corpus.problems.append(ContentProblem(
-                    item.source, item.line_of(basis.label), f"{where}“{citation.text}”只写了法规名称，没有写明条款。",
+                    item.source, basis.line or item.line_of(basis.label),
+                    f"{where}“{citation.text}”只写了法规名称，没有写明条款。",
                     "请写明具体条款，例如《中华人民共和国建筑法》第七条。", severity=Severity.WARNING,
                     code="power-basis-whole-law",
                 ))
@@ -250,12 +254,12 @@ def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: 
         ))
     if not refs:
         corpus.problems.append(ContentProblem(
-            item.source, item.line_of(basis.label),
+            item.source, basis.line or item.line_of(basis.label),
             f"“{item.title}”的{basis.label}“{basis.text}”中没有找到《法规名称》第X条形式的引用。",
             "请按《法规全称》第X条的格式书写，例如《中华人民共和国建筑法》第七条。",
             code="power-basis-unresolved",
         ))
-    return LegalBasis(basis.kind, basis.text, tuple(refs))
+    return LegalBasis(basis.kind, basis.text, tuple(refs), basis.line)
 
 
 def _check_status(law: Law, text: str, where: str, item: PowerItem | InspectionItem, corpus: Corpus,

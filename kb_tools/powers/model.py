@@ -111,11 +111,13 @@ class LegalBasis:
         kind: ``establishing``, ``implementing`` or ``inspection``.
         text: the line as the legal officer wrote it.
         refs: the citations found in it, in order.
+        line: where it is written in the data file (0 when unknown).
     """
 
     kind: str
     text: str
     refs: tuple[BasisRef, ...] = ()
+    line: int = 0
 
     @property
     def label(self) -> str:

@@ -55,6 +55,16 @@ class Record:
         raw = value if isinstance(value, list) else value.split("\n")
         return [line.strip() for item in raw for line in str(item).split("\n") if line.strip()]
 
+    def numbered_lines(self, key: str) -> list[tuple[str, int]]:
+        """A multi-line field as ``(line text, line in the file)``: each YAML list entry has its own."""
+        value = self.values.get(key, "")
+        raw = value if isinstance(value, list) else [value]
+        out = []
+        for index, entry in enumerate(raw):
+            where = self.key_lines.get(f"{key}#{index}", self.line_of(key))
+            out += [(text.strip(), where) for text in str(entry).split("\n") if text.strip()]
+        return out
+
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
@@ -133,8 +143,8 @@ def power_item(record: Record, problems: list[ContentProblem], *, sample: bool =
         subject=record.text("实施主体"),
         subject_nature=nature,
         sub_item=record.text("子项"),
-        establishing=tuple(LegalBasis(BASIS_ESTABLISHING, t) for t in record.lines("设定依据")),
-        implementing=tuple(LegalBasis(BASIS_IMPLEMENTING, t) for t in record.lines("实施依据")),
+        establishing=tuple(LegalBasis(BASIS_ESTABLISHING, t, line=n) for t, n in record.numbered_lines("设定依据")),
+        implementing=tuple(LegalBasis(BASIS_IMPLEMENTING, t, line=n) for t, n in record.numbered_lines("实施依据")),
         legal_limit=record.text("法定期限"),
         promised_limit=record.text("承诺期限"),
         fees=record.text("收费标准及依据"),
@@ -162,7 +172,7 @@ def inspection_item(record: Record, problems: list[ContentProblem], *, sample: b
         target=record.text("检查对象"),
         method=record.text("检查方式"),
         department=record.text("承办科室"),
-        basis=tuple(LegalBasis(BASIS_INSPECTION, t) for t in record.lines("检查依据")),
+        basis=tuple(LegalBasis(BASIS_INSPECTION, t, line=n) for t, n in record.numbered_lines("检查依据")),
         frequency=record.text("频次"),
         power_code=record.text("关联事项编码"),
         remarks=record.text("备注"),
