@@ -20,13 +20,20 @@
 
   /** Width and case, one code point for one code point (analyzer.normalise). */
   function normalise(text) {
-    var out = "";
+    var wide = "", count = 0;
     for (var ch of text) {
       var code = ch.codePointAt(0);
       if (code >= 0xFF01 && code <= 0xFF5E) { ch = String.fromCodePoint(code - 0xFEE0); }
       else if (code === 0x3000) { ch = " "; }
-      var low = ch.toLowerCase();
-      out += (low.length === ch.length && Array.from(low).length === 1) ? low : ch;
+      wide += ch;
+      count++;
+    }
+    var lowered = wide.toLowerCase();
+    if (Array.from(lowered).length === count) { return lowered; }
+    var out = "";
+    for (var c of wide) {
+      var low = c.toLowerCase();
+      out += Array.from(low).length === 1 ? low : c;
     }
     return out;
   }
@@ -147,7 +154,7 @@
   /** Load the dictionary buckets every character of `text` needs. */
   Analyzer.prototype.prepare = function (text) {
     var self = this, waits = [];
-    for (var ch of new Set(Array.from(text))) {
+    for (var ch of new Set(Array.from(normalise(text)))) {
       if (!HAN_RE.test(ch)) { continue; }
       var bucket = bucketOf(ch, this.config.buckets);
       if (!this.loaded.has(bucket)) {
@@ -172,58 +179,140 @@
     }
   };
 
+  var NUMERAL_START = "零〇一二两三四五六七八九十百千万0123456789";
+  var NUMBER_UNIT_RE = /^([0-9]+|[零〇一二两三四五六七八九十百千万]+)(个月|个工作日|工作日|小时|万元|日|天|年|月|元|倍)$/;
+
+  /** analyzer._number_unit: the unit and Arabic value of a whole number-with-unit word. */
+  function numberUnit(word, start, end, raw, i) {
+    var m = NUMBER_UNIT_RE.exec(word);
+    if (!m) { return []; }
+    for (var k = i + 1; k < Math.min(raw.length, i + 8); k++) {
+      var o = raw[k];
+      if (o[1] <= start && end <= o[2] && o[2] - o[1] > end - start) { return []; }
+    }
+    var unitStart = start + Array.from(m[1]).length;
+    var out = [[m[2], unitStart, end]];
+    if (!/^[0-9]+$/.test(m[1])) {
+      var value = cnToInt(m[1]);
+      if (!isNaN(value)) { out.push([String(value), start, unitStart]); }
+    }
+    return out;
+  }
+
   /** Index-side tokens [text, startchar, endchar] (analyzer.tokenize); call prepare() first. */
   Analyzer.prototype.tokenize = function (text) {
-    var stop = this.stopwords;
-    return this.segmenter.tokenize(normalise(text)).filter(function (t) {
-      return !stop.has(t[0]) && isWord(t[0]);
-    });
+    var stop = this.stopwords, raw = this.segmenter.tokenize(normalise(text)), out = [];
+    for (var i = 0; i < raw.length; i++) {
+      var word = raw[i][0];
+      if (stop.has(word) || !isWord(word)) { continue; }
+      out.push(raw[i]);
+      if (NUMERAL_START.indexOf(String.fromCodePoint(word.codePointAt(0))) >= 0 && Array.from(word).length > 1) {
+        for (var extra of numberUnit(word, raw[i][1], raw[i][2], raw, i)) { out.push(extra); }
+      }
+    }
+    return out;
   };
 
-  /** Query terms {text, weight, source} (analyzer.query_tokens). */
+  /** Query terms {text, weight, source, whole} (analyzer.query_tokens). */
   Analyzer.prototype.queryTokens = function (text) {
     var tokens = this.tokenize(text), qw = this.questionWords;
     var kept = tokens.filter(function (t) { return !qw.has(t[0]); });
     if (kept.length === 0) { kept = tokens; }
     var terms = new Map();
     for (var token of kept) {
-      if (!terms.has(token[0])) { terms.set(token[0], { text: token[0], weight: 1.0, source: token[0] }); }
+      var whole = covering(token, tokens);
+      if (!terms.has(token[0])) { terms.set(token[0], { text: token[0], weight: 1.0, source: whole[0], whole: whole[0] }); }
+      // Only a whole word is an everyday word: 施工方 inside 专项施工方案 is not 施工单位.
       var formal = this.synonyms[token[0]];
-      if (!formal || insideLonger(token, tokens)) { continue; }
+      if (!formal || whole !== token) { continue; }
       for (var list of formal) {
         for (var sub of list) {
-          if (!terms.has(sub)) { terms.set(sub, { text: sub, weight: this.config.synonymWeight, source: token[0] }); }
+          if (!terms.has(sub[0])) {
+            terms.set(sub[0], { text: sub[0], weight: this.config.synonymWeight, source: token[0], whole: sub[1] });
+          }
         }
       }
     }
     return Array.from(terms.values());
   };
 
-  function insideLonger(token, tokens) {
-    var len = Array.from(token[0]).length;
-    return tokens.some(function (t) {
-      return t[1] <= token[1] && token[2] <= t[2] && t[2] - t[1] > len;
-    });
-  }
-
-  // ---------------------------------------------------------------- numerals and references
-
-  var DIGITS = { "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9 };
-  var UNITS = { "十": 10, "百": 100, "千": 1000 };
-
-  /** "一百零三" -> 103, "64" -> 64; NaN when not a number. */
-  function parseNumber(text) {
-    if (/^[0-9]+$/.test(text)) { return parseInt(text, 10); }
-    var total = 0, digit = 0, seen = false;
-    for (var ch of text) {
-      if (ch in DIGITS) { digit = DIGITS[ch]; seen = true; }
-      else if (ch in UNITS) { total += (seen ? digit : 1) * UNITS[ch]; digit = 0; seen = false; }
-      else { return NaN; }
+  /** The longest token whose span contains `token` (search mode emits pieces of long words). */
+  function covering(token, tokens) {
+    var best = token;
+    for (var t of tokens) {
+      if (t[1] <= token[1] && token[2] <= t[2] && t[2] - t[1] > best[2] - best[1]) { best = t; }
     }
-    return total + digit;
+    return best;
   }
 
-  var ARTICLE_RE = /第?\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*条(?:之([0-9]+|[一二三四五六七八九十]+))?/;
+  // ---------------------------------------------------------------- query parsing (query.py)
+
+  var DIGITS = { "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
+    "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9 };
+  var UNITS = { "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10000 };
+
+  /** numerals.cn_to_int: "一百零三" -> 103, "64" -> 64, "二〇一九" -> 2019; NaN when not a numeral. */
+  function cnToInt(text) {
+    text = text.trim();
+    if (!text) { return NaN; }
+    if (/^[0-9]+$/.test(text)) { return parseInt(text, 10); }
+    var chars = Array.from(text);
+    if (chars.every(function (c) { return c in DIGITS; })) {
+      return chars.length === 1 ? DIGITS[text] : parseInt(chars.map(function (c) { return DIGITS[c]; }).join(""), 10);
+    }
+    var total = 0, section = 0, digit = 0, pending = false;
+    for (var ch of chars) {
+      if (ch in DIGITS) { digit = DIGITS[ch]; pending = true; }
+      else if (ch in UNITS) {
+        var unit = UNITS[ch];
+        if (unit === 10000) { section += digit; total += (section || 1) * unit; section = 0; }
+        else { section += (pending ? digit : 1) * unit; }
+        digit = 0; pending = false;
+      } else { return NaN; }
+    }
+    return total + section + digit;
+  }
+
+  var FILTER_NAMES = {
+    "level": "level", "效力级别": "level", "级别": "level",
+    "status": "status", "时效性": "status", "时效": "status", "状态": "status",
+    "law": "law", "法规": "law", "category": "category", "分类": "category", "kind": "kind", "类型": "kind",
+  };
+  var FILTER_RE = new RegExp("(?<!\\S)(" + Object.keys(FILTER_NAMES).sort(function (a, b) {
+    return b.length - a.length;
+  }).join("|") + ")\\s*[:：]\\s*(\\S+)", "g");
+  var PHRASE_RE = /"([^"]*)"|“([^”]*)”|「([^」]*)」/g;
+  var EXCLUDE_RE = /(?<!\S)-(\S+)/g;
+  var CN_NUM = "零一二三四五六七八九十百千两〇";
+  var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
+    "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
+  var DOCNO_RE = /\S*?[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号/;
+  var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
+
+  function splitJoin(text) { return text.split(/\s+/).filter(Boolean).join(" "); }
+
+  /** query.clean: no control characters, capped, whitespace collapsed. */
+  function clean(text, maxChars) {
+    text = Array.from(String(text)).slice(0, maxChars * 4).join("").replace(CONTROL_RE, "");
+    return Array.from(splitJoin(text)).slice(0, maxChars).join("");
+  }
+
+  /** query.compact_docno. */
+  function compactDocno(text) {
+    text = normalise(text);
+    var pairs = [["〔", "("], ["〕", ")"], ["[", "("], ["]", ")"], ["（", "("], ["）", ")"]];
+    for (var p of pairs) { text = text.split(p[0]).join(p[1]); }
+    return text.split(/\s+/).join("");
+  }
+
+  function stripChars(text, chars) {
+    var a = Array.from(text), i = 0, j = a.length;
+    while (i < j && chars.indexOf(a[i]) >= 0) { i++; }
+    while (j > i && chars.indexOf(a[j - 1]) >= 0) { j--; }
+    return a.slice(i, j).join("");
+  }
+
+  function isAlnumWord(word) { return /[\p{L}\p{N}]/u.test(word); }
 
   // ---------------------------------------------------------------- the engine
 
@@ -233,19 +322,44 @@
     return { docs: docs, impacts: impacts };
   }
 
+  function expandRuns(runs) {
+    // "1-12,12.1,13-20" -> [[1,0], ..., [12,0], [12,1], [13,0], ...]
+    var out = [];
+    if (!runs) { return out; }
+    for (var part of runs.split(",")) {
+      var dash = part.indexOf("-"), dot = part.indexOf(".");
+      if (dash > 0) {
+        var a = parseInt(part.slice(0, dash), 10), b = parseInt(part.slice(dash + 1), 10);
+        for (var n = a; n <= b; n++) { out.push([n, 0]); }
+      } else if (dot > 0) {
+        out.push([parseInt(part.slice(0, dot), 10), parseInt(part.slice(dot + 1), 10)]);
+      } else { out.push([parseInt(part, 10), 0]); }
+    }
+    return out;
+  }
+
   /**
    * Engine over one static index. `load(path)` fetches a file below the index directory and
-   * resolves to parsed JSON (rejects on any failure).
+   * resolves to parsed JSON (rejects on any failure: the caller shows a message).
    */
   function Engine(load) {
     this.load = load;
     this.manifest = null;
     this.analyzer = null;
     this.groups = null;
-    this.shards = new Map();
-    this.docShards = new Map();
-    this.overflow = new Map();
+    this.cache = new Map();
   }
+
+  /** A cached load: a failed file is forgotten, so that the next query tries again. */
+  Engine.prototype.file = function (path, transform) {
+    var self = this;
+    if (!this.cache.has(path)) {
+      var promise = this.load(path).then(transform || function (x) { return x; });
+      promise.catch(function () { self.cache.delete(path); });
+      this.cache.set(path, promise);
+    }
+    return this.cache.get(path);
+  };
 
   Engine.prototype.ready = function () {
     var self = this;
@@ -254,30 +368,18 @@
         self.manifest = manifest;
         self.analyzer = new Analyzer(manifest.analyzer, self.load);
         return self.load("groups.json");
-      }).then(function (groups) {
-        self.groups = groups.map(function (g) {
-          return { title: g[0], url: g[1], status: g[2], level: g[3], kind: g[4], first: g[5], count: g[6],
-                   names: g[7], articles: expandRuns(g[8]), current: g[9] };
+      }).then(function (data) {
+        self.names = data.names;
+        self.groups = data.groups.map(function (g, index) {
+          return { index: index, title: g[0], url: g[1], status: g[2], level: g[3], kind: g[4], first: g[5],
+                   count: g[6], articles: expandRuns(g[7]), law: g[8], current: g[9], docno: g[10], category: g[11] };
         });
         self.groupStarts = self.groups.map(function (g) { return g.first; });
-      }).catch(function (error) { self._ready = null; throw error; });
+      });
+      this._ready.catch(function () { self._ready = null; });
     }
     return this._ready;
   };
-
-  function expandRuns(runs) {
-    // "1-12,12.1,13-20" -> ["1", ..., "12", "12.1", "13", ...]
-    var out = [];
-    if (!runs) { return out; }
-    for (var part of runs.split(",")) {
-      var dash = part.indexOf("-");
-      if (dash > 0) {
-        var a = parseInt(part.slice(0, dash), 10), b = parseInt(part.slice(dash + 1), 10);
-        for (var n = a; n <= b; n++) { out.push(String(n)); }
-      } else { out.push(part); }
-    }
-    return out;
-  }
 
   Engine.prototype.groupOf = function (doc) {
     var lo = 0, hi = this.groupStarts.length - 1;
@@ -288,169 +390,388 @@
     return this.groups[lo];
   };
 
-  Engine.prototype.termShard = function (index) {
-    if (!this.shards.has(index)) {
-      var self = this;
-      this.shards.set(index, this.load("terms/" + index + ".json").catch(function (error) {
-        self.shards.delete(index); throw error;
-      }));
-    }
-    return this.shards.get(index);
+  /** [number, suffix] of an article document, [0, 0] otherwise. */
+  Engine.prototype.articleKey = function (doc) {
+    var g = this.groupOf(doc);
+    return g.articles[doc - g.first] || [0, 0];
   };
 
-  Engine.prototype.overflowChunk = function (id) {
-    if (!this.overflow.has(id)) {
-      var self = this;
-      this.overflow.set(id, this.load("more/" + id + ".json").then(decodePostings).catch(function (error) {
-        self.overflow.delete(id); throw error;
-      }));
+  /** query.parse_query, over the index's name table. */
+  Engine.prototype.parseQuery = function (raw) {
+    var self = this, names = this.names;
+    var parsed = { text: "", terms: [], phrases: [], excluded: [], filters: {}, laws: [], article: null, docNumber: "" };
+    var text = normalise(clean(raw, this.manifest.maxQueryChars));
+    text = text.replace(FILTER_RE, function (m, key, value) {
+      var name = FILTER_NAMES[key];
+      value = stripChars(value.trim(), "\"'“”");
+      if (name === "law") {
+        var slug = findLaw(value, names);
+        if (slug) { parsed.laws.push(slug); return " "; }
+        return " " + value + " ";
+      }
+      (parsed.filters[name] = parsed.filters[name] || []).push(value);
+      return " ";
+    });
+    var m;
+    PHRASE_RE.lastIndex = 0;
+    while ((m = PHRASE_RE.exec(text)) !== null) {
+      var phrase = (m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2] : m[3]).trim();
+      if (phrase) { parsed.phrases.push(phrase); }
     }
-    return this.overflow.get(id);
-  };
-
-  Engine.prototype.docShard = function (index) {
-    if (!this.docShards.has(index)) {
-      var self = this;
-      this.docShards.set(index, this.load("docs/" + index + ".json").catch(function (error) {
-        self.docShards.delete(index); throw error;
-      }));
+    text = text.replace(PHRASE_RE, " ").replace(/["“”「」]/g, " ");
+    EXCLUDE_RE.lastIndex = 0;
+    while ((m = EXCLUDE_RE.exec(text)) !== null) {
+      var word = stripChars(m[1], "-");
+      if (word && isAlnumWord(word)) { parsed.excluded.push(word); }
     }
-    return this.docShards.get(index);
-  };
-
-  /** The regulation and article a query names ("城乡规划法 64条", "《建筑法》第八条"), if any. */
-  Engine.prototype.articleReference = function (query) {
-    var text = normalise(query).replace(/[《》〈〉<>“”"'\s]/g, "");
-    var match = ARTICLE_RE.exec(text);
-    if (!match) { return null; }
-    var number = parseNumber(match[1]);
-    var suffix = match[2] ? parseNumber(match[2]) : 0;
-    if (!(number > 0)) { return null; }
-    var best = null, bestLen = 0;
-    for (var g of this.groups) {
-      if (g.kind !== "law") { continue; }
-      for (var name of g.names) {
-        var len = name.length;
-        if (len > bestLen || (len === bestLen && best && !best.current && g.current)) {
-          if (text.indexOf(name) >= 0) { best = g; bestLen = len; }
-        }
+    text = text.replace(EXCLUDE_RE, " ");
+    var docno = DOCNO_RE.exec(text);
+    if (docno) {
+      parsed.docNumber = compactDocno(docno[0]);
+    } else {
+      text = takeArticle(text, parsed);
+      text = takeLaws(text, names, parsed);
+    }
+    parsed.text = splitJoin(text);
+    var terms = new Map();
+    for (var part of [parsed.text].concat(parsed.phrases)) {
+      for (var term of self.analyzer.queryTokens(part)) {
+        if (!terms.has(term.text)) { terms.set(term.text, term); }
       }
     }
-    if (!best) { return null; }
-    var key = suffix ? number + "." + suffix : String(number);
-    var at = best.articles.indexOf(key);
-    return at < 0 ? null : best.first + at;
+    parsed.terms = Array.from(terms.values());
+    return parsed;
+  };
+
+  function takeArticle(text, parsed) {
+    var m = ARTICLE_RE.exec(text);
+    if (!m) { return text; }
+    var number = cnToInt(m[1] || m[3]);
+    var suf = m[2] || m[4];
+    var suffix = suf ? cnToInt(suf) : 0;
+    if (isNaN(number) || isNaN(suffix) || number <= 0) { return text; }
+    parsed.article = [number, suffix];
+    return text.slice(0, m.index) + " " + text.slice(m.index + m[0].length);
+  }
+
+  function takeLaws(text, names, parsed) {
+    var keys = Object.keys(names);
+    if (!keys.length) { return text; }
+    keys = keys.map(function (k, i) { return [k, i]; }).sort(function (a, b) {
+      return Array.from(b[0]).length - Array.from(a[0]).length || a[1] - b[1];
+    });
+    for (var pair of keys) {
+      var name = pair[0];
+      if (Array.from(name).length < 3 || text.indexOf(name) < 0) { continue; }
+      var slug = names[name];
+      if (parsed.laws.indexOf(slug) < 0) { parsed.laws.push(slug); }
+      text = text.split(name).join(" ");
+    }
+    for (var prefix of ["《中华人民共和国", "中华人民共和国"]) { text = text.split(prefix).join(" "); }
+    return text.split("《").join(" ").split("》").join(" ");
+  }
+
+  function findLaw(value, names) {
+    var key = stripChars(normalise(value), "《》");
+    if (key.indexOf("中华人民共和国") === 0) { key = key.slice("中华人民共和国".length); }
+    return names[key] || names["中华人民共和国" + key] || null;
+  }
+
+  /** The postings of a term: the inline tier now, further tiers on demand; null when not indexed. */
+  Engine.prototype.termEntry = function (term) {
+    var shard = termHash(term) % this.manifest.termShards;
+    return this.file("terms/" + shard + ".json").then(function (data) {
+      var entry = Object.prototype.hasOwnProperty.call(data, term) ? data[term] : null;
+      if (!entry) { return null; }
+      return { df: entry[0], postings: decodePostings(entry[1]), more: entry[2] };
+    });
+  };
+
+  Engine.prototype.moreTier = function (id) {
+    return this.file("more/" + id + ".json", decodePostings);
+  };
+
+  Engine.prototype.entries = function (terms) {
+    var self = this;
+    return Promise.all(terms.map(function (t) { return self.termEntry(t); })).then(function (list) {
+      var out = new Map();
+      terms.forEach(function (t, i) { out.set(t, list[i]); });
+      return out;
+    });
   };
 
   /**
-   * Search: resolves to {terms, hits: [{doc, score, group}], total}. Options: limit (default 20),
-   * inForce (only 有效 texts).
+   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}]}.
+   * Options: limit (default 10), status (e.g. "有效": only texts in force).
    */
   Engine.prototype.search = function (query, options) {
     options = options || {};
-    var self = this, limit = options.limit || 20;
-    query = String(query || "").slice(0, 200);
+    var self = this;
+    var limit = Math.max(1, Math.min(parseInt(options.limit, 10) || 10, 100));
+    var parsed, entries;
     return this.ready().then(function () {
-      return self.analyzer.prepare(query);
+      return self.analyzer.prepare(clean(query, self.manifest.maxQueryChars));
     }).then(function () {
-      var terms = self.analyzer.queryTokens(query);
-      var nt = self.manifest.termShards;
-      var shardIds = terms.map(function (t) { return termHash(t.text) % nt; });
-      return Promise.all(shardIds.map(function (s) { return self.termShard(s); })).then(function (shards) {
-        var lists = terms.map(function (t, i) { return { term: t, entry: shards[i][t.text] || null }; });
-        return self.rank(query, terms, lists, limit, options);
+      parsed = self.parseQuery(query);
+      if (options.status) { (parsed.filters.status = parsed.filters.status || []).push(options.status); }
+      if (options.level) { (parsed.filters.level = parsed.filters.level || []).push(options.level); }
+      var empty = !(parsed.terms.length || parsed.phrases.length || parsed.laws.length || parsed.article ||
+                    parsed.docNumber || Object.keys(parsed.filters).length);
+      if (empty) { return null; }
+      var wanted = parsed.terms.map(function (t) { return t.text; });
+      for (var word of parsed.excluded) { wanted = wanted.concat(self.excludedTerms(word)); }
+      return self.entries(wanted).then(function (found) {
+        entries = found;
+        return self.backOff(parsed, entries);
+      }).then(function () {
+        return self.rank(parsed, entries, limit);
+      });
+    }).then(function (hits) {
+      return { parsed: parsed, terms: parsed.terms, hits: hits || [] };
+    });
+  };
+
+  Engine.prototype.excludedTerms = function (word) {
+    var sources = this.analyzer.queryTokens(word).filter(function (t) { return t.weight === 1.0; })
+      .map(function (t) { return t.source; });
+    return Array.from(new Set(sources));
+  };
+
+  /** engine._back_off: a word none of whose terms is indexed is looked up by its characters. */
+  Engine.prototype.backOff = function (parsed, entries) {
+    var self = this, sources = [], present = new Set();
+    parsed.terms.forEach(function (t) {
+      if (sources.indexOf(t.source) < 0) { sources.push(t.source); }
+      if (entries.get(t.text)) { present.add(t.source); }
+    });
+    var missing = sources.filter(function (s) { return !present.has(s); });
+    if (!missing.length) { return Promise.resolve(); }
+    var chars = [];
+    missing.forEach(function (s) {
+      Array.from(new Set(Array.from(s))).forEach(function (ch) {
+        if (!self.analyzer.stopwords.has(ch) && isWord(ch)) { chars.push([s, ch]); }
+      });
+    });
+    return this.entries(chars.map(function (p) { return p[1]; })).then(function (found) {
+      chars.forEach(function (p) {
+        if (found.get(p[1])) {
+          parsed.terms.push({ text: p[1], weight: self.manifest.ranking.backOffWeight, source: p[0], whole: p[1] });
+          entries.set(p[1], found.get(p[1]));
+        }
       });
     });
   };
 
-  Engine.prototype.rank = function (query, terms, lists, limit, options) {
-    var self = this, cfg = this.manifest.scoring;
-    var sources = new Map();  // source word -> weight of its best term (coordination counts sources)
-    for (var t of terms) { sources.set(t.source, Math.max(sources.get(t.source) || 0, 1)); }
-    var sourceIds = Array.from(sources.keys());
-    var scores = new Map(), matched = new Map();
+  /** Whether a group (regulation or page) passes the query's filters (status, level, kind). */
+  Engine.prototype.passes = function (group, filters) {
+    for (var name of Object.keys(filters)) {
+      var values = filters[name];
+      var value = name === "status" ? group.status : name === "level" ? group.level :
+        name === "kind" ? group.kind : name === "category" ? group.category : undefined;
+      if (value === undefined) { continue; }
+      if (name === "category") {
+        if (!values.some(function (v) { return (value || "").split(" ").indexOf(v) >= 0; })) { return false; }
+      } else if (values.indexOf(value) < 0) { return false; }
+    }
+    return true;
+  };
 
-    function add(list, postings) {
-      var w = list.term.weight, bit = sourceIds.indexOf(list.term.source);
+  /** ranking.bm25f + preliminary + final_score + order_key over the loaded postings. */
+  Engine.prototype.rank = function (parsed, entries, limit) {
+    var self = this, cfg = this.manifest.ranking, scale = this.manifest.impactScale;
+    var n = Math.max(this.manifest.documents, 1);
+    var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
+    var allowedCache = new Map();
+    function allowed(doc) {
+      if (!filtered) { return true; }
+      var g = self.groupOf(doc);
+      if (!allowedCache.has(g.index)) { allowedCache.set(g.index, self.passes(g, parsed.filters)); }
+      return allowedCache.get(g.index);
+    }
+
+    // Groups of terms by the word the user typed (ranking.groups_of).
+    var groups = [], bySource = new Map();
+    parsed.terms.forEach(function (t) {
+      if (!bySource.has(t.source)) { bySource.set(t.source, { source: t.source, terms: [] }); groups.push(bySource.get(t.source)); }
+      bySource.get(t.source).terms.push([t.text, t.weight, t.whole || t.text]);
+    });
+
+    var scores = new Map(), docsOf = new Map();
+    function addPostings(term, qweight, postings) {
+      var docs = docsOf.get(term);
       for (var i = 0; i < postings.docs.length; i++) {
-        var doc = postings.docs[i];
-        scores.set(doc, (scores.get(doc) || 0) + w * postings.impacts[i]);
-        var m = matched.get(doc) || new Set(); m.add(bit); matched.set(doc, m);
+        var d = postings.docs[i];
+        if (!allowed(d)) { continue; }
+        scores.set(d, (scores.get(d) || 0) + qweight * postings.impacts[i] / scale);
+        docs.add(d);
       }
     }
-
-    for (var list of lists) {
-      if (list.entry) { add(list, decodePostings(list.entry[2])); }
-    }
-    // Load further tiers of a term while its unseen postings could still reach the top.
-    var pending = lists.filter(function (l) { return l.entry && l.entry[3] && l.entry[3].length; });
-    var loadMore = function (round) {
-      if (!pending.length || round > cfg.maxOverflowRounds) { return Promise.resolve(); }
-      var kth = self.kthScore(scores, matched, sourceIds.length, limit);
-      var bound = 0;
-      for (var l of pending) { bound += l.term.weight * l.entry[3][0][1]; }
-      if (kth >= bound * cfg.coordMax) { return Promise.resolve(); }
-      var next = pending.map(function (l) { return l.entry[3].shift(); });
-      return Promise.all(next.map(function (chunk) { return self.overflowChunk(chunk[0]); })).then(function (chunks) {
-        chunks.forEach(function (postings, i) { add(pending[i], postings); });
-        pending = pending.filter(function (l) { return l.entry[3].length; });
-        return loadMore(round + 1);
+    var pending = [];
+    groups.forEach(function (group) {
+      group.terms.forEach(function (t) {
+        var entry = entries.get(t[0]);
+        if (!entry || !entry.df || docsOf.has(t[0])) { return; }
+        docsOf.set(t[0], new Set());
+        addPostings(t[0], t[1], entry.postings);
+        if (entry.more.length) { pending.push({ term: t[0], weight: t[1], more: entry.more.slice() }); }
       });
-    };
-    // Overflow tiers are consumed per search: copy the entry lists so the cache stays intact.
-    pending = pending.map(function (l) {
-      return { term: l.term, entry: [l.entry[0], l.entry[1], l.entry[2], l.entry[3].slice()] };
     });
-    return loadMore(0).then(function () {
-      var hits = [];
-      scores.forEach(function (score, doc) {
-        var group = self.groupOf(doc);
-        if (options.inForce && group.status && group.status !== "有效") { return; }
-        hits.push({ doc: doc, group: group, score: self.finalScore(score, matched.get(doc).size, sourceIds.length, group) });
+
+    function idfOf(term) {
+      var entry = entries.get(term);
+      return entry && entry.df ? Math.log(1 + (n - entry.df + 0.5) / (entry.df + 0.5)) : null;
+    }
+
+    // Coordination (ranking._credits): how much of each query word a document has.
+    function coordination() {
+      var matched = new Map(), total = 0;
+      groups.forEach(function (group) {
+        var idfs = new Map();
+        group.terms.forEach(function (t) { var v = idfOf(t[0]); if (v !== null) { idfs.set(t[0], v); } });
+        if (!idfs.size) { return; }
+        var groupIdf = Math.max.apply(null, Array.from(idfs.values()));
+        total += groupIdf;
+        var wholes = new Map();
+        group.terms.forEach(function (t) {
+          if (!wholes.has(t[2])) { wholes.set(t[2], { weight: t[1], pieces: [] }); }
+          if (t[0] !== t[2]) { wholes.get(t[2]).pieces.push(t[0]); }
+        });
+        var credit = new Map();
+        wholes.forEach(function (w, whole) {
+          var present = w.pieces.filter(function (p) { return idfs.has(p); });
+          var pieceTotal = present.reduce(function (a, p) { return a + idfs.get(p); }, 0);
+          var partial = new Map();
+          if (pieceTotal > 0) {
+            present.forEach(function (p) {
+              (docsOf.get(p) || new Set()).forEach(function (d) { partial.set(d, (partial.get(d) || 0) + idfs.get(p) / pieceTotal); });
+            });
+          }
+          (docsOf.get(whole) || new Set()).forEach(function (d) { partial.set(d, 1.0); });
+          partial.forEach(function (c, d) {
+            var value = Math.min(c, 1.0) * w.weight;
+            if (value > (credit.get(d) || 0)) { credit.set(d, value); }
+          });
+        });
+        credit.forEach(function (c, d) { matched.set(d, (matched.get(d) || 0) + groupIdf * c); });
       });
-      var ref = self.articleReference(query);
-      if (ref !== null) {
-        var group = self.groupOf(ref);
-        if (!(options.inForce && group.status && group.status !== "有效")) {
-          hits = hits.filter(function (h) { return h.doc !== ref; });
-          hits.push({ doc: ref, group: group, score: Infinity });
+      return function (d) { return total <= 0 ? 1.0 : (matched.get(d) || 0) / total; };
+    }
+
+    // Later tiers of long postings lists: fetched only while they could still reach the top.
+    var round = 0;
+    function fetchMore() {
+      if (!pending.length || round >= cfg.maxMoreRounds) { return Promise.resolve(); }
+      var coord = coordination(), top = [];
+      scores.forEach(function (s, d) { top.push(s * Math.pow(coord(d), cfg.coordinationPower)); });
+      top.sort(function (a, b) { return b - a; });
+      var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
+      if (top.length >= limit && top[limit - 1] >= bound) { return Promise.resolve(); }
+      round++;
+      return Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); })).then(function (tiers) {
+        tiers.forEach(function (postings, i) { addPostings(pending[i].term, pending[i].weight, postings); pending[i].more.shift(); });
+        pending = pending.filter(function (p) { return p.more.length; });
+        return fetchMore();
+      });
+    }
+
+    return fetchMore().then(function () {
+      var lawDocs = new Set(), exact = new Set(), extra = new Set();
+      var hasTerms = parsed.terms.length > 0;
+      if (parsed.laws.length) {
+        self.groups.forEach(function (g) {
+          if (parsed.laws.indexOf(g.current) >= 0) { for (var d = g.first; d < g.first + g.count; d++) { lawDocs.add(d); } }
+        });
+      }
+      if (parsed.article) {
+        var art = [];
+        self.groups.forEach(function (g) {
+          g.articles.forEach(function (key, i) {
+            if (key[0] === parsed.article[0] && key[1] === parsed.article[1]) { art.push(g.first + i); }
+          });
+        });
+        if (parsed.laws.length) { art.forEach(function (d) { if (lawDocs.has(d)) { exact.add(d); } }); }
+        else if (!hasTerms) { art.forEach(function (d) { extra.add(d); }); }
+      }
+      if (!hasTerms && !exact.size) {
+        lawDocs.forEach(function (d) { extra.add(d); });
+        if (!extra.size && filtered) {
+          var first = [];
+          for (var d = 0; d < n && first.length < Math.max(200, limit * 3); d++) { if (allowed(d)) { first.push(d); } }
+          first.forEach(function (x) { extra.add(x); });
         }
       }
-      hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-      return { terms: terms, total: hits.length, hits: hits.slice(0, limit) };
+      if (filtered) {
+        exact.forEach(function (d) { if (!allowed(d)) { exact.delete(d); } });
+        extra.forEach(function (d) { if (!allowed(d)) { extra.delete(d); } });
+      }
+      var coord = coordination();
+      var pool = (parsed.phrases.length || parsed.excluded.length) ? Math.max(400, limit * 10) : Math.max(cfg.pool, limit * 3);
+      var candidates = new Set(scores.keys());
+      exact.forEach(function (d) { candidates.add(d); });
+      extra.forEach(function (d) { candidates.add(d); });
+      var prelim = [];
+      candidates.forEach(function (d) {
+        var s = scores.size ? (scores.get(d) || 0) * Math.pow(coord(d), cfg.coordinationPower) : 1.0;
+        if (lawDocs.has(d)) { s *= cfg.namedLawFactor; }
+        if (exact.has(d)) { s += cfg.exactBonus; }
+        prelim.push([s, d]);
+      });
+      prelim.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      prelim = prelim.slice(0, pool);
+      var masked = new Set();
+      parsed.excluded.forEach(function (word) {
+        self.excludedTerms(word).forEach(function (t) {
+          var e = entries.get(t);
+          if (e) { e.postings.docs.forEach(function (d) { masked.add(d); }); }
+        });
+      });
+      var hits = [];
+      prelim.forEach(function (p) {
+        if (masked.has(p[1])) { return; }
+        var group = self.groupOf(p[1]), score = p[0];
+        if (group.kind === "article") { var f = cfg.statusFactor[group.status]; score *= f === undefined ? 1 : f; }
+        var k = cfg.kindFactor[group.kind]; score *= k === undefined ? 1 : k;
+        if (parsed.docNumber && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score += cfg.exactBonus; }
+        hits.push({ doc: p[1], group: group, score: score });
+      });
+      hits.sort(function (a, b) {
+        var sa = Math.round(a.score * 1e9) / 1e9, sb = Math.round(b.score * 1e9) / 1e9;
+        if (sa !== sb) { return sb - sa; }
+        var fa = a.group.status !== "有效", fb = b.group.status !== "有效";
+        if (fa !== fb) { return fa ? 1 : -1; }
+        if (a.group.law !== b.group.law) { return a.group.law < b.group.law ? -1 : 1; }
+        var ka = self.articleKey(a.doc), kb = self.articleKey(b.doc);
+        return ka[0] - kb[0] || ka[1] - kb[1] || a.doc - b.doc;
+      });
+      if (!parsed.phrases.length && !parsed.excluded.length) { return hits.slice(0, limit); }
+      return self.acceptPhrases(hits, parsed, limit);
     });
   };
 
-  Engine.prototype.finalScore = function (score, matchedSources, totalSources, group) {
-    var cfg = this.manifest.scoring;
-    var coord = totalSources ? matchedSources / totalSources : 1;
-    var s = score / 100 * (1 + cfg.coordination * coord * coord);
-    var factor = cfg.statusFactor[group.status];
-    return s * (factor === undefined ? 1 : factor);
-  };
-
-  Engine.prototype.kthScore = function (scores, matched, totalSources, k) {
-    var self = this, all = [];
-    scores.forEach(function (score, doc) {
-      all.push(score / 100 * (1 + self.manifest.scoring.coordination * Math.pow(matched.get(doc).size / totalSources, 2)));
+  /** Phrases and exclusions are checked on the stored text of the best candidates (ranking.accept). */
+  Engine.prototype.acceptPhrases = function (hits, parsed, limit) {
+    var head = hits.slice(0, Math.max(limit * 3, 30));
+    return this.documents(head.map(function (h) { return h.doc; })).then(function (docs) {
+      var kept = [];
+      docs.forEach(function (d, i) {
+        var hay = normalise([d.group.title, d.chapter, d.text].join("\n"));
+        if (parsed.phrases.some(function (p) { return hay.indexOf(p) < 0; })) { return; }
+        if (parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; })) { return; }
+        kept.push(head[i]);
+      });
+      return kept.slice(0, limit);
     });
-    if (all.length < k) { return 0; }
-    all.sort(function (a, b) { return b - a; });
-    return all[k - 1] * 100;
   };
 
   /** Stored fields of documents: [{doc, label, url, chapter, text, group}] in the order given. */
   Engine.prototype.documents = function (docIds) {
     var self = this, size = this.manifest.docShardSize;
-    var shards = Array.from(new Set(docIds.map(function (d) { return Math.floor(d / size); })));
-    return Promise.all(shards.map(function (s) { return self.docShard(s); })).then(function () {
-      return Promise.all(docIds.map(function (d) {
-        return self.docShard(Math.floor(d / size)).then(function (rows) {
-          var row = rows[d % size];
-          return { doc: d, label: row[0], url: row[1], chapter: row[2], text: row[3], group: self.groupOf(d) };
-        });
-      }));
-    });
+    return Promise.all(docIds.map(function (d) {
+      return self.file("docs/" + Math.floor(d / size) + ".json").then(function (rows) {
+        var row = rows[d % size];
+        return { doc: d, label: row[0], url: row[1], chapter: row[2], text: row[3], group: self.groupOf(d) };
+      });
+    }));
   };
 
   // ---------------------------------------------------------------- snippets
@@ -498,6 +819,6 @@
 
   return {
     normalise: normalise, isWord: isWord, termHash: termHash, bucketOf: bucketOf,
-    Segmenter: Segmenter, Analyzer: Analyzer, Engine: Engine, parseNumber: parseNumber, snippet: snippet,
+    Segmenter: Segmenter, Analyzer: Analyzer, Engine: Engine, cnToInt: cnToInt, snippet: snippet, clean: clean,
   };
 });

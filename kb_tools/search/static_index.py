@@ -41,8 +41,6 @@ from kb_tools.search.documents import ARTICLE
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
 from kb_tools.search.segmenter import HAN_RE, Segmenter
 
-RANKING_FIELD_WEIGHTS = ranking.FIELD_WEIGHTS
-
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
     from kb_tools.search.documents import SearchDoc
@@ -62,9 +60,7 @@ TERM_SHARD_BYTES = 12_000
 MAX_MORE_ROUNDS = 3
 #: Impacts are stored as integers: BM25F score × IMPACT_SCALE.
 IMPACT_SCALE = 1000
-#: whoosh's BM25F constants (kb_tools/search/whoosh_index.py) and its one-byte field lengths.
-K1 = 1.2
-FIELD_B = {"names": 0.3, "chapter": 0.5, "body": 0.75}
+#: whoosh keeps field lengths in one byte; the ranking reads them back through this table.
 _LENGTH_TABLE = [round((pow(1.033, n) - 1) * 27) for n in range(256)]
 
 
@@ -121,8 +117,8 @@ def doc_fields(doc: SearchDoc) -> dict[str, str]:
 def stored_length(length: int) -> int:
     """A field length as whoosh stores it (one byte, rounded up to the table), for BM25 parity.
 
-    >>> [stored_length(n) for n in (1, 2, 30, 31)]
-    [1, 2, 30, 31]
+    >>> [stored_length(n) for n in (0, 1, 30, 31)]
+    [0, 1, 30, 31]
     """
     if length >= 106374:
         return _LENGTH_TABLE[255]
@@ -131,25 +127,28 @@ def stored_length(length: int) -> int:
 
 @dataclass
 class Scores:
-    """BM25F of every (term, document), and each term's document frequency summed over fields."""
+    """Per (term, document) impact, and each term's document frequency (as the ranking counts it)."""
 
     impact: dict[str, dict[int, float]]
     df: dict[str, int]
 
 
 def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
-    """whoosh's BM25F per (term, document) with the ranking's field weights, query weight 1.
+    """What :func:`kb_tools.search.ranking.bm25f` adds for a term in a document, at query weight 1.
 
-    Summing ``weight × impact`` over a query's terms gives the score whoosh's OR query gives
-    (``Term(field, term, boost=weight × field weight)`` for every field).
+    ``idf × (K1 + 1) × tf / (K1 + tf)`` with tf the field-weighted, length-normalised frequency:
+    a query's BM25F is then the sum of ``weight × impact`` over its terms, as in the ranking.
     """
+    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body")]
     field_tf: list[dict[str, Counter[str]]] = []
     totals: Counter[str] = Counter()
-    df: dict[str, Counter[str]] = {f: Counter() for f in FIELD_B}
+    df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
     cache: dict[str, Counter[str]] = {}
     for doc in docs:
         per_field = {}
-        for name, text in doc_fields(doc).items():
+        texts = doc_fields(doc)
+        for name, _w in fields:
+            text = texts[name]
             if not text:
                 continue
             counts = cache.get(text) if name != "body" else None
@@ -162,24 +161,29 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
                 totals[name] += sum(counts.values())
                 df[name].update(counts.keys())
         field_tf.append(per_field)
-    n = len(docs) or 1
-    avg = {f: (totals[f] / n) or 1 for f in FIELD_B}
-    out: dict[str, dict[int, float]] = defaultdict(dict)
+    n = max(len(docs), 1)
+    avg = {f: (totals[f] / n) or 1.0 for f, _w in fields}
+    tf: dict[str, dict[int, float]] = defaultdict(dict)
     for i, per_field in enumerate(field_tf):
-        for name, counts in per_field.items():
-            weight = RANKING_FIELD_WEIGHTS.get(name, 0.0)
-            if weight <= 0:
+        for name, fweight in fields:
+            counts = per_field.get(name)
+            if not counts:
                 continue
-            b = FIELD_B[name]
-            length = stored_length(sum(counts.values()))
-            norm = K1 * ((1 - b) + b * length / avg[name])
-            for term, tf in counts.items():
-                idf = math.log(n / (df[name][term] + 1)) + 1
-                out[term][i] = out[term].get(i, 0.0) + weight * idf * (tf * (K1 + 1)) / (tf + norm)
-    df_sum: Counter[str] = Counter()
+            b = ranking.FIELD_B.get(name, 0.75)
+            denom = (1.0 - b) + (b / avg[name]) * stored_length(sum(counts.values()))
+            for term, f in counts.items():
+                tf[term][i] = tf[term].get(i, 0.0) + fweight * f / denom
+    max_df: dict[str, int] = {}
     for counts in df.values():
-        df_sum.update(counts)
-    return Scores(out, dict(df_sum))
+        for term, count in counts.items():
+            max_df[term] = max(max_df.get(term, 0), count)
+    k1 = ranking.K1
+    out: dict[str, dict[int, float]] = {}
+    for term, by_doc in tf.items():
+        d = max_df[term]
+        idf = math.log(1.0 + (n - d + 0.5) / (d + 0.5))
+        out[term] = {i: idf * (k1 + 1.0) * t / (k1 + t) for i, t in by_doc.items()}
+    return Scores(out, max_df)
 
 
 def article_runs(numbers: Iterable[tuple[int, int]]) -> str:
@@ -211,7 +215,8 @@ def article_runs(numbers: Iterable[tuple[int, int]]) -> str:
 
 def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
     """Consecutive documents of one regulation (or page) form a group; one row each:
-    ``[title, url, status, level, kind, first doc, count, article runs, slug, current slug, 文号]``."""
+    ``[title, url, status, level, kind, first doc, count, article runs, slug, current slug, 文号,
+    categories]``."""
     rows: list[list[object]] = []
     start = 0
     for i in range(1, len(docs) + 1):
@@ -231,6 +236,7 @@ def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
             first.law,
             first.current,
             compact_docno(first.doc_number) if first.doc_number else "",
+            first.category,
         ])
         start = i
     return rows
@@ -323,6 +329,8 @@ def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
 
 def manifest(analyzer: Analyzer, segmenter: Segmenter, documents: int, term_shards: int) -> dict[str, object]:
     """Everything the browser needs before its first shard: analyzer lists, shard counts, ranking."""
+    from kb_tools.search.engine import BACK_OFF_WEIGHT  # the whoosh engine's constant, shared
+
     return {
         "version": FORMAT_VERSION,
         "documents": documents,
@@ -336,9 +344,8 @@ def manifest(analyzer: Analyzer, segmenter: Segmenter, documents: int, term_shar
             "buckets": DICT_BUCKETS,
             "stopwords": sorted(analyzer.stopwords),
             "questionWords": sorted(analyzer.question_words),
-            "synonyms": {
-                word: [analyzer.analyze(f) for f in formal] for word, formal in sorted(analyzer.synonyms.items())
-            },
+            "synonyms": {word: [synonym_terms(analyzer, f) for f in formal]
+                         for word, formal in sorted(analyzer.synonyms.items())},
             "synonymWeight": SYNONYM_WEIGHT,
         },
         "ranking": {
@@ -347,10 +354,25 @@ def manifest(analyzer: Analyzer, segmenter: Segmenter, documents: int, term_shar
             "coordinationPower": ranking.COORDINATION_POWER,
             "namedLawFactor": ranking.NAMED_LAW_FACTOR,
             "exactBonus": ranking.EXACT_BONUS,
-            "pool": 200,
+            "pool": 100,
+            "backOffWeight": BACK_OFF_WEIGHT,
             "maxMoreRounds": MAX_MORE_ROUNDS,
         },
     }
+
+
+def synonym_terms(analyzer: Analyzer, formal: str) -> list[list[str]]:
+    """``[[term, whole], …]`` of a synonym's formal word, as ``Analyzer.query_tokens`` expands it."""
+    tokens = analyzer.tokenize(formal)
+    out = []
+    for token in tokens:
+        whole = token
+        for t in tokens:
+            if t.startchar <= token.startchar and token.endchar <= t.endchar and \
+                    t.endchar - t.startchar > whole.endchar - whole.startchar:
+                whole = t
+        out.append([token.text, whole.text])
+    return out
 
 
 def encode_postings(postings: Sequence[tuple[int, float]]) -> list[int]:

@@ -1,0 +1,84 @@
+"""``kb eval --engine static``: the browser engine, run under Node over a static index.
+
+The index is the one a build wrote (``site/search/kb``) when the context names a built site
+that has one; otherwise it is written from ``docs/`` into a temporary folder first, exactly as
+the plugin would write it. Queries go to one long-lived ``node`` process running
+``static_runner.js``, which loads ``kb_tools/assets/kb-search.js``: the code measured is the code
+that ships.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from kb_tools.search.eval import ENGINES, EvalContext
+from kb_tools.search.static_index import INDEX_DIR, write_site_index
+
+RUNNER = Path(__file__).resolve().parent / "static_runner.js"
+
+
+class NodeEngine:
+    """A ``node static_runner.js INDEX_DIR`` process answering one JSON line per query."""
+
+    def __init__(self, index_dir: Path) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("找不到 node：静态检索引擎需要 Node.js（apt-get install nodejs）。")
+        self._proc = subprocess.Popen(
+            [node, str(RUNNER), str(index_dir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, encoding="utf-8", bufsize=1,
+        )
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def query(self, text: str, limit: int = 10, status: str | None = None) -> list[dict[str, Any]]:
+        """The engine's hits for one query (dicts with title, article, url, status, score, snippet)."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        with self._lock:
+            self._proc.stdin.write(json.dumps({"q": text, "limit": limit, "status": status}, ensure_ascii=False) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError("静态检索引擎（node）意外退出。")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"静态检索引擎出错：{answer['error']}")
+        return answer["hits"]
+
+    def __call__(self, text: str, limit: int) -> list[tuple[str, str | None]]:
+        return [(h["title"], h["article"]) for h in self.query(text, limit)]
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()  # type: ignore[union-attr]
+            self._proc.wait(timeout=10)
+
+
+def static_index_for(context: EvalContext) -> Path:
+    """The static index to query: the built site's, else one written now from ``docs/``."""
+    if context.site_dir is not None and (context.site_dir / INDEX_DIR / "manifest.json").is_file():
+        return context.site_dir / INDEX_DIR
+    from kb_tools.corpus import load_corpus
+    from kb_tools.features import register
+
+    register()
+    corpus = load_corpus(context.docs_dir, context.status_date)
+    site = Path(tempfile.mkdtemp(prefix="kb-static-eval-"))
+    atexit.register(shutil.rmtree, site, True)
+    write_site_index(corpus, site)
+    return site / INDEX_DIR
+
+
+def make_static_engine(context: EvalContext) -> NodeEngine:
+    """The ``static`` engine of ``kb eval``."""
+    return NodeEngine(static_index_for(context))
+
+
+ENGINES["static"] = make_static_engine
