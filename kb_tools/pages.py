@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from kb_tools.corpus import Corpus
 from kb_tools.model import GeneratedPage, Law, Level, Status
-from kb_tools.render import status_badge
+from kb_tools.render import level_anchor, status_badge
 
 Generator = Callable[[Corpus], Iterable[GeneratedPage]]
 #: Page generators, run in order by :func:`generated_pages`.
@@ -68,13 +68,23 @@ def _last_changed(law: Law) -> dt.date:
     return law.version_date or dt.date.min
 
 
-def _row(corpus: Corpus, law: Law) -> str:
-    date = law.version_date.isoformat() if law.version_date else ""
-    return (f"| {law_link(law)} | {law.level.value} | {status_badge(corpus.status(law))} | "
-            f"{_md_escape(law.authority)} | {date} |")
+_COLUMNS = ("名称", "效力级别", "时效性", "制定机关", "公布/修改")
 
 
-_TABLE_HEAD = "| 名称 | 效力级别 | 时效性 | 制定机关 | 公布/修改 |\n|---|---|---|---|---|"
+def _table(corpus: Corpus, laws: Iterable[Law], without: str = "", from_dir: str = "laws") -> str:
+    """A table of regulations; ``without`` drops the column every row shares (the grouping key),
+    except 时效性, which every list shows."""
+    keep = [i for i, name in enumerate(_COLUMNS) if name != without or name == "时效性"]
+    rows = ["| " + " | ".join(_COLUMNS[i] for i in keep) + " |", "|" + "---|" * len(keep)]
+    for law in laws:
+        date = law.version_date.isoformat() if law.version_date else ""
+        cells = (law_link(law, from_dir), law.level.value, status_badge(corpus.status(law)),
+                 _md_escape(law.authority), date)
+        rows.append("| " + " | ".join(cells[i] for i in keep) + " |")
+    return '<div class="kb-law-table" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+
+
+_GROUP_COLUMN = {"level": "效力级别", "authority": "制定机关"}
 
 
 def _groups(corpus: Corpus, key: str) -> list[tuple[str, list[Law]]]:
@@ -111,16 +121,24 @@ def law_index_pages(corpus: Corpus) -> Iterable[GeneratedPage]:
     for filename, title, key in LAW_INDEXES:
         lines = [f"# 法律法规 · {title}", ""]
         groups = _groups(corpus, key)
-        lines += ["  ".join(f"[{name}（{len(laws)}）](#{_group_anchor(i)})"
-                            for i, (name, laws) in enumerate(groups)), ""]
+        lines += ['<div class="kb-group-links" markdown>', "",
+                  " ".join(f"[{name}（{len(laws)}）](#{_group_anchor(key, name, i)})"
+                           for i, (name, laws) in enumerate(groups)), "", "</div>", ""]
         for i, (name, laws) in enumerate(groups):
-            lines += [f"## {name}（{len(laws)}） {{#{_group_anchor(i)}}}", "", _TABLE_HEAD]
-            lines += [_row(corpus, law) for law in laws]
-            lines.append("")
+            lines += [f"## {name}（{len(laws)}） {{#{_group_anchor(key, name, i)}}}", "",
+                      _table(corpus, laws, _GROUP_COLUMN.get(key, ""))]
         yield GeneratedPage(f"laws/{filename}", "\n".join(lines))
 
 
-def _group_anchor(index: int) -> str:
+def _group_anchor(key: str, name: str, index: int) -> str:
+    """ASCII fragment of a group: stable for levels, statuses and years (links from regulation
+    pages point at them), by position for the bureau's own categories and issuers."""
+    if key == "level":
+        return level_anchor(Level(name))
+    if key == "status":
+        return f"status-{Status(name).css_class}"
+    if key == "year":
+        return f"year-{name}" if name.isdigit() else "year-none"
     return f"group-{index + 1}"
 
 
@@ -149,22 +167,26 @@ def laws_overview(corpus: Corpus) -> str:
         "",
         "浏览方式：" + " · ".join(f"[{title}]({filename})" for filename, title, _ in LAW_INDEXES),
         "",
-        "| 效力级别 | 数量 |",
-        "|---|---|",
+        "## 按效力级别",
+        "",
+        _cards((f"by-level.md#{_group_anchor('level', name, 0)}", name, len(laws))
+               for name, laws in _groups(corpus, "level")),
+        "## 按时效性",
+        "",
+        _cards((f"by-status.md#{_group_anchor('status', name, 0)}", name, len(laws))
+               for name, laws in _groups(corpus, "status")),
+        "## 最近修改",
+        "",
+        _table(corpus, recent(corpus, 15)),
     ]
-    for name, laws in _groups(corpus, "level"):
-        lines.append(f"| [{name}](by-level.md#{_group_anchor(_names(corpus, 'level').index(name))}) | {len(laws)} |")
-    lines += ["", "| 时效性 | 数量 |", "|---|---|"]
-    for status in _STATUS_ORDER:
-        if stats.get(f"status:{status.value}"):
-            lines.append(f"| {status_badge(status)} | {stats[f'status:{status.value}']} |")
-    lines += ["", "## 最近修改", "", _TABLE_HEAD]
-    lines += [_row(corpus, law) for law in recent(corpus, 15)]
     return "\n".join(lines) + "\n"
 
 
-def _names(corpus: Corpus, key: str) -> list[str]:
-    return [name for name, _ in _groups(corpus, key)]
+def _cards(items: Iterable[tuple[str, str, int]]) -> str:
+    """A row of count cards, each a link: ``(target, label, count)``."""
+    cards = "\n".join(f"[**{count}** {_md_escape(label)}]({target}){{ .kb-card }}" for target, label, count in items)
+    return f'<div class="kb-cards" markdown>\n\n{cards}\n\n</div>\n'
+
 
 
 def recent(corpus: Corpus, limit: int) -> list[Law]:
@@ -177,22 +199,14 @@ def home_block(corpus: Corpus) -> str:
     """The statistics and recent changes block placed on the home page at ``<!-- kb:home -->``."""
     stats = counts(corpus)
     lines = [
-        '<div class="kb-home-stats" markdown>',
-        "",
-        f"- 法规 **{stats['regulations']}** 部",
-        f"- 条文 **{stats['articles']}** 条",
-        f"- 现行有效 **{stats.get('status:有效', 0)}** 部",
-        f"- 历史版本 **{stats['versions']}** 个",
-        "",
-        "</div>",
-        "",
+        _cards([
+            ("laws/index.md", "部法规", stats["regulations"]),
+            ("laws/by-level.md", "条条文", stats["articles"]),
+            ("laws/by-status.md#status-in-force", "部现行有效", stats.get("status:有效", 0)),
+            ("laws/index.md", "个历史版本", stats["versions"]),
+        ]),
         "### 最近修改的法规",
         "",
-        "| 名称 | 效力级别 | 时效性 | 制定机关 | 公布/修改 |",
-        "|---|---|---|---|---|",
+        _table(corpus, recent(corpus, 10), from_dir=""),
     ]
-    for law in recent(corpus, 10):
-        date = law.version_date.isoformat() if law.version_date else ""
-        lines.append(f"| [{_md_escape(law.title)}](laws/{law.slug}.md) | {law.level.value} | "
-                     f"{status_badge(corpus.status(law))} | {_md_escape(law.authority)} | {date} |")
     return "\n".join(lines)
