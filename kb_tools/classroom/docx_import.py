@@ -127,7 +127,7 @@ class _Converter:
             self.blocks.append("    " * depth + f"{marker} {text.strip()}")
             return
         if text.strip():
-            self.blocks.append(text.strip())
+            self.blocks.append(_escape_start(text.strip()))
 
     def inline(self, para: Any) -> str:
         """A paragraph's runs with **bold**, *italic* and images kept."""
@@ -217,9 +217,22 @@ class _Converter:
 
 
 def _escape(text: str) -> str:
-    """Keep Word text literal in Markdown (a leading ``1.`` or ``#`` stays text)."""
-    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
-    return re.sub(r"^(\s*)(#|\d+\.|[-+>])(\s)", r"\1\\\2\3", text)
+    """Keep Word text literal in Markdown: emphasis markers and backslashes.
+
+    >>> _escape("a*b_c")
+    'a\\\\*b\\\\_c'
+    """
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
+
+
+def _escape_start(text: str) -> str:
+    """A paragraph that merely begins like a heading, list or quote stays a paragraph.
+
+    >>> _escape_start("1. 不是列表")
+    '1\\\\. 不是列表'
+    """
+    text = re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
+    return re.sub(r"^(#|[-+>])(\s)", r"\\\1\2", text)
 
 
 def import_lecture(source: Path, docs_dir: Path, *, title: str | None = None, lecturer: str | None = None,

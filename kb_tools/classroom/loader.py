@@ -21,6 +21,7 @@ from kb_tools.problems import ContentProblem, Severity
 LECTURE_KIND = "讲堂"
 #: Splits a Markdown body before each heading line, keeping the pieces' text intact.
 _HEADING_SPLIT_RE = re.compile(r"(?m)(?=^#{1,6} )")
+_CODE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.M | re.S)
 #: Pages of the classroom section that are not lectures (generated or hand-written indexes).
 NOT_LECTURES = {"index.md", "by-lecturer.md", "by-topic.md"}
 
@@ -148,11 +149,20 @@ def _citation_problem(doc: Document, offset: int, citation: Citation, *, context
                           severity=severity, code=citation.code or "lecture-bad-citation")
 
 
+def _blank_code(text: str) -> str:
+    """Code (fenced blocks, `inline`) blanked out, offsets kept: examples in code are not citations.
+
+    >>> _blank_code("见`《某法》第一条`。")
+    '见         。'
+    """
+    return _CODE_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
 def _chunks(corpus: Corpus, body: str, on: dt.date) -> list[tuple[int, str, Law | None]]:
     """``(offset, text, regulation in context)`` pieces of a body: cut at headings and 《title》 mentions."""
     pieces: list[tuple[int, str, Law | None]] = []
     offset = 0
-    for section in _HEADING_SPLIT_RE.split(body):
+    for section in _HEADING_SPLIT_RE.split(_blank_code(body)):
         cuts = [(c.start, c.law) for c in find_citations(section, corpus, on=on) if c.law is not None]
         starts = [0, *[start for start, _ in cuts]]
         laws: list[Law | None] = [None, *[law for _, law in cuts]]

@@ -155,12 +155,12 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     lines += ['<p class="kb-pack-actions kb-no-print"><button type="button" class="md-button" '
               'onclick="window.print()">打印学习材料</button></p>', ""]
     if month.notes:
-        lines += ["## 学习要点", "", _md(month.notes), ""]
+        lines += ["## 学习要点 {#notes}", "", _md(month.notes), ""]
     if law is not None:
         lines += [f"在线阅读全文：{_law_link(law, '../../')}", ""]
     lines += ["</section>", ""]
     if month.articles and law is not None:
-        lines += ['<section class="kb-pack-section kb-pack-articles" markdown>', "", "## 重点条文", ""]
+        lines += ['<section class="kb-pack-section kb-pack-articles" markdown>', "", "## 重点条文 {#articles}", ""]
         for article in month.articles:
             paras = [escape(p) for p in article.paragraphs] or [""]
             body = f"<p><strong>{article.label}</strong>\u3000{paras[0]}</p>" + "".join(
@@ -173,7 +173,7 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     lines += [
         '<section class="kb-pack-section kb-pack-notes" markdown>',
         "",
-        "## 学习记录",
+        "## 学习记录 {#record}",
         "",
         '<div class="kb-pack-lines"><p>学习体会：</p><p></p><p></p><p></p><p></p>'
         "<p>与本局工作的联系：</p><p></p><p></p><p></p><p></p><p>参学人员签名：</p><p></p></div>",
