@@ -111,6 +111,7 @@ def overview_markdown(plist: PowerList) -> str:
     departments = _departments(items)
     counts = Counter((i.department, i.type) for i in items)
     lines = [
+        _WIDE,
         "# 权力清单",
         "",
         _sample(plist) + _assets("../"),
