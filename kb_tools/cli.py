@@ -200,6 +200,69 @@ def _index_dir(cfg: object, plugin: object) -> Path:
     return index_dir_for(cfg, plugin)
 
 
+def _search_context(config_file: str) -> dict[str, object]:
+    """docs_dir, index_dir, status date and public flag of a site, for the search commands."""
+    cfg = _load_mkdocs_config(config_file)
+    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    date = plugin.config.status_date if plugin is not None else None
+    return {
+        "docs_dir": Path(cfg["docs_dir"]),  # type: ignore[index]
+        "index_dir": _index_dir(cfg, plugin),
+        "site_dir": Path(cfg["site_dir"]),  # type: ignore[index]
+        "today": _date_option(date) if date else None,
+        "public_only": bool(plugin.config.public_build) if plugin is not None else False,
+    }
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("query", required=False, default="")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
+@click.option("--status", type=click.Choice(["有效", "已修改", "已废止", "尚未生效"]), default=None,
+              help="只看此时效性 / only this status")
+@click.option("--level", default=None, help="只看此效力级别，如 法律 / only this level")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="结果数 / results")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+def search(query: str, config_file: str, status: str | None, level: str | None, limit: int, as_json: bool) -> None:
+    """全文检索法规条文 / Full-text search of the articles.
+
+    例 / e.g.: kb search "施工许可证要什么条件"；kb search "《建筑法》第八条"；
+    kb search '"建设工程规划许可证" -临时 level:法律'
+    """
+    from kb_tools.search.engine import ensure_index, format_hits, search_safely
+
+    ctx = _search_context(config_file)
+    ix, _stats = ensure_index(ctx["docs_dir"], ctx["index_dir"], today=ctx["today"],  # type: ignore[arg-type]
+                              public_only=ctx["public_only"])  # type: ignore[arg-type]
+    hits, message = search_safely(ix, query, limit=limit, status=status, level=level)
+    if as_json:
+        click.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    click.echo(format_hits(hits, color=sys.stdout.isatty()) if hits else message)
+
+
+@main.command(name="eval", context_settings=CONTEXT)
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
+@click.option("--engine", default="whoosh", show_default=True, help="whoosh 或 static / search engine")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+def eval_(queries: Path, config_file: str, engine: str, as_json: bool) -> None:
+    """检索质量评测：Recall@1/5/10 与 MRR@10 / Search quality on a labelled query file.
+
+    QUERIES 为 TSV（id, query, relevant=标题#第N条|…），未命中的查询逐条列出。
+    """
+    from kb_tools.search.eval import EvalContext, evaluate, format_report, get_engine, read_queries
+
+    ctx = _search_context(config_file)
+    try:
+        labelled = read_queries(queries)
+        context = EvalContext(docs_dir=ctx["docs_dir"], index_dir=ctx["index_dir"],  # type: ignore[arg-type]
+                              site_dir=ctx["site_dir"], status_date=ctx["today"])  # type: ignore[arg-type]
+        report = evaluate(get_engine(engine, context), labelled, engine)
+    except (KeyError, ValueError, RuntimeError, KbError) as exc:
+        raise click.ClickException(str(exc).strip("'\"")) from exc
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else format_report(report))
+
+
 @main.command(name="import-powers", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),

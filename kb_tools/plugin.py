@@ -26,6 +26,9 @@ from kb_tools.frontmatter import as_date, is_private, read_text
 from kb_tools.model import Law
 from kb_tools.pages import generated_files, generated_pages, home_block, is_data_file
 from kb_tools.render import law_markdown, restore_articles
+from kb_tools.search.engine import index_corpus
+from kb_tools.search.paths import index_dir_for
+from kb_tools.search.static_index import write_site_index
 from kb_tools.site_output import StagedOutput, is_temporary
 
 if TYPE_CHECKING:
@@ -68,6 +71,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         config.extra_css.insert(1, "assets/kb/citations.css")  # citation links, cited-by, 新旧对照
         config.extra_css.insert(2, "assets/kb/print.css")  # @media print only: A4, no navigation chrome
         config.extra_javascript.append("assets/kb/kb.js")
+        if self.config.search_index:  # the header search box over the static index (search/kb/)
+            config.extra_css.append("assets/kb/kb-search.css")
+            config.extra_javascript += ["assets/kb/kb-search.js", "assets/kb/kb-search-ui.js"]
         if self.config.atomic_output and self.command == "build" and not is_temporary(config.site_dir):
             self.staged = StagedOutput(Path(config.site_dir))
             config.site_dir = str(self.staged.begin())
@@ -146,6 +152,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.staged.failed = True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.config.search_index and self.corpus is not None:
+            write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
+            stats = index_corpus(self.corpus, index_dir_for(config, self))  # whoosh: kb search, /api/search
+            log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
+                     f"（{len(stats.pages_changed)} 个页面有变化）。")
         if self.staged is not None:
             self.staged.finished = True
 

@@ -9,16 +9,25 @@ changed) and :func:`search`. Parsing is :mod:`query`, ranking :mod:`ranking`, th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.search import ranking
-from kb_tools.search.analyzer import QueryTerm, analyzer_for_corpus, corpus_names, is_word, normalise
+from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
 from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
-from kb_tools.search.whoosh_index import BuildStats, WhooshIndex, build_index, open_index
+from kb_tools.search.whoosh_index import (
+    SCHEMA_VERSION,
+    BuildStats,
+    WhooshIndex,
+    build_index,
+    current_generation,
+    open_index,
+    read_manifest,
+)
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -55,25 +64,60 @@ def law_names(corpus: Corpus) -> dict[str, str]:
     return name_table([(list(law.names), law.slug) for law in corpus.current_laws])
 
 
-def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: int = 0) -> BuildStats:
-    """Build or incrementally update the whoosh index of a corpus (atomic)."""
+def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: int = 0,
+                 stamp: str | None = None) -> BuildStats:
+    """Build or incrementally update the whoosh index of a corpus (atomic).
+
+    Args:
+        stamp: :func:`source_stamp` of the docs the corpus was read from, so that a later
+            :func:`ensure_index` can open the index without reading the corpus again.
+    """
     docs = search_documents(corpus)
     return build_index(
         index_dir, docs, analyzer_for_corpus(corpus), names=law_names(corpus), name_words=corpus_names(corpus),
         docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs,
-        extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only},
+        extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
+               "source_stamp": stamp or source_stamp(corpus.docs_dir, corpus.today, corpus.public_only)},
     )
+
+
+def source_stamp(docs_dir: Path, today: dt.date, public_only: bool) -> str:
+    """Changes whenever anything the index is made from may have changed.
+
+    Every file below ``docs/`` (path, size, modification time), the shipped word lists, the
+    status date and the public flag.
+    """
+    h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION}".encode())
+    roots = [docs_dir, DATA_DIR]
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file():
+                st = path.stat()
+                h.update(f"{path.relative_to(root).as_posix()} {st.st_size} {st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def ensure_index(docs_dir: Path, index_dir: Path, *, today: dt.date | None = None,
                  public_only: bool = False) -> tuple[WhooshIndex, BuildStats]:
-    """The index of ``docs_dir``, built or brought up to date first (only changed pages)."""
+    """The index of ``docs_dir``, built or brought up to date first (only changed pages).
+
+    When nothing below ``docs/`` changed since the last build (same :func:`source_stamp`), the
+    index is opened without reading the corpus.
+    """
+    today = today or dt.date.today()
+    stamp = source_stamp(docs_dir, today, public_only)
+    gen = current_generation(index_dir)
+    manifest = read_manifest(gen) if gen else None
+    if manifest and manifest.get("source_stamp") == stamp:
+        ix = open_index(index_dir)
+        if ix is not None:
+            return ix, BuildStats(total=manifest.get("count", 0))
     from kb_tools.corpus import load_corpus
     from kb_tools.features import register
 
     register()
     corpus = load_corpus(docs_dir, today, public_only=public_only)
-    stats = index_corpus(corpus, index_dir)
+    stats = index_corpus(corpus, index_dir, stamp=stamp)
     ix = open_index(index_dir)
     assert ix is not None  # build_index just wrote it
     return ix, stats
@@ -108,8 +152,8 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
             exact = art_docs & law_docs
         elif not parsed.terms:
             extra = art_docs  # a bare 第八条: every regulation's 第八条
-    if not parsed.terms and not exact:
-        extra |= law_docs
+    if not parsed.terms:
+        extra |= law_docs  # 《建筑法》第八条 first, then the rest of 建筑法 in order
         if not extra and allowed is not None:
             extra = set(sorted(allowed)[: max(200, limit * 3)])
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
@@ -140,7 +184,7 @@ def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
     sources = {t.source for t in parsed.terms}
     for source in sources - {t.source for t in parsed.terms if t.text in present}:
         for ch in dict.fromkeys(source):
-            if ch not in ix.analyzer.stopwords and is_word(ch) and _in_index(ix, ch):
+            if "\u4e00" <= ch <= "\u9fff" and ch not in ix.analyzer.stopwords and _in_index(ix, ch):
                 parsed.terms.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
 
 
@@ -213,3 +257,34 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
     prefix = "…" if begin > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(out) + suffix
+
+
+def search_safely(ix: WhooshIndex, text: str, **options: object) -> tuple[list[Hit], str]:
+    """``(hits, message)``: the message says in one line why there are no hits."""
+    query = clean(text)
+    if not query:
+        return [], "请输入检索词，例如：kb search \"施工许可证 条件\"。"
+    try:
+        hits = search(ix, query, **options)  # type: ignore[arg-type]
+    except (ValueError, LookupError, OverflowError) as exc:  # a query we could not take apart
+        return [], f"无法理解这个检索式（{exc}），请换个说法。"
+    if not hits:
+        return [], f"没有找到与“{query[:40]}”相关的条文。"
+    return hits, ""
+
+
+def format_hits(hits: list[Hit], *, color: bool = False) -> str:
+    """The terminal form: 《title》第N条 [status], the snippet, the URL; matches bold or in 【】."""
+    lines = []
+    for n, hit in enumerate(hits, start=1):
+        head = f"《{hit.title}》{hit.article}" if hit.article else f"{hit.title} · {hit.chapter}".rstrip(" ·")
+        badge = f" [{hit.status}]" if hit.status else ""
+        lines.append(f"{n}. {head}{badge}")
+        lines.append("   " + _terminal_snippet(hit.snippet, color))
+        lines.append(f"   {hit.url}")
+    return "\n".join(lines)
+
+
+def _terminal_snippet(snippet_html: str, color: bool) -> str:
+    start, end = ("\x1b[1;31m", "\x1b[0m") if color else ("【", "】")
+    return html.unescape(snippet_html.replace("<mark>", start).replace("</mark>", end))

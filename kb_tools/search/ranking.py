@@ -193,7 +193,7 @@ def final_score(data: dict, score: float, parsed: ParsedQuery) -> float:
         score *= STATUS_FACTOR.get(data.get("status", ""), 1.0)
     score *= KIND_FACTOR.get(data.get("kind", ""), 1.0)
     if parsed.doc_number and parsed.doc_number in compact_docno(data.get("doc_number", "")):
-        score += EXACT_BONUS
+        return EXACT_BONUS  # the document's articles in reading order (see order_key)
     return score
 
 

@@ -284,9 +284,11 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
     }
     stats.pages_changed = sorted(changed | removed)
     stats.total = len(docs)
-    if not stats.full and not stats.pages_changed and old is not None and _same_extra(old, manifest):
+    if not stats.full and not stats.pages_changed and old is not None:
+        if not _same_extra(old, manifest):
+            _write_json(old_gen / MANIFEST, manifest)  # type: ignore[operator]  # same documents, new stamp
         stats.seconds = time.perf_counter() - started
-        return stats  # nothing to do: the live generation already is this index
+        return stats  # nothing to rewrite: the live generation already holds these documents
 
     gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
     try:
@@ -305,7 +307,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
                 added, deleted = _write_part(gen / f"part-{i}", todo, analyzer, create=False, delete_pages=pages)
                 stats.added += added
                 stats.deleted += deleted
-        (gen / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        _write_json(gen / MANIFEST, manifest)
         _point_current(index_dir, gen.name)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
@@ -318,6 +320,12 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
 def _same_extra(old: dict[str, Any], new: dict[str, Any]) -> bool:
     keys = set(old) | set(new)
     return all(old.get(k) == new.get(k) for k in keys)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _point_current(index_dir: Path, name: str) -> None:
