@@ -458,13 +458,54 @@ def _resolve_title(
 
 
 def _closest_title(title: str, corpus: Corpus) -> str | None:
-    """corpus.suggest_title, kept only when it is really close (民法典 is not 人民防空法)."""
-    close = corpus.suggest_title(title)
-    if close is None:
-        return None
-    a, b = normalise_title(title), normalise_title(close)
-    ratio = difflib.SequenceMatcher(None, a, b).ratio()
-    return close if ratio >= 0.6 or a in b or b in a else None
+    """The closest known title, when it is really close (民法典 is not 人民防空法).
+
+    ``corpus.suggest_title`` compares with every name, which makes a scan quadratic when many
+    citations name laws outside the knowledge base; a bigram index narrows the comparison to a
+    few candidates, and each title is looked up once per corpus.
+    """
+    key = normalise_title(title)
+    cache: dict[str, str | None] = corpus.__dict__.setdefault("_closest_titles", {})
+    if key in cache:
+        return cache[key]
+    index = _title_index(corpus)
+    shared: dict[str, int] = {}
+    for gram in _grams(key):
+        postings = index.get(gram, ())
+        if len(postings) > 60:  # 条例, 管理: in every other title, says nothing
+            continue
+        for name in postings:
+            shared[name] = shared.get(name, 0) + 1
+    best, best_ratio = None, 0.0
+    for name in sorted(shared, key=lambda n: (-shared[n], n))[:8]:
+        ratio = difflib.SequenceMatcher(None, key, name).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = name, ratio
+    found = None
+    if best is not None and (best_ratio >= 0.6 or key in best or best in key):
+        law = corpus.by_name(best)
+        found = law.title if law else None
+    cache[key] = found
+    return found
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _title_index(corpus: Corpus) -> dict[str, list[str]]:
+    """Bigram -> normalised names of current texts (built once per corpus)."""
+    index = corpus.__dict__.get("_title_grams")
+    if index is None or corpus.__dict__.get("_title_grams_count") != len(corpus.laws):
+        index = {}
+        for law in corpus.current_laws:
+            for name in {normalise_title(n) for n in law.names}:
+                for gram in _grams(name):
+                    index.setdefault(gram, []).append(name)
+        corpus.__dict__["_title_grams"] = index
+        corpus.__dict__["_title_grams_count"] = len(corpus.laws)
+        corpus.__dict__["_closest_titles"] = {}
+    return index
 
 
 def _parts(start: int, refs: list[_Ref], articles: list[Article | None]) -> tuple[CitationPart, ...]:

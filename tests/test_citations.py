@@ -236,8 +236,8 @@ def test_named_older_version_links_there_and_alerts(corpus):
     inside = one("《中华人民共和国行政复议法（2017年9月1日）》第九条", corpus)
     assert inside.law.slug == "行政复议法/2017-09-01"
     # An article that no longer exists under any number.
-    gone = one("《行政复议法》（2017年修正）第二十四条", corpus)
-    assert gone.alert == "《中华人民共和国行政复议法》第二十四条 在 2024-01-01 修订后已删除"
+    gone = one("《行政复议法》（2017年修正）第四十二条", corpus)
+    assert gone.alert == "《中华人民共和国行政复议法》第四十二条 在 2024-01-01 修订后已删除"
 
 
 def test_dated_page_resolves_to_the_text_then_in_force(corpus):
