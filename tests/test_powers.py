@@ -315,3 +315,34 @@ def test_map_header(header, field):
 def test_normalise_header_and_page_name():
     assert normalise_header(" 承诺 期限(工作日)* ") == "承诺期限（工作日）"
     assert page_name("XK 01/2") == "XK-01-2"
+
+
+def test_warnings_for_rank_of_basis_missing_establishing_basis_and_time_limit(tmp_path):
+    register()
+    write_files(tmp_path / "docs", {
+        "laws/建筑法.md": BUILDING_LAW,
+        "laws/规章.md": law_page("某某管理办法", "第一条 甲。", level="部门规章", promulgated="2014-06-25"),
+        "powers/list.yaml": """\
+            权力事项:
+              - 事项编码: W-1
+                事项名称: 规章设定的许可
+                事项类型: 行政许可
+                承办科室: 甲科
+                设定依据:
+                  - 《某某管理办法》第一条
+                法定期限: 20日
+              - 事项编码: W-2
+                事项名称: 只有实施依据的许可
+                事项类型: 行政许可
+                承办科室: 甲科
+                实施依据: 《中华人民共和国建筑法》第八条
+        """,
+    })
+    problems = [p for p in check_docs(tmp_path / "docs", STATUS_DATE) if p.path == "powers/list.yaml"]
+    assert [(p.line, p.code, p.is_error) for p in problems] == [
+        (7, "power-basis-level", False),
+        (9, "power-no-establishing", False),
+        (9, "power-no-time-limit", False),
+    ]
+    assert problems[0].message == "“规章设定的许可”是行政许可，但设定依据《某某管理办法》是部门规章。"
+    assert "行政许可法》第十四条至第十七条" in problems[0].hint

@@ -154,3 +154,21 @@ def test_file_without_a_list_is_refused(tmp_path):
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(KbError, match="另存为"):
         import_powers(old, tmp_path / "docs")
+
+
+def test_two_row_header_with_merged_group_cells(tmp_path):
+    """依据 spans 设定依据/实施依据 in the first header row; the other headers are merged down."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["事项编码", "事项名称", "事项类型", "承办科室", "依据", None])
+    sheet.append([None, None, None, None, "设定依据", "实施依据"])
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("E1:F1")
+    sheet.append(["K-1", "施工许可", "行政许可", "甲科", BASIS_7, BASIS_8])
+    source = tmp_path / "两行表头.xlsx"
+    workbook.save(source)
+    result = import_powers(source, tmp_path / "docs")
+    assert result.tables[0].header_row == 2
+    item = yaml.safe_load(result.output.read_text(encoding="utf-8"))["权力事项"][0]
+    assert (item["设定依据"], item["实施依据"]) == ([BASIS_7], [BASIS_8])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from kb_tools.frontmatter import read_text
-from kb_tools.model import Status
+from kb_tools.model import Level, Status
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     INSPECTIONS_KEY,
@@ -27,6 +27,7 @@ from kb_tools.powers.model import (
     LegalBasis,
     PowerItem,
     PowerList,
+    PowerType,
 )
 from kb_tools.powers.records import Record, check_keys, inspection_item, power_item
 from kb_tools.problems import ContentProblem, Severity
@@ -200,6 +201,8 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
                 item.source, item.line, f"“{item.title}”没有可用的{what}。",
                 "请写明依据的法规和条款，例如《中华人民共和国建筑法》第七条。", code="power-no-basis",
             ))
+        elif isinstance(item, PowerItem):
+            corpus.problems.extend(_check_power(item, corpus))
         ref = CitingRef(CITING_KIND, _citing_title(item), item.src_uri)
         if corpus.public_only and not item.public:
             continue  # a public build must not list private items on regulation pages
@@ -214,6 +217,49 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
                     article = law.article(number, suffix)
                     if article is not None:
                         add_citing(corpus, law, article, ref)
+
+
+#: Who may establish a power of this type (行政许可法第十四条至第十七条, 行政强制法第十条、第十三条).
+_ESTABLISHING_LEVELS: dict[PowerType, tuple[Level, ...]] = {
+    PowerType.LICENSE: (Level.LAW, Level.ADMINISTRATIVE_REGULATION, Level.LOCAL_REGULATION,
+                        Level.LOCAL_GOVERNMENT_RULE),
+    PowerType.COMPULSION: (Level.LAW, Level.ADMINISTRATIVE_REGULATION, Level.LOCAL_REGULATION),
+}
+_LEVEL_HINTS = {
+    PowerType.LICENSE: "行政许可只能由法律、行政法规、地方性法规设定，省级政府规章可设定临时性许可"
+                       "（《中华人民共和国行政许可法》第十四条至第十七条）；请核对设定依据。",
+    PowerType.COMPULSION: "行政强制措施只能由法律、行政法规、地方性法规设定，行政强制执行只能由法律设定"
+                          "（《中华人民共和国行政强制法》第十条、第十三条）；请核对设定依据。",
+}
+
+
+def _check_power(item: PowerItem, corpus: Corpus) -> list[ContentProblem]:
+    """What an official list must get right beyond resolving: a 设定依据, its rank, a time limit."""
+    problems = []
+    if not item.establishing:
+        problems.append(ContentProblem(
+            item.source, item.line, f"“{item.title}”只有实施依据，没有设定依据。",
+            "权力清单的每个事项都应写明设定该权力的法律、法规条款（设定依据）。", severity=Severity.WARNING,
+            code="power-no-establishing",
+        ))
+    allowed = _ESTABLISHING_LEVELS.get(item.type)
+    if allowed:
+        for basis in item.establishing:
+            for ref in basis.refs:
+                law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
+                if law is not None and law.level not in allowed:
+                    problems.append(ContentProblem(
+                        item.source, basis.line or item.line,
+                        f"“{item.title}”是{item.type.value}，但设定依据《{law.title}》是{law.level.value}。",
+                        _LEVEL_HINTS[item.type], severity=Severity.WARNING, code="power-basis-level",
+                    ))
+    if item.type is PowerType.LICENSE and not item.legal_limit:
+        problems.append(ContentProblem(
+            item.source, item.line, f"行政许可事项“{item.title}”没有填写法定期限。",
+            "行政许可应当在法定期限内作出决定（《中华人民共和国行政许可法》第四十二条：一般为二十日）；"
+            "请填写“法定期限”。", severity=Severity.WARNING, code="power-no-time-limit",
+        ))
+    return problems
 
 
 def _citing_title(item: PowerItem | InspectionItem) -> str:
