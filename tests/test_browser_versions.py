@@ -1,0 +1,120 @@
+"""Drive Debian's chromium over a 新旧对照 page: two columns side by side, deletions and insertions
+marked and styled, renumbering shown; and a citation on a dated page carries its revision alert."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import REPO, make_config, run_build, write_files
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+NOTE = """\
+---
+title: 复议申请期限
+date: 2020-05-01
+---
+
+# 复议申请期限
+
+申请期限为六十日（《中华人民共和国行政复议法》第九条）。
+"""
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser-versions")
+    docs = root / "docs"
+    for name in ("行政复议法.md", "行政复议法/2017-09-01.md"):
+        target = docs / "laws" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "docs" / "laws" / name, target)
+    write_files(docs, {"index.md": "# 首页\n", "notes/期限.md": NOTE})
+    site = run_build(make_config(root, {"search_index": False}))
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_compare_page_renders_two_marked_columns(page, site_url):
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{site_url}laws/{quote('行政复议法')}/compare-2017-09-01/")
+    heads = page.locator("table.kb-compare thead th")
+    assert heads.all_inner_texts() == ["2017-09-01 文本", "2023-09-01 文本"]
+    row = page.locator("tr.kb-compare-row", has=page.locator("span.kb-compare-move", has_text="第九条 → 第二十条"))
+    assert row.count() == 1
+    old, new = row.locator("td.kb-compare-old"), row.locator("td.kb-compare-new")
+    old_box, new_box = old.bounding_box(), new.bounding_box()
+    assert old_box and new_box
+    # Side by side: same row, the new column to the right, each about half the table.
+    assert abs(old_box["y"] - new_box["y"]) < 2 and new_box["x"] >= old_box["x"] + old_box["width"] - 1
+    assert 0.3 < old_box["width"] / (old_box["width"] + new_box["width"]) < 0.7
+    assert "具体" in old.locator("del").all_inner_texts()
+    assert any("应当知道" in text for text in new.locator("ins").all_inner_texts())
+    # The marks are visible as marks (struck-through red / green background), not plain text.
+    deco = old.locator("del").first.evaluate("e => getComputedStyle(e).textDecorationLine")
+    ins_bg = new.locator("ins").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "line-through" in deco and ins_bg not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert page.locator("tr.kb-compare--added").count() >= 40
+    assert errors == []
+
+
+def test_compare_page_is_reachable_from_the_current_text(page, site_url):
+    page.goto(f"{site_url}laws/{quote('行政复议法')}/")
+    link = page.locator("p.kb-compare-links a")
+    assert link.count() == 1
+    link.click()
+    page.wait_for_selector("table.kb-compare")
+    assert page.url.endswith("/compare-2017-09-01/")
+
+
+def test_revision_alert_badge_on_a_dated_page(page, site_url):
+    page.goto(f"{site_url}notes/{quote('期限')}/")
+    cite = page.locator("a.kb-cite")
+    assert cite.inner_text() == "《中华人民共和国行政复议法》第九条"
+    badge = page.locator("span.kb-cite-alert")
+    assert badge.is_visible()
+    assert badge.get_attribute("title") == "《中华人民共和国行政复议法》第九条 在 2024-01-01 修订后变为第二十条"
+    cite.click()
+    page.wait_for_url("**/2017-09-01/#article-9")
