@@ -24,10 +24,12 @@ query downloads only what it needs:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import shutil
+import tempfile
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,7 +41,7 @@ from kb_tools.search import ranking
 from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
-from kb_tools.search.segmenter import HAN_RE, Segmenter
+from kb_tools.search.segmenter import DICT_PATH, HAN_RE, Segmenter
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -92,6 +94,93 @@ def analyzer_segmenter(analyzer: Analyzer) -> Segmenter:
     for word, freq in analyzer.dictionary_entries():
         segmenter.add_word(word, freq)
     return segmenter
+
+
+@dataclass(frozen=True)
+class DictionaryShards:
+    """The ``dict/`` buckets of one analyzer: jieba's own buckets (cached on disk, linked into
+    the site) except those the analyzer's extra words change (rewritten for the site)."""
+
+    base: Path
+    linked: tuple[str, ...]
+    changed: dict[str, dict[str, str]]
+    total: int
+    max_len: int
+
+
+def base_dictionary() -> Path:
+    """jieba's default dictionary cut into buckets, written once per machine (temp folder).
+
+    Cutting 350,000 words takes seconds and never changes between builds, so every build links
+    these files instead of writing them.
+    """
+    key = hashlib.sha1(f"{FORMAT_VERSION}.1 {DICT_BUCKETS} {DICT_PATH.stat().st_size}".encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"kb-search-dict-{key}"
+    if not (folder / "meta.json").is_file():
+        segmenter = Segmenter()
+        staging = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for bucket, data in dictionary_buckets(segmenter).items():
+            (staging / f"{bucket}.json").write_bytes(_json_bytes(data))
+        outside = sorted((w, f) for w, f in segmenter.freqs.items() if not HAN_RE.fullmatch(w))
+        info = {"total": segmenter.total, "maxLen": segmenter.max_len, "outside": outside}
+        (staging / "meta.json").write_text(json.dumps(info), encoding="utf-8")
+        try:
+            staging.rename(folder)
+        except OSError:  # another build got there first
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def dictionary_shards(analyzer: Analyzer) -> DictionaryShards:
+    """The buckets for an analyzer: jieba's, with its extra words merged in (as ``add_word`` does)."""
+    base = base_dictionary()
+    info = json.loads((base / "meta.json").read_text(encoding="utf-8"))
+    total, max_len, outside = info["total"], info["maxLen"], dict(info["outside"])
+    changed: dict[str, dict[str, dict[str, int]]] = {}
+    for word, freq in analyzer.dictionary_entries():
+        if not word:
+            continue
+        max_len = max(max_len, len(word))
+        if not HAN_RE.fullmatch(word):  # never part of a cut: it only counts in jieba's total
+            total += freq - outside.get(word, 0)
+            outside[word] = freq
+            continue
+        name = f"{ord(word[0]) % DICT_BUCKETS}.json"
+        if name not in changed:
+            path = base / name
+            data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+            changed[name] = {first: _parse_entries(v) for first, v in data.items()}
+        bucket = changed[name].setdefault(word[0], {})
+        total += freq - bucket.get(word[1:], 0)
+        bucket[word[1:]] = freq
+    out = {name: {first: _format_entries(e) for first, e in sorted(chars.items())} for name, chars in changed.items()}
+    linked = tuple(sorted(p.name for p in base.glob("*.json") if p.name != "meta.json" and p.name not in out))
+    return DictionaryShards(base, linked, out, total, max_len)
+
+
+def _parse_entries(text: str) -> dict[str, int]:
+    out = {}
+    for entry in text.split("|"):
+        rest, _, freq = entry.rpartition(" ")
+        out[rest] = int(freq)
+    return out
+
+
+def _format_entries(entries: dict[str, int]) -> str:
+    return "|".join(sorted(f"{rest} {freq}" for rest, freq in entries.items()))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _json_bytes(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def dictionary_buckets(segmenter: Segmenter, buckets: int = DICT_BUCKETS) -> dict[int, dict[str, str]]:
@@ -270,9 +359,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
     shutil.rmtree(staging, ignore_errors=True)
     files: dict[str, object] = {}
 
-    segmenter = analyzer_segmenter(analyzer)
-    for bucket, data in dictionary_buckets(segmenter).items():
-        files[f"dict/{bucket}.json"] = data
+    dictionary = dictionary_shards(analyzer)
 
     scores = impacts(docs, analyzer)
     postings_count = sum(min(len(p), INLINE_POSTINGS) for p in scores.impact.values())
@@ -298,21 +385,27 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
             [d.article, d.url, d.chapter, d.text] for d in docs[start:start + DOC_SHARD_SIZE]
         ]
     files["groups.json"] = {"groups": build_groups(docs), "names": dict(sorted((names or {}).items()))}
-    files["manifest.json"] = manifest(analyzer, segmenter, len(docs), term_shards)
+    files["manifest.json"] = manifest(analyzer, dictionary, len(docs), term_shards)
 
     total_bytes = 0
     for rel, data in files.items():
         path = staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        raw = _json_bytes(data)
         path.write_bytes(raw)
         total_bytes += len(raw)
+    (staging / "dict").mkdir()
+    for name in dictionary.linked:
+        _link_or_copy(dictionary.base / name, staging / "dict" / name)
+    for name, data in dictionary.changed.items():
+        (staging / "dict" / name).write_bytes(_json_bytes(data))
     old = target.with_name(f".kb-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return StaticIndexStats(documents=len(docs), terms=len(scores.impact), files=len(files), bytes=total_bytes)
+    count = len(files) + len(dictionary.linked) + len(dictionary.changed)
+    return StaticIndexStats(documents=len(docs), terms=len(scores.impact), files=count, bytes=total_bytes)
 
 
 def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
@@ -327,7 +420,8 @@ def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
     return write_static_index(search_documents(corpus), analyzer_for_corpus(corpus), site_dir, names)
 
 
-def manifest(analyzer: Analyzer, segmenter: Segmenter, documents: int, term_shards: int) -> dict[str, object]:
+def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
+             term_shards: int) -> dict[str, object]:
     """Everything the browser needs before its first shard: analyzer lists, shard counts, ranking."""
     from kb_tools.search.engine import BACK_OFF_WEIGHT  # the whoosh engine's constant, shared
 
@@ -339,8 +433,8 @@ def manifest(analyzer: Analyzer, segmenter: Segmenter, documents: int, term_shar
         "impactScale": IMPACT_SCALE,
         "maxQueryChars": MAX_QUERY_CHARS,
         "analyzer": {
-            "total": segmenter.total,
-            "maxLen": segmenter.max_len,
+            "total": dictionary.total,
+            "maxLen": dictionary.max_len,
             "buckets": DICT_BUCKETS,
             "stopwords": sorted(analyzer.stopwords),
             "questionWords": sorted(analyzer.question_words),
