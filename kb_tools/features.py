@@ -30,8 +30,10 @@ def register() -> None:
 
     loaders.append(study.load)
     generators.append(study.generate)
+    pages.DATA_DIRS.append(study.STUDY_DIR)  # the plan's YAML is data, not a file of the site
     loaders.append(classroom.load)
     generators.append(classroom.generate)
+    pages.FILE_GENERATORS.append(classroom.feed_files)  # classroom/feed.xml (Atom)
     # 权力清单 and 检查事项 (docs/powers/): the loader checks codes, types and legal bases and registers
     # each item with add_citing; pages, the filterable tables and the CSV/.xlsx exports.
     from kb_tools import powers

@@ -218,6 +218,11 @@ def test_the_sample_plan_is_complete_and_clean():
     assert all(m.meeting.year == 2026 and m.meeting.month == m.month for m in plan.months)
 
 
+def test_plan_data_file_is_not_published(site):
+    assert not (site / "study/2026.yml").exists()
+
+
 def test_private_plan_stays_out_of_a_public_build(tmp_path):
     site = build_plan_site(tmp_path, "public: false\n" + PLAN, public_build=True)
     assert not (site / "study/2026/index.html").exists()
+    assert not (site / "study/2026.yml").exists()

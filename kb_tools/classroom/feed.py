@@ -23,6 +23,14 @@ CST = dt.timezone(dt.timedelta(hours=8))
 _NAMESPACE = uuid.UUID("6f1c1f64-2b7e-4d55-9a51-3c0c4d1e8a10")
 
 
+def feed_files(corpus: Corpus) -> list[tuple[str, bytes]]:
+    """File generator: ``classroom/feed.xml`` whenever the site has a classroom section."""
+    lectures = corpus.extras.get("lectures") or []
+    if not lectures and not (corpus.docs_dir / CLASSROOM_DIR).is_dir():
+        return []
+    return [(FEED_URI, atom_feed(corpus, lectures).encode("utf-8"))]
+
+
 def entry_id(lecture: Lecture) -> str:
     """A stable id for a lecture: the same on every build and every host."""
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, lecture.src_uri)}"

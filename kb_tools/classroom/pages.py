@@ -30,17 +30,13 @@ def hours_target(corpus: Corpus) -> float:
 
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
-    """Page generator: the classroom index, per lecturer, per topic, and the Atom feed."""
-    from kb_tools.classroom.feed import FEED_URI, atom_feed
-
+    """Page generator: the classroom index, per lecturer and per topic."""
     lectures = lectures_of(corpus)
     if not lectures and not (corpus.docs_dir / CLASSROOM_DIR).is_dir():
         return
     yield GeneratedPage(f"{CLASSROOM_DIR}/index.md", index_markdown(corpus, lectures))
     yield GeneratedPage(f"{CLASSROOM_DIR}/by-lecturer.md", grouped_markdown(lectures, "lecturer"))
     yield GeneratedPage(f"{CLASSROOM_DIR}/by-topic.md", grouped_markdown(lectures, "topic"))
-    # Not Markdown: MkDocs copies a generated non-page file verbatim into the site.
-    yield GeneratedPage(FEED_URI, atom_feed(corpus, lectures))
 
 
 def _md(text: str) -> str:
