@@ -377,7 +377,8 @@ class WhooshIndex:
         self._lock = threading.RLock()  # file reads seek; one reader at a time
         self._postings: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
         self._lengths: dict[str, list[int]] = {}
-        self._deleted = {off + d for r, off in self._leaves for d in (r.deleted_docs() if r.has_deletions() else ())}
+        self._deleted = {off + d for r, off in self._leaves if r.has_deletions()
+                         for d in range(r.doc_count_all()) if r.is_deleted(d)}
         self.doc_count = sum(r.doc_count() for r in self._readers)
         self.doc_count_all = base
 
@@ -394,13 +395,7 @@ class WhooshIndex:
             for reader, offset in self._leaves:
                 if (fieldname, term) not in reader:
                     continue
-                m = reader.postings(fieldname, term)
-                while m.is_active():
-                    m._read_ids()  # block at a time: whoosh's per-posting API is the slow part
-                    m._read_weights()
-                    ids.extend(offset + d for d in m._ids)
-                    weights.extend(m._weights)
-                    m._next_block()
+                _read_postings(reader.postings(fieldname, term), offset, ids, weights)
             if self._deleted:
                 kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in self._deleted]
                 ids, weights = [d for d, _ in kept], [w for _, w in kept]
@@ -441,6 +436,29 @@ class WhooshIndex:
             reader.close()
         for ix in self._indexes:
             ix.close()
+
+
+def _read_postings(m: Any, offset: int, ids: list[int], weights: list[float]) -> None:
+    """Append a matcher's postings; a block at a time when the codec allows it.
+
+    whoosh's per-posting API (``id()``, ``weight()``, ``next()``) is the slow part of reading
+    long posting lists in Python; whoosh3 leaf matchers decode whole blocks. Deleted documents
+    are not filtered here (the caller does), so the wrapper that would filter them is skipped.
+    """
+    while not hasattr(m, "_read_ids") and hasattr(m, "child"):
+        m = m.child
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(offset + d for d in m._ids)
+            weights.extend(m._weights)
+            m._next_block()
+        return
+    while m.is_active():
+        ids.append(offset + m.id())
+        weights.append(m.weight())
+        m.next()
 
 
 _OPEN: dict[str, WhooshIndex] = {}
