@@ -30,6 +30,7 @@ from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
 from kb_tools.site_output import StagedOutput, is_temporary
+from kb_tools.version_pages import dated_text
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -142,6 +143,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
+        law = law or dated_text(self.corpus, page.file.src_uri)  # laws/<slug>/<date>/ shows the current text
         html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)

@@ -59,6 +59,17 @@ def point_in_time_uri(law: Law) -> str | None:
     return f"laws/{law.slug}/{_date(law)}.md"
 
 
+def dated_text(corpus: Corpus, src_uri: str) -> Law | None:
+    """The current text a generated ``laws/<slug>/<date>.md`` page shows, if ``src_uri`` is one."""
+    if not src_uri.startswith("laws/") or not src_uri.endswith(".md") or "/" not in src_uri[5:]:
+        return None
+    slug, _, date = src_uri[len("laws/"):-len(".md")].rpartition("/")
+    law = corpus.laws.get(slug)
+    if law is None or law.version_of is not None or law.version_date is None:
+        return None
+    return law if law.version_date.isoformat() == date else None
+
+
 def compare_links(corpus: Corpus, law: Law, base: str) -> str:
     """Links to the 新旧对照 pages that involve ``law`` (for its page), or ''."""
     current = corpus.laws.get(law.version_of) if law.version_of else law

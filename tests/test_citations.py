@@ -252,8 +252,8 @@ def test_dated_page_resolves_to_the_text_then_in_force(corpus):
     assert f'<span class="kb-cite-alert" title="{alert}"' in html
 
 
-def test_add_citing_records_each_place_once(tmp_path):
-    corpus = load_corpus(DOCS, TODAY)
+def test_add_citing_records_each_place_once(corpus):
+    corpus = Corpus(docs_dir=DOCS, today=TODAY, laws=corpus.laws)  # an empty graph, whatever loaders ran
     law = corpus.laws["建筑法"]
     ref = CitingRef("权力事项", "施工许可", "powers/施工许可.md")
     add_citing(corpus, law, law.article(7), ref)

@@ -175,6 +175,7 @@ def test_both_versions_link_to_the_comparison(site):
 def test_current_text_has_a_dated_address(site):
     html = read(site, "laws/行政复议法/2023-09-01/index.html")
     assert 'id="article-90"' in html and "按日期引用的地址" in html
+    assert '<a class="kb-cite" href="#article-11" title="《中华人民共和国行政复议法》第十一条">本法第十一条</a>' in html
     assert read(site, "laws/建筑法/2019-04-23/index.html").count('class="kb-article"') == 85
 
 
