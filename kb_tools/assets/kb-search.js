@@ -692,13 +692,18 @@
         if (parsed.laws.length) { art.forEach(function (d) { if (lawDocs.has(d)) { exact.add(d); } }); }
         else if (!hasTerms) { art.forEach(function (d) { extra.add(d); }); }
       }
-      if (!hasTerms && !exact.size) {
+      if (!hasTerms) {  // 《建筑法》第八条 first, then the rest of 建筑法 in order
         lawDocs.forEach(function (d) { extra.add(d); });
         if (!extra.size && filtered) {
           var first = [];
           for (var d = 0; d < n && first.length < Math.max(200, limit * 3); d++) { if (allowed(d)) { first.push(d); } }
           first.forEach(function (x) { extra.add(x); });
         }
+      }
+      if (parsed.docNumber) {  // the 文号 field is not in the static postings: its documents join here
+        self.groups.forEach(function (g) {
+          if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) { for (var d = g.first; d < g.first + g.count; d++) { extra.add(d); } }
+        });
       }
       if (filtered) {
         exact.forEach(function (d) { if (!allowed(d)) { exact.delete(d); } });

@@ -1,0 +1,208 @@
+"""The static index (site/search/kb/): what the build writes, and what the browser engine (the
+real kb-search.js, run under Node) answers from it, compared with the whoosh engine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb_tools.search import ranking
+from kb_tools.search.analyzer import analyzer_for_corpus
+from kb_tools.search.documents import search_documents
+from kb_tools.search.engine import ensure_index, search
+from kb_tools.search.query import parse_query
+from kb_tools.search.segmenter import HAN_RE
+from kb_tools.search.static_eval import NodeEngine
+from kb_tools.search.static_index import (
+    INDEX_DIR,
+    _parse_entries,
+    analyzer_segmenter,
+    impacts,
+    order_documents,
+    stored_length,
+    term_hash,
+)
+from kb_tools.search.whoosh_index import open_index
+from tests.conftest import make_config, run_build
+from tests.search_fixtures import TODAY, write_docs
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+
+QUERIES = [
+    "施工许可证要什么条件",
+    "建筑法 第八条",
+    "《建筑法》第八条之一",
+    "城乡规划法 64条",
+    "违法建设 罚款",
+    "临时建筑 超期不拆",
+    "行政复议 申请期限",
+    "业主大会 表决",
+    "维修基金",
+    "物业公司 资料 交还",
+    "开发商",
+    "什么",
+    "第八条",
+    "国务院令第379号",
+    "status:有效 行政复议",
+    "\"专项维修资金\"",
+    "罚款 -临时",
+    "userdict 词典",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The search fixture tree built once (public build), plus a Node engine over its index."""
+    root = tmp_path_factory.mktemp("static-site")
+    docs = write_docs(root)
+    site = run_build(make_config(root, {"public_build": True}))
+    node = NodeEngine(site / INDEX_DIR)
+    yield {"root": root, "docs": docs, "site": site, "index": site / INDEX_DIR, "node": node}
+    node.close()
+
+
+def load(index: Path, rel: str) -> object:
+    return json.loads((index / rel).read_text(encoding="utf-8"))
+
+
+def test_build_writes_the_sharded_index(built):
+    index = built["index"]
+    manifest = load(index, "manifest.json")
+    assert manifest["version"] == 1
+    assert manifest["analyzer"]["buckets"] == len(list((index / "dict").glob("*.json")))
+    assert len(list((index / "terms").glob("*.json"))) == manifest["termShards"]
+    groups = load(index, "groups.json")
+    rows = {row[0]: row for row in groups["groups"]}
+    building = rows["中华人民共和国建筑法"]
+    assert building[2] == "有效" and building[4] == "article"
+    assert building[7] == "1-2,7-8,8.1"  # 第一、二、七、八条 and 第八条之一
+    assert groups["names"]["建筑法"] == building[8]
+    shard = load(index, f"terms/{term_hash('施工许可证') % manifest['termShards']}.json")
+    assert shard["施工许可证"][0] >= 2  # document frequency
+    first = building[5]
+    docs = load(index, f"docs/{(first + 3) // manifest['docShardSize']}.json")
+    label, url, _chapter, text = docs[(first + 3) % manifest["docShardSize"]]
+    assert (label, url) == ("第八条", "laws/建筑法/#article-8")
+    assert text.startswith("申请领取施工许可证")
+
+
+def test_public_build_leaves_private_pages_out(built):
+    index = built["index"]
+    everything = "".join(p.read_text(encoding="utf-8") for p in (index / "docs").glob("*.json"))
+    everything += (index / "groups.json").read_text(encoding="utf-8")
+    assert "内部工作规程" not in everything and "保密事项" not in everything
+    assert "维护手册" in everything
+
+
+def test_pages_link_the_search_box(built):
+    html = (built["site"] / "index.html").read_text(encoding="utf-8")
+    assert 'src="assets/kb/kb-search.js"' in html and 'src="assets/kb/kb-search-ui.js"' in html
+    assert (built["site"] / "assets/kb/kb-search-ui.js").is_file()
+
+
+def test_no_index_and_no_box_when_search_index_is_off(tmp_path):
+    write_docs(tmp_path)
+    site = run_build(make_config(tmp_path, {"search_index": False}))
+    assert not (site / INDEX_DIR).exists()
+    assert "kb-search" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_dictionary_buckets_hold_exactly_the_analyzer_dictionary(built):
+    from kb_tools.corpus import load_corpus
+
+    corpus = load_corpus(built["docs"], TODAY, public_only=True)
+    segmenter = analyzer_segmenter(analyzer_for_corpus(corpus))
+    manifest = load(built["index"], "manifest.json")["analyzer"]
+    assert (manifest["total"], manifest["maxLen"]) == (segmenter.total, segmenter.max_len)
+    got: dict[str, int] = {}
+    for path in (built["index"] / "dict").glob("*.json"):
+        for first, entries in load(built["index"], f"dict/{path.name}").items():
+            assert ord(first) % manifest["buckets"] == int(path.stem)
+            got.update({first + rest: freq for rest, freq in _parse_entries(entries).items()})
+    assert got == {w: f for w, f in segmenter.freqs.items() if HAN_RE.fullmatch(w)}
+    assert got["城乡规划法"] == 60000  # a regulation name added by the analyzer
+
+
+def test_impacts_sum_to_the_whoosh_engines_bm25f(built, tmp_path):
+    """The static index stores, per (term, document), what ranking.bm25f adds: same numbers."""
+    from kb_tools.corpus import load_corpus
+
+    corpus = load_corpus(built["docs"], TODAY)
+    docs = order_documents(search_documents(corpus))
+    analyzer = analyzer_for_corpus(corpus)
+    scores = impacts(docs, analyzer)
+    ensure_index(built["docs"], tmp_path / "idx", today=TODAY)
+    ix = open_index(tmp_path / "idx")
+    by_id = {ix.stored(d)["id"]: d for d in range(ix.doc_count)}
+    for query in ("施工许可证 条件", "建设工程规划许可证 罚款", "行政复议 申请"):
+        parsed = parse_query(query, analyzer, {})
+        whoosh = ranking.bm25f(ix, ranking.groups_of(parsed), ranking.FIELD_WEIGHTS).scores
+        mine: dict[int, float] = {}
+        for term in parsed.terms:
+            for i, value in scores.impact.get(term.text, {}).items():
+                mine[by_id[docs[i].id]] = mine.get(by_id[docs[i].id], 0.0) + term.weight * value
+        assert mine.keys() == whoosh.keys()
+        for d, value in whoosh.items():
+            assert mine[d] == pytest.approx(value, rel=1e-9)
+
+
+def test_stored_length_matches_whoosh():
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    for n in [*range(0, 300), 1000, 5000, 106373, 200000]:
+        assert stored_length(n) == (byte_to_length(length_to_byte(n)) if n else 0)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_browser_engine_ranks_like_kb_search(built, query):
+    ix, _stats = ensure_index(built["docs"], built["root"] / "whoosh", today=TODAY, public_only=True)
+    expected = [(h.title, h.article, h.url) for h in search(ix, query, limit=10)]
+    got = [(h["title"], h["article"], h["url"]) for h in built["node"].query(query, 10)]
+    assert got[:5] == expected[:5]
+
+
+@pytest.mark.parametrize(("query", "url"), [
+    ("施工许可证要什么条件", "laws/建筑法/#article-8"),
+    ("建筑法 第八条", "laws/建筑法/#article-8"),
+    ("《中华人民共和国建筑法》第八条之一", "laws/建筑法/#article-8-1"),
+    ("城乡规划法 64条", "laws/城乡规划法/#article-64"),
+    ("维修基金", "laws/物业管理条例/#article-53"),
+])
+def test_first_result(built, query, url):
+    assert built["node"].query(query, 5)[0]["url"] == url
+
+
+def test_only_in_force_texts(built):
+    everything = built["node"].query("行政复议 申请", 20)
+    assert {h["status"] for h in everything} >= {"有效", "已修改"}
+    assert {h["status"] for h in built["node"].query("行政复议 申请", 20, status="有效")} == {"有效"}
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"', "-", "\x00\x01", "《》", "第条", "a" * 10000, "🙂" * 300])
+def test_odd_input_gives_a_list(built, query):
+    assert isinstance(built["node"].query(query, 10), list)
+
+
+DEV_QUERIES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "queries-dev.tsv"
+REPO_DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.mark.skipif(not DEV_QUERIES.is_file(), reason="needs ../shared/eval/queries-dev.tsv")
+def test_dev_queries_agree_with_kb_search(tmp_path):
+    """Issue 7: top-5 of the browser engine and of `kb search` overlap for >= 90% of the dev
+    queries, and `kb eval --engine static` meets the whoosh engine's bars."""
+    from kb_tools.search.eval import EvalContext, evaluate, get_engine, read_queries
+
+    context = EvalContext(docs_dir=REPO_DOCS, index_dir=tmp_path / "idx", status_date=TODAY)
+    queries = read_queries(DEV_QUERIES)
+    whoosh, static = get_engine("whoosh", context), get_engine("static", context)
+    try:
+        overlap = sum(bool(set(whoosh(q.query, 10)[:5]) & set(static(q.query, 10)[:5])) for q in queries)
+        assert overlap >= 0.9 * len(queries)
+        report = evaluate(static, queries, "static")
+        assert report.recall[5] >= 0.90 and report.mrr >= 0.75, report.as_dict()
+    finally:
+        static.close()
