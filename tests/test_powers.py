@@ -346,3 +346,16 @@ def test_warnings_for_rank_of_basis_missing_establishing_basis_and_time_limit(tm
     ]
     assert problems[0].message == "“规章设定的许可”是行政许可，但设定依据《某某管理办法》是部门规章。"
     assert "行政许可法》第十四条至第十七条" in problems[0].hint
+
+
+def test_codes_that_map_to_the_same_page_are_reported(tmp_path):
+    register()
+    item = "    事项类型: 公共服务\n    承办科室: 甲科\n    设定依据: 《中华人民共和国建筑法》第七条\n"
+    write_files(tmp_path / "docs", {
+        "laws/建筑法.md": BUILDING_LAW,
+        "powers/list.yaml": (f"权力事项:\n  - 事项编码: A/1\n    事项名称: 甲\n{item}"
+                             f"  - 事项编码: A-1\n    事项名称: 乙\n{item}"),
+    })
+    problems = [p for p in check_docs(tmp_path / "docs", STATUS_DATE) if p.path == "powers/list.yaml"]
+    assert [(p.line, p.message) for p in problems] == [
+        (7, "事项编码“A-1”与“A/1”生成相同的页面地址 powers/items/A-1/。")]

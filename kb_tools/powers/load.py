@@ -174,6 +174,16 @@ def _check_codes(plist: PowerList, problems: list[ContentProblem]) -> None:
                     "每个事项的编码必须唯一（页面地址由编码生成）；子项请使用各自的实施编码。",
                     code="power-duplicate-code",
                 ))
+        pages: dict[str, PowerItem | InspectionItem] = {}
+        for item in items:
+            other = pages.setdefault(item.src_uri, item)
+            if other is not item and other.code != item.code:
+                problems.append(ContentProblem(
+                    item.source, item.line,
+                    f"{what}“{item.code}”与“{other.code}”生成相同的页面地址 {item.src_uri[:-3]}/。",
+                    "页面地址只保留编码中的字母、数字和 - _ .；请调整其中一个编码。",
+                    code="power-duplicate-code",
+                ))
     codes = {i.code for i in plist.items}
     for inspection in plist.inspections:
         if inspection.power_code and inspection.power_code not in codes:
