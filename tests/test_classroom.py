@@ -151,6 +151,10 @@ def test_lecture_page_shows_facts_attachments_and_cited_articles(site):
     assert "<dt>主题</dt><dd>行政处罚、执法程序</dd>" in html
     assert "../程序-课件.pdf" in hrefs(html)
     assert (site / "classroom/2026/程序-课件.pdf").read_bytes().startswith(b"%PDF-")
+    body = html[:html.index('id="cited-articles"')]
+    # In the text, 第四条 (after the named regulation) becomes a link too; 第五条 stays text.
+    assert re.search(r'<a[^>]*href="../../../laws/[^"]*/#article-4"[^>]*>第四条</a>', unquote(body))
+    assert "（第五条）" in body
     cited = html[html.index('id="cited-articles"'):]
     links = hrefs(cited)
     # 第四条 follows the named regulation in the same section without repeating its title.

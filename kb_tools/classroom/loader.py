@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from kb_tools.citations import Citation, CitingRef, add_citing, find_citations
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
 from kb_tools.corpus import Corpus, check_meta
 from kb_tools.frontmatter import Document, load_document
-from kb_tools.model import Law
+from kb_tools.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
 
 LECTURE_KIND = "讲堂"
@@ -172,6 +173,34 @@ def _chunks(corpus: Corpus, body: str, on: dt.date) -> list[tuple[int, str, Law 
                 pieces.append((offset + start, section[start:stop], laws[i]))
         offset += len(section)
     return pieces
+
+
+@dataclass(frozen=True)
+class BareReference:
+    """A 第N条 in a lecture that names no regulation but follows one in the same section."""
+
+    start: int
+    end: int
+    law: Law
+    article: Article
+
+
+def bare_references(corpus: Corpus, body: str, on: dt.date) -> list[BareReference]:
+    """The article references that only the section's context resolves, for linking them in the page.
+
+    The citation linker links every 《title》第N条 in the rendered page; these are the rest.
+    """
+    found: list[BareReference] = []
+    for offset, chunk, law in _chunks(corpus, body, on):
+        if law is None:
+            continue
+        for citation in find_citations(chunk, corpus, current=law, on=on):
+            if citation.law is None or "《" in citation.text or citation.self_ref:
+                continue
+            for part in citation.parts:
+                if part.article is not None:
+                    found.append(BareReference(offset + part.start, offset + part.end, citation.law, part.article))
+    return found
 
 
 def first_paragraph(body: str, limit: int = 160) -> str:

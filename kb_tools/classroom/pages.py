@@ -8,10 +8,12 @@ adds the facts, the attachments and the cited articles to a lecture page while i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from html import escape
 
+from kb_tools.classroom.loader import bare_references
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture, format_hours
 from kb_tools.corpus import Corpus
 from kb_tools.model import GeneratedPage
@@ -126,6 +128,19 @@ def grouped_markdown(lectures: list[Lecture], key: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def link_bare_references(corpus: Corpus, markdown: str, on: dt.date, base: str) -> str:
+    """Turn each 第N条 that refers to the regulation named earlier in its section into a link."""
+    out = markdown
+    for ref in reversed(bare_references(corpus, markdown, on)):
+        label = out[ref.start:ref.end]
+        if out[ref.start - 1:ref.start] == "[" or out[ref.end:ref.end + 1] == "]":
+            continue  # already a link text
+        target = f"{base}laws/{ref.law.slug}.md#{ref.article.anchor}"
+        title = f"《{ref.law.title}》{ref.article.label}".replace('"', "")
+        out = f'{out[:ref.start]}[{label}]({target}){{: .kb-cite title="{title}" }}{out[ref.end:]}'
+    return out
+
+
 def lecture_for_page(corpus: Corpus, src_uri: str) -> Lecture | None:
     """The lecture a page is, if it is one."""
     return next((lec for lec in lectures_of(corpus) if lec.src_uri == src_uri), None)
@@ -151,6 +166,7 @@ def lecture_markdown(corpus: Corpus, src_uri: str, markdown: str) -> str:
         facts.append(("主题", "、".join(escape(t) for t in lecture.topics)))
     cells = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
     head = [f'<dl class="kb-law-meta kb-lecture-meta">{cells}</dl>', ""]
+    markdown = link_bare_references(corpus, markdown, lecture.date, base)
     tail = [""]
     if lecture.attachments:
         tail += ["## 课件与附件 {#attachments}", ""]
