@@ -229,11 +229,15 @@ def find_citations(
         article: the article the text belongs to (for 本条/前款/前条); when None, article labels at
             the start of a line (``第十条　…``) set it as the text goes.
         on: the date of the citing page; a citation then resolves to the text in force that day.
+            Inside a regulation it defaults to the date its text took effect: a 2007 regulation
+            citing 《行政复议法》第二十八条 means the article as numbered then.
 
     Severity: a regulation missing from the knowledge base is a warning (real texts cite many);
     an ambiguous short title or an article beyond the last one is an error outside regulation
     texts and a warning inside them (a statute may cite another law's older numbering).
     """
+    if on is None and current is not None:
+        on = _citing_date(current)
     ctx = _Context(corpus, current, article, on, in_law_page=current is not None)
     return _scan(text, ctx)
 
@@ -244,7 +248,7 @@ def find_in_law(law: Law, corpus: Corpus) -> Iterator[tuple[Article | None, int,
     One context runs through the whole text, so an abbreviation defined in the preamble
     (（以下简称《条例》）) resolves in every article after it.
     """
-    ctx = _Context(corpus, law, None, None, in_law_page=True)
+    ctx = _Context(corpus, law, None, _citing_date(law), in_law_page=True)
     for offset, para in enumerate(law.preamble):
         for citation in _scan(para, ctx):
             yield None, offset, citation
@@ -599,6 +603,11 @@ def in_force_on(law: Law, on: dt.date) -> Law:
     return chain[-1]
 
 
+def _citing_date(law: Law) -> dt.date | None:
+    """A regulation cites other laws as they stood when its own text was made (施行 or last amended)."""
+    return in_force_from(law)
+
+
 def in_force_from(law: Law) -> dt.date | None:
     """The date a text took effect: its effective date, or its amendment date when later."""
     dates = [d for d in (law.effective, law.version_date) if d]
@@ -688,31 +697,36 @@ def _bare_mention(text: str, start: int, ctx: _Context, law: Law) -> tuple[Citat
         return None, start + 1
     tail = text[max(0, start - 30): start]
     named = _NAME_TAIL_RE.search(tail)
+    dated = replace(ctx, on=None)  # this law's own articles, or the text the paragraph already chose
+    begin = start
     if named:
-        other = _law_from_tail(named.group(0), ctx)
+        other, size = _law_from_tail(named.group(0), ctx)
         if other is None:
             refs, end = _parse_refs(text, start)
             return None, end  # 依照刑法第二十条: another law, not in the knowledge base
-        law = other
+        if other is not law:
+            law, inferred, dated = other, False, ctx  # 依照行政复议法第三条: as it stood then
+        begin = start - size
     elif tail.endswith(("该法", "该条例", "该规定", "该办法", "》")):
         refs, end = _parse_refs(text, start)
         return None, end
     refs, end = _parse_refs(text, start)
-    citation = Citation(start, end, text[start:end], None, written_title=law.title)
-    if inferred:  # already the text in force on the page's date
-        found = _with_articles(citation, law, refs, None, replace(ctx, on=None))
-        return replace(found, severity=Severity.WARNING), end
-    return _with_articles(citation, law, refs, None, replace(ctx, on=None)), end
+    citation = Citation(begin, end, text[begin:end], None, written_title=law.title)
+    found = _with_articles(citation, law, refs, None, dated)
+    if inferred:
+        found = replace(found, severity=Severity.WARNING)
+    return found, end
 
 
-def _law_from_tail(tail: str, ctx: _Context) -> Law | None:
-    for size in range(2, len(tail) + 1):
+def _law_from_tail(tail: str, ctx: _Context) -> tuple[Law | None, int]:
+    """The law named right before a 第N条 (行政复议法第三条), and the length of its name."""
+    for size in range(len(tail), 1, -1):  # longest first: 浙江省物业管理条例, not 物业管理条例
         name = tail[-size:]
         key = normalise_title(name)
         law = ctx.aliases.get(key) or ctx.corpus.by_name(name)
         if law is not None:
-            return law
-    return None
+            return law, size
+    return None, 0
 
 
 def link_citations(
@@ -735,12 +749,15 @@ def link_citations(
         corpus: the knowledge base.
         base: path from the page to the site root (``../../``).
         current: the regulation rendered by this page, if any.
-        on: the page's date (front matter ``date:``), for point-in-time resolution.
+        on: the page's date (front matter ``date:``), for point-in-time resolution; on a
+            regulation's page, the date its text took effect.
 
     Returns:
         The rewritten HTML and every citation found (resolved or not), spans relative to the
         text node they were found in.
     """
+    if on is None and current is not None:
+        on = _citing_date(current)
     ctx = _Context(corpus, current, None, on, in_law_page=current is not None)
     out: list[str] = []
     found: list[Citation] = []
@@ -782,10 +799,10 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
     out: list[str] = []
     pos = 0
     for citation in citations:
-        if citation.law is None or citation.self_ref:
+        if citation.law is None or citation.self_ref or citation.start < pos:
             continue
         for part in citation.parts:
-            if part.article is None and citation.articles:
+            if (part.article is None and citation.articles) or part.start < pos:
                 continue
             out.append(text[pos:part.start])
             out.append(_anchor(citation, part, text[part.start:part.end], base, ctx.current))

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kb_tools.citations import CitingRef, add_citing, find_citations, link_citations
+from kb_tools.citations import CitingRef, add_citing, find_citations, find_in_law, link_citations
 from kb_tools.corpus import Corpus, load_corpus
 from kb_tools.problems import Severity
 from tests.conftest import REPO, STATUS_DATE, make_config, read, run_build, write_files
@@ -356,3 +356,13 @@ def test_kb_check_on_docs_reports_no_citation_errors():
     problems = check_docs(DOCS, STATUS_DATE)
     errors = [p.format() for p in problems if p.is_error and p.code.startswith("citation")]
     assert errors == []
+
+
+def test_law_named_without_brackets_inside_a_regulation(corpus):
+    """行政复议法实施条例 (2007) cites 行政复议法第N条 as numbered then: the oldest text we have."""
+    law = corpus.laws["行政复议法实施条例"]
+    found = [c for _, _, c in find_in_law(law, corpus) if c.text.startswith("行政复议法第")]
+    assert found and all(c.law.slug == "行政复议法/2017-09-01" for c in found)
+    # A longer name wins over the short one inside it.
+    citation = one("依照浙江省物业管理条例第十条", corpus, current=corpus.laws["建筑法"])
+    assert citation.law.slug == "浙江省物业管理条例" and citation.text == "浙江省物业管理条例第十条"
