@@ -266,3 +266,9 @@ def test_snippets_are_escaped_and_mark_the_matches(built):
 def test_hits_have_the_json_shape(built):
     data = first(built[0], "施工许可证").as_dict()
     assert {"title", "article", "url", "status", "score", "snippet"} <= set(data)
+
+
+def test_law_filter_restricts_to_that_regulation(built):
+    hits = search(built[0], "许可证 law:城乡规划法", limit=50)
+    assert hits and {h.title for h in hits} == {"中华人民共和国城乡规划法"}
+    assert {h.title for h in search(built[0], "罚款 法规:《城乡规划法》", limit=50)} == {"中华人民共和国城乡规划法"}

@@ -196,7 +196,7 @@ def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> set[int] | None:
     """Documents that pass the field filters (None: no filter)."""
     allowed: set[int] | None = None
     for name, values in parsed.filters.items():
-        if name not in ("status", "level", "category", "kind"):
+        if name not in ("status", "level", "category", "kind", "current"):
             continue
         ids = set().union(*(ix.doc_ids(name, v) for v in values))
         allowed = ids if allowed is None else allowed & ids

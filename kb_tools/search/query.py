@@ -53,7 +53,8 @@ class ParsedQuery:
         terms: analysed query terms of the free text and the phrases (with weights and sources).
         phrases: normalised exact phrases the result must contain.
         excluded: normalised words the result must not contain.
-        filters: field -> allowed values (``level``, ``status``, ``category``, ``kind``).
+        filters: field -> allowed values (``level``, ``status``, ``category``, ``kind``, and
+            ``current``: slugs of the regulations a ``law:`` filter names).
         laws: slugs of regulations named in the query (current texts).
         article: ``(number, suffix)`` of an article reference, or None.
         doc_number: a normalised 文号 found in the query, or "".
@@ -102,6 +103,7 @@ def parse_query(text: str, analyzer: Analyzer, names: dict[str, str] | None = No
             slug = find_law(value, names)
             if slug:
                 parsed.laws.append(slug)
+                parsed.filters.setdefault("current", []).append(slug)
                 return " "
             return " " + value + " "
         parsed.filters.setdefault(name, []).append(value)
