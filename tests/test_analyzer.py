@@ -140,3 +140,12 @@ def test_list_readers_skip_comments_and_tolerate_missing_frequencies(tmp_path):
     syn.write_text("开发商 房地产开发企业\n开发商 建设单位\n孤词\n", encoding="utf-8")
     assert read_synonyms(syn) == {"开发商": ("房地产开发企业", "建设单位")}
     assert read_userdict(tmp_path / "missing.txt") == []
+
+
+def test_analyze_is_exactly_the_texts_of_tokenize_on_real_statutes():
+    from tests.conftest import REPO
+
+    analyzer = default_analyzer()
+    for path in sorted((REPO / "docs" / "laws").glob("*.md"))[:12]:
+        text = path.read_text(encoding="utf-8")
+        assert analyzer.analyze(text) == [t.text for t in analyzer.tokenize(text)], path.name

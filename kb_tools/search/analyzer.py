@@ -175,6 +175,7 @@ class Analyzer:
     def __post_init__(self) -> None:
         self._jieba = rjieba.Jieba()
         self._lock = threading.Lock()  # rjieba's Jieba is not documented as thread-safe
+        self._keep: dict[str, bool] = {}
         seen: dict[str, int] = {}
         for word, freq in self.words:
             seen[word] = max(freq, seen.get(word, 0))
@@ -211,8 +212,24 @@ class Analyzer:
         return tokens
 
     def analyze(self, text: str) -> list[str]:
-        """Index-side terms, in order (with repeats): the texts of :meth:`tokenize`."""
-        return [t.text for t in self.tokenize(text)]
+        """Index-side terms, in order (with repeats): the texts of :meth:`tokenize`.
+
+        The hot path of indexing: no Token objects, and the keep/drop decision is memoised
+        per word (the vocabulary is small next to the number of tokens).
+        """
+        with self._lock:
+            raw = self._jieba.tokenize(normalise(text), "search", False)
+        keep = self._keep
+        out: list[str] = []
+        for i, (word, start, end) in enumerate(raw):
+            kept = keep.get(word)
+            if kept is None:
+                kept = keep[word] = word not in self.stopwords and is_word(word)
+            if kept:
+                out.append(word)
+                if word[0] in _NUMERAL_START and len(word) > 1:
+                    out.extend(extra for extra, _, _ in _number_unit(word, start, end, raw, i))
+        return out
 
     def query_tokens(self, text: str) -> list[QueryTerm]:
         """Query-side terms with weights: question words dropped, synonyms expanded, no repeats.
