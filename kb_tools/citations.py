@@ -641,6 +641,9 @@ def _revision_alert(older: Law, current: Law, articles: list[Article]) -> str | 
             continue
         if change.new is None:
             changes.append(f"《{current.title}》{art.label} 在 {when} 修订后已删除")
+        elif change.also:
+            parts = "、".join(a.label for a in (change.new, *change.also))
+            changes.append(f"《{current.title}》{art.label} 在 {when} 修订后拆分为{parts}")
         elif change.new.key != art.key:
             changes.append(f"《{current.title}》{art.label} 在 {when} 修订后变为{change.new.label}")
         elif change.kind != "unchanged":
@@ -828,7 +831,9 @@ def _badges(citation: Citation, ctx: _Context) -> str:
     law = citation.law
     if law is not None:
         status = law.status(ctx.corpus.today)
-        if status.css_class in ("repealed", "amended", "not-yet-effective"):
+        # An older text is 已修改; the revision alert next to it says more, so one badge is enough.
+        shown = ("repealed", "not-yet-effective") if citation.alert else ("repealed", "amended", "not-yet-effective")
+        if status.css_class in shown:
             tip = f"已由《{law.successor}》取代" if law.successor else f"《{law.title}》{status.value}"
             out += (f'<span class="kb-status kb-status--{status.css_class} kb-cite-status" '
                     f'title="{escape(tip, quote=True)}">{status.value}</span>')

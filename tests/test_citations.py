@@ -238,6 +238,8 @@ def test_named_older_version_links_there_and_alerts(corpus):
     # An article that no longer exists under any number.
     gone = one("《行政复议法》（2017年修正）第四十二条", corpus)
     assert gone.alert == "《中华人民共和国行政复议法》第四十二条 在 2024-01-01 修订后已删除"
+    split = one("《行政复议法》（2017年修正）第二十八条", corpus)
+    assert split.alert.startswith("《中华人民共和国行政复议法》第二十八条 在 2024-01-01 修订后拆分为第六十四条、")
 
 
 def test_dated_page_resolves_to_the_text_then_in_force(corpus):
