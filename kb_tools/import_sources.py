@@ -32,9 +32,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def docx_lines(path: Path) -> list[str]:
-    """Paragraph texts of a Word document, in order; table cells are read row by row."""
+    """Paragraph texts of a Word document, in order; a table row becomes one ``| a | b |`` line
+    (kept as its own paragraph by the importer)."""
     try:
         import docx  # python-docx; imported here so text imports do not need it
+        import docx.table
     except ImportError as exc:  # pragma: no cover - it is a declared dependency
         raise KbError("导入 .docx 需要 python-docx：pip install python-docx") from exc
     try:
@@ -42,13 +44,16 @@ def docx_lines(path: Path) -> list[str]:
     except Exception as exc:
         raise KbError(f"{path}: 不是可读取的 Word (.docx) 文件：{exc}") from exc
     lines: list[str] = []
-    for paragraph in document.paragraphs:
-        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-        text = paragraph.text
-        if style.startswith(("title",)) or style.startswith(("heading", "标题")):
-            lines.append(text)
+    for block in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(block, docx.table.Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                # Merged cells repeat their text in every grid cell they span: keep one.
+                kept = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
+                lines.append("| " + " | ".join(kept) + " |")
         else:
-            lines.extend(text.split("\n"))
+            # A soft line break (Shift+Enter) inside a paragraph is one more line of text.
+            lines.extend(block.text.split("\n"))
         lines.append("")
     return lines
 

@@ -362,7 +362,7 @@ _SENTENCE_END = tuple("。；：！？」』”）)")
 
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` is the wrapped tail of ``previous`` rather than a new paragraph."""
-    if previous.startswith("#"):
+    if previous.startswith(("#", "|")) or line.startswith("|"):  # headings and table rows stand alone
         return False
     if re.match(r"^[（(][一二三四五六七八九十]+[）)]|^[一二三四五六七八九十]+、|^\d+[.、]", line):
         return False
