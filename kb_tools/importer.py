@@ -274,7 +274,8 @@ def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[
             out.append(_article_paragraph(plain))
             last_article = cn_to_int(match.group("num"))
         elif out and _continues(out[-1], plain):
-            out[-1] += plain
+            # A label on a line of its own (第一条 / 为了……) is joined with the one space labels get.
+            out[-1] += (" " if ARTICLE_RE.fullmatch(out[-1]) else "") + plain
         else:
             out.append(plain)
     if toc is not None:
@@ -343,7 +344,7 @@ def _starts_article(text: str) -> bool:
     if match is None:
         return False
     rest = text[match.end():]
-    return bool(match.group("sep")) or (bool(rest) and rest[0] not in "规的、，,和与及或至到中所第之")
+    return bool(match.group("sep")) or not rest or rest[0] not in "规的、，,和与及或至到中所第之"
 
 
 def _article_paragraph(text: str) -> str:
@@ -354,7 +355,7 @@ def _article_paragraph(text: str) -> str:
     label = f"第{int_to_cn(number)}条"
     if match.group("suffix"):
         label += f"之{int_to_cn(cn_to_int(match.group('suffix')))}"
-    return f"{label} {text[match.end():].strip()}"
+    return f"{label} {text[match.end():].strip()}".rstrip()
 
 
 _SENTENCE_END = tuple("。；：！？」』”）)")

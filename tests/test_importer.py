@@ -393,3 +393,12 @@ def test_kb_import_errors(tmp_path):
     result = runner.invoke(main, ["import", str(source), "--level", "法条", "--docs-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "未知的效力级别“法条”" in result.output
+
+
+def test_label_on_its_own_line_and_heading_without_space(tmp_path):
+    text = "某某条例\n第一章总则\n第一条\n为了规范管理，制定本条例。\n第二条　本条例适用于\n全市。\n"
+    _, parsed, result = import_file(tmp_path, "x.txt", text)
+    assert (result.articles, result.chapters) == (2, 1)
+    assert parsed.divisions[0].heading == "第一章 总则"
+    assert [a.paragraphs for a in parsed.articles] == [("为了规范管理，制定本条例。",), ("本条例适用于全市。",)]
+    assert "第一条 为了规范管理" in result.path.read_text(encoding="utf-8")
