@@ -128,8 +128,10 @@
     }).then(function (docs) {
       if (mine !== generation) { return; }
       render(found, docs);
+      root.setAttribute("data-shown", query);  // which query the list answers (tests, benchmarks)
     }).catch(function (error) {
       if (mine !== generation) { return; }
+      root.setAttribute("data-shown", query);
       list.textContent = "";
       setMeta("检索索引加载失败：" + ((error && error.message) || error) + "。请刷新页面重试，或联系站点维护人员。", "error");
       meta.setAttribute("role", "alert");

@@ -1,0 +1,278 @@
+"""The header search box at scale: this project's static engine vs Material's built-in search.
+
+Builds, in the same run, the scale site (``scale_site.py``: the 1,510 texts of
+``../shared/corpus/scale/``) twice: with the kb plugin (static sharded index, ``search/kb/``) and
+as a plain Material twin with Material's search plugin. Each is served by a small static server
+that gzips responses (as any production web server would), and headless chromium measures, per
+engine:
+
+* bytes downloaded (gzip, response bodies) by the first query in a fresh browser, search script
+  included, and by each further query on the same page (median);
+* time from the start of a cold page load to the first results of a query typed at once;
+* time from the last keystroke to the results on a warm page (median, p95 and max).
+
+Queries are the dev queries of ``../shared/eval/queries-dev.tsv``. Prints a table; asserts
+nothing. Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/static_search_bench.py [--reuse] [--fresh N]
+
+``--reuse`` skips the builds when both sites exist under ``benchmarks/out/static-search/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import ClassVar
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.scale_site import mkdocs_build_command, scale_config  # noqa: E402
+from kb_tools.search.eval import read_queries  # noqa: E402
+
+OUT = REPO / "benchmarks" / "out" / "static-search"
+QUERIES = REPO.parent / "shared" / "eval" / "queries-dev.tsv"
+CHROMIUM = "/usr/bin/chromium"
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".xml")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped (level 6) when the browser accepts it; compressed copies are cached."""
+
+    cache: ClassVar[dict[tuple[str, float], bytes]] = {}
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (not path.suffix.endswith(COMPRESSIBLE) or "gzip" not in self.headers.get("Accept-Encoding", "")
+                or not path.is_file()):
+            return super().send_head()
+        key = (str(path), path.stat().st_mtime)
+        body = self.cache.get(key)
+        if body is None:
+            body = self.cache[key] = gzip.compress(path.read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def build(kb: bool, site: Path) -> float:
+    started = time.perf_counter()
+    config = scale_config(kb)
+    env_path = str(REPO)
+    import os
+
+    env = {**os.environ, "PYTHONPATH": env_path, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(mkdocs_build_command(config, site), check=True, cwd=config.parent, env=env)
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------- the two engines
+
+
+class Engine:
+    """How to drive one search box and which downloads count as search downloads."""
+
+    name = ""
+
+    def counts(self, url: str) -> bool:
+        raise NotImplementedError
+
+    def type_query(self, page: object, text: str) -> None:
+        raise NotImplementedError
+
+    def wait_results(self, page: object, text: str, timeout: float) -> None:
+        raise NotImplementedError
+
+
+class KbEngine(Engine):
+    name = "kb static index"
+
+    def counts(self, url: str) -> bool:
+        return "/search/kb/" in url or "/assets/kb/kb-search" in url
+
+    def type_query(self, page: object, text: str) -> None:
+        page.locator(".kb-search__input").fill("")
+        page.locator(".kb-search__input").focus()
+        page.keyboard.type(text, delay=40)
+
+    def wait_results(self, page: object, text: str, timeout: float) -> None:
+        page.wait_for_function(
+            "(q) => { const r = document.querySelector('.kb-search');"
+            " return r && r.dataset.shown === q.trim(); }", arg=text, timeout=timeout * 1000)
+
+
+class MaterialEngine(Engine):
+    name = "Material search"
+
+    def counts(self, url: str) -> bool:
+        return "search_index.json" in url or "/workers/search" in url or "/lunr/" in url
+
+    def type_query(self, page: object, text: str) -> None:
+        page.keyboard.press("/")
+        page.locator(".md-search__input").fill("")
+        page.keyboard.type(text, delay=40)
+
+    def wait_results(self, page: object, text: str, timeout: float) -> None:
+        """Results (or "no results") for this input, then quiet for half a second.
+
+        Material gives no signal of which query a list answers; the list is taken as settled when
+        it has not changed for 500 ms, and the time of its last change is what counts.
+        """
+        page.wait_for_function(
+            "(q) => { const i = document.querySelector('.md-search__input');"
+            " const m = document.querySelector('.md-search-result__meta');"
+            " return i && i.value === q && m && m.textContent.trim() !== ''"
+            " && !/Initializing|初始化/.test(m.textContent); }",
+            arg=text, timeout=timeout * 1000)
+        page.wait_for_function(
+            "() => performance.now() - (window.__lastChange || 0) > 500", timeout=timeout * 1000)
+
+
+def run_engine(browser: object, engine: Engine, url: str, queries: list[str], fresh: int) -> dict:
+    """Measure one engine: cold first queries in fresh contexts, then warm further queries."""
+    cold_bytes, cold_ms = [], []
+    for query in queries[:fresh]:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        got: list[int] = []
+        page.on("requestfinished", lambda req, got=got: got.append(
+            req.sizes()["responseBodySize"] if engine.counts(req.url) else 0))
+        page.goto(url, wait_until="domcontentloaded")
+        engine.type_query(page, query)
+        try:
+            engine.wait_results(page, query, timeout=120)
+            shown = page.evaluate("() => performance.now()")
+            cold_ms.append(shown)
+        except Exception:  # a box that never answers is reported, not raised
+            cold_ms.append(float("inf"))
+        page.wait_for_timeout(200)
+        cold_bytes.append(sum(got))
+        warm = []
+        if query == queries[0]:
+            warm = measure_warm(page, engine, queries[1:], got)
+        context.close()
+        if query == queries[0]:
+            warm_result = warm
+    return {"cold_bytes": cold_bytes, "cold_ms": cold_ms, "warm": warm_result}
+
+
+def measure_warm(page: object, engine: Engine, queries: list[str], got: list[int]) -> list[tuple[int, float]]:
+    """(bytes, ms from the last keystroke to results) of each further query on a warm page."""
+    out = []
+    page.evaluate("""() => { window.__lastKey = 0; window.__lastChange = 0;
+        document.addEventListener('keydown', () => { window.__lastKey = performance.now(); }, true);
+        new MutationObserver(() => { window.__lastChange = performance.now(); })
+          .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    for query in queries:
+        before = sum(got)
+        engine.type_query(page, query)
+        try:
+            engine.wait_results(page, query, timeout=30)
+            ms = page.evaluate("() => window.__lastChange - window.__lastKey")
+        except Exception:  # reported as an infinite latency
+            ms = float("inf")
+        page.wait_for_timeout(100)
+        out.append((sum(got) - before, ms))
+    return out
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def report(name: str, result: dict) -> list[str]:
+    warm_bytes = [b for b, _ms in result["warm"]]
+    warm_ms = [ms for _b, ms in result["warm"]]
+    first = result["cold_bytes"][0]
+    return [
+        f"{name}",
+        f"  first query, fresh browser: {first / 1024:.1f} KiB gzip "
+        f"(over {len(result['cold_bytes'])} fresh browsers: median {statistics.median(result['cold_bytes']) / 1024:.1f}"
+        f", max {max(result['cold_bytes']) / 1024:.1f} KiB)",
+        f"  cold page load -> first results: median {statistics.median(result['cold_ms']):.0f} ms, "
+        f"max {max(result['cold_ms']):.0f} ms",
+        f"  further query downloads: median {statistics.median(warm_bytes) / 1024:.1f} KiB, "
+        f"p95 {p95(warm_bytes) / 1024:.1f} KiB, max {max(warm_bytes) / 1024:.1f} KiB ({len(warm_bytes)} queries)",
+        f"  last keystroke -> results (warm): median {statistics.median(warm_ms):.0f} ms, "
+        f"p95 {p95(warm_ms):.0f} ms, max {max(warm_ms):.0f} ms",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reuse", action="store_true", help="reuse both built sites when present")
+    parser.add_argument("--fresh", type=int, default=5, help="fresh browsers for the cold figures")
+    parser.add_argument("--only", choices=["kb", "material"], help="measure one engine only")
+    args = parser.parse_args()
+    queries = [q.query for q in read_queries(QUERIES)]
+    sites = {"kb": OUT / "site-kb", "material": OUT / "site-material"}
+    for key, site in sites.items():
+        if args.only and key != args.only:
+            continue
+        if args.reuse and (site / "index.html").is_file():
+            print(f"{key}: reusing {site}")
+            continue
+        print(f"{key}: building {site} …", flush=True)
+        print(f"{key}: built in {build(key == 'kb', site):.0f} s", flush=True)
+
+    from playwright.sync_api import sync_playwright
+
+    lines = [f"scale site: {sum(1 for _ in (sites['kb'] / 'laws').rglob('index.html'))} regulation pages; "
+             f"{len(queries)} dev queries"]
+    index = sites["kb"] / "search" / "kb"
+    if index.is_dir():
+        files = [p for p in index.rglob("*.json")]
+        lines.append(f"kb static index: {len(files)} files, {sum(p.stat().st_size for p in files) / 2**20:.1f} MiB")
+    material_index = sites["material"] / "search" / "search_index.json"
+    if material_index.is_file():
+        raw = material_index.read_bytes()
+        lines.append(f"Material search_index.json: {len(raw) / 2**20:.1f} MiB "
+                     f"({len(gzip.compress(raw, 6)) / 2**20:.2f} MiB gzip)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        for key, engine in (("kb", KbEngine()), ("material", MaterialEngine())):
+            if args.only and key != args.only:
+                continue
+            server, url = serve(sites[key])
+            try:
+                fresh = args.fresh if key == "kb" else 1
+                lines += report(engine.name, run_engine(browser, engine, url, queries, fresh))
+            finally:
+                server.shutdown()
+                server.server_close()
+        browser.close()
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
