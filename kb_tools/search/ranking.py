@@ -27,16 +27,16 @@ from kb_tools.search.analyzer import normalise
 from kb_tools.search.query import ParsedQuery, compact_docno
 
 #: BM25F field weights: regulation names, chapter headings, article text, 文号.
-FIELD_WEIGHTS = {"names": 1.0, "chapter": 0.6, "body": 1.0, "docno": 0.0}
+FIELD_WEIGHTS = {"names": 1.0, "chapter": 1.0, "body": 1.0, "docno": 0.0}
 #: Field weights when the query contains a 文号.
 DOCNO_FIELD_WEIGHTS = {"names": 0.3, "chapter": 0.0, "body": 0.1, "docno": 3.0}
 #: Per-field length normalisation (BM25 ``b``).
 FIELD_B = {"names": 0.3, "chapter": 0.3, "body": 0.75, "docno": 0.0}
 K1 = 1.2
 STATUS_FACTOR = {"有效": 1.0, "尚未生效": 0.9, "已修改": 0.55, "已废止": 0.4}
-KIND_FACTOR = {"article": 1.0, "section": 0.6}
+KIND_FACTOR = {"article": 1.0, "section": 0.5}
 #: Exponent of the coordination factor (weighted share of the query's words a document has).
-COORDINATION_POWER = 2.0
+COORDINATION_POWER = 1.5
 #: Factor for articles of a regulation the query names.
 NAMED_LAW_FACTOR = 3.0
 #: Added for the exact article a query references and for a 文号 match (always first).
