@@ -330,7 +330,8 @@ def new_law(title: str, docs_dir: Path, level: str) -> None:
 
 @new.command(name="lecture", context_settings=CONTEXT)
 @click.argument("title")
-@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
 @click.option("--lecturer", default="（主讲人）", help="主讲人 / lecturer")
 @click.option("--date", "date_", default=None, help="授课日期 YYYY-MM-DD（默认今天）/ lecture date")
 @click.option("--hours", default=2.0, show_default=True, type=float, help="课时 / class hours")
@@ -361,7 +362,8 @@ def _date_option(value: str | None) -> dt.date:
 
 @main.command(name="import-lecture", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
 @click.option("--title", default=None, help="讲稿标题（默认取文档标题）/ title")
 @click.option("--lecturer", default=None, help="主讲人（默认取文档作者）/ lecturer")
 @click.option("--date", "date_", default=None, help="授课日期（默认取文档创建日期）/ lecture date")
