@@ -206,3 +206,20 @@ def test_dev_queries_agree_with_kb_search(tmp_path):
         assert report.recall[5] >= 0.90 and report.mrr >= 0.75, report.as_dict()
     finally:
         static.close()
+
+
+def test_split_postings_give_the_same_results(built, tmp_path, monkeypatch):
+    """Long postings lists are split into tiers fetched on demand: same answers as one piece."""
+    from kb_tools.corpus import load_corpus
+    from kb_tools.search import static_index
+
+    monkeypatch.setattr(static_index, "INLINE_POSTINGS", 1)
+    monkeypatch.setattr(static_index, "MORE_CHUNK", 2)
+    static_index.write_site_index(load_corpus(built["docs"], TODAY, public_only=True), tmp_path)
+    assert len(list((tmp_path / INDEX_DIR / "more").glob("*.json"))) > 50
+    tiered = NodeEngine(tmp_path / INDEX_DIR)
+    try:
+        for query in QUERIES[:8]:
+            assert [h["url"] for h in tiered.query(query, 5)] == [h["url"] for h in built["node"].query(query, 5)]
+    finally:
+        tiered.close()
