@@ -229,3 +229,7 @@ def remove_private_pages(files: Files, corpus: Corpus) -> None:
             continue
         if file.abs_src_path and is_private(Path(docs) / file.src_uri):
             files.remove(file)
+    for src_uri in corpus.extras.get("private_files", ()):  # files of private pages (a lecture's slides)
+        private = files.get_file_from_path(src_uri)
+        if private is not None:
+            files.remove(private)

@@ -31,7 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     theme = {"name": "material", "language": "zh", "font": False,
              "features": ["navigation.tabs", "navigation.sections"]}
     nav = [{"首页": "index.md"}, {"学法计划": ["study/index.md", {"2026年": "study/2026/index.md"}]}]
-    return run_build(make_config(root, theme=theme, nav=nav))
+    return run_build(make_config(root, {"search_index": False}, theme=theme, nav=nav))
 
 
 def page_count(pdf: Path) -> int:

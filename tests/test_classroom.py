@@ -100,7 +100,9 @@ FILES = {
 
 def build(root: Path, files: dict[str, str | bytes] = FILES, extra: dict | None = None, **options: object) -> Path:
     write_files(root / "docs", files)
-    return run_build(make_config(root, {"classroom_hours_target": 4, **options}, **(extra or {})))
+    # No search index: these tests look at the classroom pages only, and the index is the slow part.
+    options = {"classroom_hours_target": 4, "search_index": False, **options}
+    return run_build(make_config(root, options, **(extra or {})))
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +131,7 @@ def test_index_groups_by_year_with_hours_against_the_configured_target(site):
 
 def test_target_defaults_to_eight_hours(tmp_path):
     write_files(tmp_path / "docs", FILES)
-    site = run_build(make_config(tmp_path))
+    site = run_build(make_config(tmp_path, {"search_index": False}))
     html = read(site, "classroom/index.html")
     assert "累计 <strong>3.5</strong> 课时 / 年度目标 8 课时（44%），尚差 4.5 课时。" in html
 
@@ -255,3 +257,18 @@ def test_sample_lectures_are_clean_and_substantive():
             assert (docs / lecture.folder / name).read_bytes().startswith(b"%PDF-")
     topics = {t for lec in lectures for t in lec.topics}
     assert {"行政处罚", "现场执法", "信访工作", "规范性文件"} <= topics
+
+
+def test_private_lecture_and_its_slides_stay_out_of_a_public_build(tmp_path):
+    private = PETITIONS.replace("hours: 1.5", "hours: 1.5\npublic: false\nattachments: [信访-课件.pdf]")
+    private += "\n![流程](信访-流程.png)\n"
+    files = {**FILES, "classroom/2026/信访.md": private, "classroom/2026/信访-课件.pdf": tiny_pdf("private"),
+             "classroom/2026/信访-流程.png": b"\x89PNG\r\n\x1a\n"}
+    site = build(tmp_path, files, public_build=True)
+    assert not (site / "classroom/2026/信访").exists()
+    assert not (site / "classroom/2026/信访-课件.pdf").exists()
+    assert not (site / "classroom/2026/信访-流程.png").exists()
+    assert (site / "classroom/2026/程序-课件.pdf").exists()
+    assert "信访工作" not in read(site, "classroom/index.html")
+    assert "信访工作" not in read(site, "classroom/feed.xml")
+    assert "2026年（1 讲，2 课时）" in read(site, "classroom/index.html")

@@ -104,7 +104,7 @@ def test_import_lecture_converts_a_word_document(tmp_path):
     assert (docs / "classroom/2026/听证程序实务-图1.png").read_bytes() == tiny_png()
 
     # The imported page builds: the image is copied, the citation is listed, the article lists it back.
-    site = run_build(make_config(tmp_path))
+    site = run_build(make_config(tmp_path, {"search_index": False}))
     html = read(site, "classroom/2026/听证程序实务/index.html")
     assert 'src="../%E5%90%AC%E8%AF%81%E7%A8%8B%E5%BA%8F%E5%AE%9E%E5%8A%A1-%E5%9B%BE1.png"' in html
     assert (site / "classroom/2026/听证程序实务-图1.png").is_file()

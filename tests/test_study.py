@@ -69,7 +69,7 @@ JANUARY_TEXT = (
 
 def build_plan_site(root: Path, plan: str = PLAN, **options: object) -> Path:
     write_files(root / "docs", {"index.md": "# 首页\n", "laws/行政处罚法.md": PENALTY_LAW, "study/2026.yml": plan})
-    return run_build(make_config(root, options))
+    return run_build(make_config(root, {"search_index": False, **options}))
 
 
 @pytest.fixture(scope="module")

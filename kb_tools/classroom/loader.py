@@ -8,6 +8,7 @@ and runs the citation resolver over its text, so the classroom index, the feed a
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from kb_tools.problems import ContentProblem, Severity
 LECTURE_KIND = "讲堂"
 #: Splits a Markdown body before each heading line, keeping the pieces' text intact.
 _HEADING_SPLIT_RE = re.compile(r"(?m)(?=^#{1,6} )")
+_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(<?([^)\s>]+)>?")
 _CODE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.M | re.S)
 #: Pages of the classroom section that are not lectures (generated or hand-written indexes).
 NOT_LECTURES = {"index.md", "by-lecturer.md", "by-topic.md"}
@@ -65,6 +67,7 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
         problems.append(problem)  # type: ignore[arg-type]
         return None
     if corpus.public_only and doc.meta.get("public") is False:
+        _withhold_files(corpus, rel, doc)
         return None
     if not doc.has_front_matter:
         problems.append(ContentProblem(
@@ -102,6 +105,17 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
         cited=tuple(_cited(corpus, doc, meta["date"])),
         line=doc.body_line,
     )
+
+
+def _withhold_files(corpus: Corpus, rel: str, doc: Document) -> None:
+    """A private lecture's attachments and images stay out of a public build too."""
+    folder = rel.rpartition("/")[0]
+    names = [str(n) for n in doc.meta.get("attachments") or () if isinstance(n, str)]
+    names += _IMAGE_RE.findall(doc.body)
+    private: set[str] = corpus.extras.setdefault("private_files", set())
+    for name in names:
+        if "://" not in name and not name.startswith("/"):
+            private.add(posixpath.normpath(f"{folder}/{name}"))
 
 
 def _hours(doc: Document, problems: list[ContentProblem]) -> float | None:
