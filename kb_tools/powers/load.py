@@ -274,7 +274,8 @@ def _check_power(item: PowerItem, corpus: Corpus) -> list[ContentProblem]:
 
 def _citing_title(item: PowerItem | InspectionItem) -> str:
     if isinstance(item, PowerItem):
-        return f"{item.title}（{item.type.value}）"
+        inner = f"{item.sub_item}，{item.type.value}" if item.sub_item else item.type.value
+        return f"{item.name}（{inner}）"
     return f"{item.title}（检查事项）"
 
 
