@@ -200,8 +200,11 @@ def test_check_flags_plan_mistakes(tmp_path):
     assert "第九十九条不存在" in by_code["plan-bad-article"].message
     assert by_code["plan-date-outside-month"].message == "2026年4月的学法会日期 2026-05-02 不在当月。"
     assert "2026-04-01 至 2026-04-30" in by_code["plan-date-outside-month"].hint
-    assert all(p.is_error for p in problems)
-    assert len(problems) == 5
+    errors = [p for p in problems if p.is_error]
+    assert len(errors) == 5
+    gap = next(p for p in problems if not p.is_error)
+    assert (gap.code, gap.line) == ("plan-month-missing", 2)
+    assert gap.message == "2026年的学法计划没有安排6月、7月、8月、9月、10月、11月、12月。"
 
 
 def test_the_sample_plan_is_complete_and_clean():

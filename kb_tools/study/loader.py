@@ -119,6 +119,14 @@ def read_plan(path: Path, rel: str, corpus: Corpus) -> StudyPlan | None:
                                            "每月只学一部法规，请删除或合并重复的一项。", code="plan-duplicate-month"))
             continue
         months[month.month] = month
+    missing = [m for m in range(1, 13) if m not in months]
+    if missing and months:
+        names = "、".join(f"{m}月" for m in missing)
+        problems.append(ContentProblem(
+            rel, lines.get("months", 1), f"{year}年的学法计划没有安排{names}。",
+            "“一月一法”每月学习一部法规；如确实不安排（例如合并学习），可忽略此提示。",
+            severity=Severity.WARNING, code="plan-month-missing",
+        ))
     title = str(data.get("title") or f"{year}年度“一月一法”会前学法计划")
     return StudyPlan(year, title, rel, tuple(months[m] for m in sorted(months)))
 
