@@ -95,6 +95,7 @@ class Job:
     lines: list[str]
     version_date: dt.date | None
     file_date: dt.date | None = None
+    dates: dict[str, object] = dataclasses.field(default_factory=dict)  # front matter the text lacks
     title_override: str | None = None
     version_of: str | None = None
     slug: str | None = None
@@ -144,6 +145,20 @@ def _is_part(row: ScaleFile) -> bool:
     return "·" in row.title  # 民法典 parts: files.tsv names them 中华人民共和国民法典·<part>
 
 
+def file_dates(meta: dict[str, object], file_date: dt.date | None) -> dict[str, object]:
+    """Dates for a text that states none, from its file name (as ``kb import --manifest`` does).
+
+    The file name carries the date of the text's last change; when the text says it took
+    effect earlier, that date is an amendment (``amended``), not the promulgation.
+    """
+    if file_date is None or meta.get("promulgated") or meta.get("amended"):
+        return {}
+    effective = meta.get("effective")
+    if isinstance(effective, dt.date) and effective < file_date:
+        return {"amended": [file_date]}
+    return {"promulgated": file_date}
+
+
 def _drop_part_heading(lines: list[str]) -> list[str]:
     """民法典 parts repeat ``# <part>`` under ``# 中华人民共和国民法典``; the importer would take
     it for a history line. The part name becomes the title instead (see :func:`import_scale`)."""
@@ -174,11 +189,11 @@ def plan_imports(rows: list[ScaleFile], data: dict[str, bytes]) -> tuple[list[Jo
             lines = _drop_part_heading(lines)
         text = law_text_from_lines(lines)
         meta, _ = front_matter_for(text, Level(row.level))
+        file_date = dt.date.fromisoformat(row.date) if row.date else None
         dates = meta.get("amended") or [meta.get("promulgated")]
-        version_date = dates[-1] or (dt.date.fromisoformat(row.date) if row.date else None)  # type: ignore[index]
-        job = Job(row.path, row.title, row.level, lines, version_date,
-                  file_date=dt.date.fromisoformat(row.date) if row.date else None,
-                  title_override=row.title if _is_part(row) else None)
+        version_date = dates[-1] or file_date  # type: ignore[index]
+        job = Job(row.path, row.title, row.level, lines, version_date, file_date=file_date,
+                  dates=file_dates(meta, file_date), title_override=row.title if _is_part(row) else None)
         groups[normalise_title(row.title)].append(job)
     currents: list[Job] = []
     older: list[Job] = []
@@ -213,7 +228,7 @@ def import_scale(docs_dir: Path, paths: Iterable[str] | None = None) -> ScaleImp
     result = ScaleImport(duplicates=duplicates)
     written: set[str] = set()
     for job in jobs:
-        extra: dict[str, object] = {}
+        extra: dict[str, object] = dict(job.dates)
         if job.title_override:
             extra["title"] = job.title_override
             extra["short_title"] = job.title_override.removeprefix("中华人民共和国")
@@ -229,33 +244,12 @@ def import_scale(docs_dir: Path, paths: Iterable[str] | None = None) -> ScaleImp
                 extra["version_of"] = job.version_of
         imported = import_lines(job.lines, docs_dir, level=Level(job.level), slug=slug, version_of=version_of,
                                 extra=extra, overwrite=True)
-        if job.version_date is not None and "promulgated" not in _front_matter(imported.path):
-            _add_file_date(imported.path, job.version_date)
         page = imported.path.relative_to(docs_dir / "laws").with_suffix("").as_posix()
         written.add(page)
         result.pages[job.member] = imported.path
         result.versions += job.version_of is not None
         result.notes += len(imported.notes)
     return result
-
-
-def _front_matter(path: Path) -> str:
-    return path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
-
-
-def _add_file_date(path: Path, date: dt.date) -> None:
-    """A text with no date of its own gets the one from its file name (as ``kb import --manifest`` does).
-
-    The file name carries the date of the text's last change; when the text says it took
-    effect earlier, that date is an amendment (``amended``), not the promulgation.
-    """
-    text = path.read_text(encoding="utf-8")
-    head, sep, rest = text.partition("\n---\n")
-    meta = yaml.safe_load(head.removeprefix("---\n")) or {}
-    effective = meta.get("effective")
-    key = "amended" if isinstance(effective, dt.date) and effective < date else "promulgated"
-    value = f"[{date.isoformat()}]" if key == "amended" else date.isoformat()
-    path.write_text(f"{head}\n{key}: {value}{sep}{rest}", encoding="utf-8")
 
 
 HOME_PAGE = """# 法规知识库（规模测试）

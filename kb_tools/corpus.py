@@ -89,13 +89,21 @@ class Corpus:
         return self.__dict__["_ambiguous"]
 
     def suggest_title(self, name: str) -> str | None:
-        """The closest known title, for "did you mean" hints."""
-        names = list(self._names())
-        match = difflib.get_close_matches(normalise_title(name), names, n=1, cutoff=0.5)
-        if not match:
-            return None
-        law = self._names()[match[0]]
-        return law.title
+        """The closest known title, for "did you mean" hints.
+
+        Memoised: each lookup compares the name with every known name, and the same unknown
+        title is cited on many pages (a build of 1,500 regulations asked thousands of times).
+        """
+        names = self._names()
+        cache = self.__dict__.setdefault("_suggestions", {})
+        if cache.get(None) is not names:  # the name index was rebuilt: old answers may be stale
+            cache.clear()
+            cache[None] = names
+        key = normalise_title(name)
+        if key not in cache:
+            match = difflib.get_close_matches(key, list(names), n=1, cutoff=0.5)
+            cache[key] = names[match[0]].title if match else None
+        return cache[key]
 
     def _names(self) -> dict[str, Law]:
         cache = self.__dict__.get("_name_index")
