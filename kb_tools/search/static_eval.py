@@ -1,8 +1,7 @@
 """``kb eval --engine static``: the browser engine, run under Node over a static index.
 
-The index is the one a build wrote (``site/search/kb``) when the context names a built site
-that has one; otherwise it is written from ``docs/`` into a temporary folder first, exactly as
-the plugin would write it. Queries go to one long-lived ``node`` process running
+The index is written from ``docs/`` into a temporary folder first, exactly as the plugin writes
+it (or, on request, the one a build wrote to ``site/search/kb``). Queries go to one long-lived ``node`` process running
 ``static_runner.js``, which loads ``kb_tools/assets/kb-search.js``: the code measured is the code
 that ships.
 """
@@ -62,9 +61,11 @@ class NodeEngine:
 
 
 def static_index_for(context: EvalContext) -> Path:
-    """The static index to query: the built site's, else one written now from ``docs/``."""
-    if context.site_dir is not None and (context.site_dir / INDEX_DIR / "manifest.json").is_file():
-        return context.site_dir / INDEX_DIR
+    """The static index to query: written now from ``docs/`` (a built site's may be stale), or
+    the built site's when ``context.options["use_site"]`` says so."""
+    site_index = context.site_dir / INDEX_DIR if context.site_dir is not None else None
+    if context.options.get("use_site") and site_index is not None and (site_index / "manifest.json").is_file():
+        return site_index
     from kb_tools.corpus import load_corpus
     from kb_tools.features import register
 
