@@ -360,3 +360,11 @@ def test_codes_that_map_to_the_same_page_are_reported(tmp_path):
     problems = [p for p in check_docs(tmp_path / "docs", STATUS_DATE) if p.path == "powers/list.yaml"]
     assert [(p.line, p.message) for p in problems] == [
         (7, "事项编码“A-1”与“A/1”生成相同的页面地址 powers/items/A-1/。")]
+
+
+def test_unreadable_csv_in_docs_is_a_problem_not_a_traceback(tmp_path):
+    register()
+    write_files(tmp_path / "docs", {"laws/建筑法.md": BUILDING_LAW, "powers/其他.csv": "甲,乙\n1,2\n"})
+    corpus = load_corpus(tmp_path / "docs", None)
+    assert [(p.path, p.code) for p in corpus.problems if p.path.startswith("powers/")] == [
+        ("powers/其他.csv", "power-csv")]

@@ -30,7 +30,7 @@ from kb_tools.powers.model import (
     PowerType,
 )
 from kb_tools.powers.records import Record, check_keys, inspection_item, power_item
-from kb_tools.problems import ContentProblem, Severity
+from kb_tools.problems import ContentProblem, KbError, Severity
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -64,7 +64,18 @@ def read_data_file(path: Path, rel: str, plist: PowerList, problems: list[Conten
     if path.suffix.lower() == ".csv":
         from kb_tools.powers.spreadsheet import read_table_file
 
-        for table in read_table_file(path, display=rel):
+        try:
+            tables = read_table_file(path, display=rel)
+        except KbError as exc:
+            problems.append(ContentProblem(rel, 0, str(exc), "请用 kb import-powers 转换为 YAML。", code="power-csv"))
+            return
+        if not tables:
+            problems.append(ContentProblem(
+                rel, 1, "CSV 文件中没有找到含“事项名称”等列名的表头。",
+                "表头应有事项编码、事项名称、事项类型、承办科室等列（检查事项：检查事项名称、检查对象、检查方式）。",
+                code="power-csv",
+            ))
+        for table in tables:
             problems.extend(table.problems)
             _add_records(table.kind, table.records, rel, plist, problems, sample=False)
         return

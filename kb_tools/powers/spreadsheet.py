@@ -234,7 +234,11 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise KbError("CSV 文件既不是 UTF-8 也不是 GBK 编码：请在 Excel 中“另存为 CSV UTF-8”后再试。") from exc
 
 
 def read_csv(path: Path, display: str) -> list[Table]:
