@@ -30,7 +30,7 @@ from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
 from kb_tools.site_output import StagedOutput, is_temporary
-from kb_tools.version_pages import dated_text
+from kb_tools.version_pages import dated_text, point_in_time_markdown
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -125,6 +125,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
             self.article_html[page.file.src_uri] = stash
             return markdown
+        dated = dated_text(corpus, page.file.src_uri)
+        if dated is not None:  # laws/<slug>/<date>/: the current text again, articles kept aside too
+            stash = []
+            markdown = point_in_time_markdown(corpus, dated, page.file.src_uri, stash=stash)
+            self.article_html[page.file.src_uri] = stash
+            return markdown
         markdown = lecture_markdown(corpus, page.file.src_uri, markdown)
         if HOME_MARKER in markdown:
             markdown = markdown.replace(HOME_MARKER, home_block(corpus))
@@ -138,12 +144,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             return html
         base = "../" * page.url.count("/")
         law = law_for_page(self.corpus, page.file.src_uri)
+        law = law or dated_text(self.corpus, page.file.src_uri)  # laws/<slug>/<date>/ shows the current text
         stash = self.article_html.pop(page.file.src_uri, None)
         if stash is not None and law is not None:  # first: later steps see the whole page
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
-        law = law or dated_text(self.corpus, page.file.src_uri)  # laws/<slug>/<date>/ shows the current text
         html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)

@@ -148,10 +148,14 @@ def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
     ])
 
 
-def point_in_time_markdown(corpus: Corpus, law: Law, src_uri: str) -> str:
-    """The current text at its dated address, with a note that it is the current text."""
+def point_in_time_markdown(corpus: Corpus, law: Law, src_uri: str, *, stash: list[str] | None = None) -> str:
+    """The current text at its dated address, with a note that it is the current text.
+
+    ``stash``: as in :func:`kb_tools.render.law_markdown` (the plugin renders the articles
+    outside Python-Markdown).
+    """
     base = "../" * (src_uri.count("/") + 1)
-    page = law_markdown(law, status=corpus.status(law), current=None, today=corpus.today, base=base)
+    page = law_markdown(law, status=corpus.status(law), current=None, today=corpus.today, base=base, stash=stash)
     note = (f'<div class="admonition info kb-banner"><p class="admonition-title">按日期引用的地址</p>'
             f"<p>本页是 {_date(law)} 的文本，即现行文本；此地址今后仍指向该日期的文本。"
             f'现行文本的常用地址见 <a href="{base}{law.url}">《{escape(law.title)}》</a>。</p></div>')
