@@ -53,8 +53,8 @@ INDEX_DIR = "search/kb"
 DICT_BUCKETS = 1024
 DOC_SHARD_SIZE = 8
 #: Postings kept inline in a term's shard; the rest is split into chunks of MORE_CHUNK.
-INLINE_POSTINGS = 200
-MORE_CHUNK = 2000
+INLINE_POSTINGS = 1000
+MORE_CHUNK = 5000
 #: Aimed-at raw size of one term shard (bytes); the shard count follows from the corpus size.
 TERM_SHARD_BYTES = 12_000
 
