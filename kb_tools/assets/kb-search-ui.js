@@ -193,7 +193,10 @@
   }
 
   input.addEventListener("input", schedule);
-  input.addEventListener("focus", function () { if (input.value.trim() && list.childNodes.length) { open(); } });
+  input.addEventListener("focus", function () {
+    engine.ready().catch(function () { /* reported when a query runs */ });  // fetch the index head early
+    if (input.value.trim() && list.childNodes.length) { open(); }
+  });
   toggle.addEventListener("change", function () {
     try { window.localStorage.setItem("kb-search-in-force", toggle.checked ? "1" : "0"); } catch (e) { /* ignore */ }
     run();

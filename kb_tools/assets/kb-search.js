@@ -364,11 +364,11 @@
   Engine.prototype.ready = function () {
     var self = this;
     if (!this._ready) {
-      this._ready = this.load("manifest.json").then(function (manifest) {
+      // Both at once: the first query waits for one round trip, not two.
+      this._ready = Promise.all([this.load("manifest.json"), this.load("groups.json")]).then(function (both) {
+        var manifest = both[0], data = both[1];
         self.manifest = manifest;
         self.analyzer = new Analyzer(manifest.analyzer, self.load);
-        return self.load("groups.json");
-      }).then(function (data) {
         self.names = data.names;
         self.groups = data.groups.map(function (g, index) {
           return { index: index, title: g[0], url: g[1], status: g[2], level: g[3], kind: g[4], first: g[5],
