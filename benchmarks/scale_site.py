@@ -70,7 +70,8 @@ SCALE_ROOT = OUT / "scale"
 STATUS_DATE = "2026-11-26"
 #: Bump when the import rules below change (the cache key also covers kb_tools' importer).
 IMPORT_RULES_VERSION = "1"
-_KEY_SOURCES = ("importer.py", "law_parser.py", "import_sources.py", "numerals.py", "corpus.py")
+#: kb_tools modules whose code decides the imported Markdown (not the plugin: built sites have their own key).
+_KEY_SOURCES = ("importer.py", "import_sources.py", "numerals.py")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -366,8 +367,12 @@ def ensure_scale_docs(*, force: bool = False, root: Path = SCALE_ROOT) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     write_home(staging)
     result = import_scale(staging)
-    shutil.rmtree(docs, ignore_errors=True)
+    old = root / "docs.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if docs.exists():  # two renames: a benchmark reading docs/ meanwhile sees old or new, never half
+        docs.rename(old)
     staging.rename(docs)
+    shutil.rmtree(old, ignore_errors=True)
     _write_configs(root)
     stamp.write_text(json.dumps({"key": key, **result.summary()}, ensure_ascii=False), encoding="utf-8")
     return docs
