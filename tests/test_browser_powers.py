@@ -119,6 +119,14 @@ def test_filter_by_type_and_text_then_open_an_item(served, browser):
     visible = page.locator("#kb-pw-powers tbody tr:not([hidden]) td:first-child").all_text_contents()
     assert visible == [str(i["事项编码"]) for i in reversed(want)]
 
+    # "导出当前结果" downloads exactly the rows on screen, in their order.
+    with page.expect_download() as download:
+        page.click('button[data-action="csv"]')
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == "事项编码,事项名称,事项类型,承办科室,依据,承诺期限"
+    assert [line.split(",")[0] for line in lines[1:]] == [str(i["事项编码"]) for i in reversed(want)]
+
     first = want[-1]
     page.locator("#kb-pw-powers tbody tr:not([hidden]) a").first.click()
     page.wait_for_load_state()

@@ -41,8 +41,11 @@
     var sortState = { column: -1, dir: 1 };
     var timer = null;
 
+    // In the order shown (after sorting), not the order of the source.
     function visibleRows() {
-      return rows.filter(function (row) { return !row.el.hidden; });
+      var byElement = new Map(rows.map(function (row) { return [row.el, row]; }));
+      return Array.prototype.filter.call(tbody.rows, function (tr) { return !tr.hidden; })
+        .map(function (tr) { return byElement.get(tr); });
     }
 
     function apply() {
