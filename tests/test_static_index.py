@@ -79,7 +79,7 @@ def test_build_writes_the_sharded_index(built):
     building = rows["中华人民共和国建筑法"]
     assert building[2] == "有效" and building[4] == "article"
     assert building[7] == "1-2,7-8,8.1"  # 第一、二、七、八条 and 第八条之一
-    assert groups["names"]["建筑法"] == building[8]
+    assert groups["groups"][groups["names"]["建筑法"]][8] == "建筑法"  # name -> its group
     shard = load(index, f"terms/{term_hash('施工许可证') % manifest['termShards']}.json")
     assert shard["施工许可证"][0] >= 2  # document frequency
     first = building[5]

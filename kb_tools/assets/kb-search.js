@@ -369,10 +369,15 @@
         var manifest = both[0], data = both[1];
         self.manifest = manifest;
         self.analyzer = new Analyzer(manifest.analyzer, self.load);
-        self.names = data.names;
         self.groups = data.groups.map(function (g, index) {
-          return { index: index, title: g[0], url: g[1], status: g[2], level: g[3], kind: g[4], first: g[5],
-                   count: g[6], articles: expandRuns(g[7]), law: g[8], current: g[9], docno: g[10], category: g[11] };
+          return { index: index, title: g[0], url: g[1] || "laws/" + g[8] + "/", status: g[2], level: g[3],
+                   kind: g[4], first: g[5], count: g[6], articles: expandRuns(g[7]), law: g[8],
+                   current: g[9] || g[8], docno: g[10], category: g[11] };
+        });
+        self.names = {};  // name -> slug of the current text (a group index in the file)
+        Object.keys(data.names).forEach(function (name) {
+          var v = data.names[name];
+          self.names[name] = typeof v === "number" ? self.groups[v].law : v;
         });
         self.groupStarts = self.groups.map(function (g) { return g.first; });
       });

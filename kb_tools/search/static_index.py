@@ -313,9 +313,10 @@ def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
             continue
         first = docs[start]
         is_law = first.kind == ARTICLE
+        url = first.url.split("#", 1)[0]
         rows.append([
             first.title,
-            first.url.split("#", 1)[0],
+            "" if is_law and url == f"laws/{first.law}/" else url,  # the browser rebuilds the usual one
             first.status,
             first.level,
             first.kind,
@@ -323,12 +324,19 @@ def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
             i - start,
             article_runs((d.number, d.suffix) for d in docs[start:i]) if is_law else "",
             first.law,
-            first.current,
+            "" if first.current == first.law else first.current,
             compact_docno(first.doc_number) if first.doc_number else "",
             first.category,
         ])
         start = i
     return rows
+
+
+def compact_names(names: dict[str, str], groups: list[list[object]]) -> dict[str, int | str]:
+    """``{name: slug}`` with each slug replaced by the index of its regulation's group when it
+    has one (shorter; the browser maps it back). Order is kept: it decides ties in parsing."""
+    index = {row[8]: i for i, row in enumerate(groups) if row[4] == ARTICLE and not row[9]}
+    return {name: index.get(slug, slug) for name, slug in names.items()}
 
 
 def order_documents(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
@@ -384,7 +392,8 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         files[f"docs/{start // DOC_SHARD_SIZE}.json"] = [
             [d.article, d.url, d.chapter, d.text] for d in docs[start:start + DOC_SHARD_SIZE]
         ]
-    files["groups.json"] = {"groups": build_groups(docs), "names": dict(sorted((names or {}).items()))}
+    groups = build_groups(docs)
+    files["groups.json"] = {"groups": groups, "names": compact_names(names or {}, groups)}
     files["manifest.json"] = manifest(analyzer, dictionary, len(docs), term_shards)
 
     total_bytes = 0
