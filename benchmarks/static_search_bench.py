@@ -231,6 +231,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse both built sites when present")
     parser.add_argument("--fresh", type=int, default=5, help="fresh browsers for the cold figures")
     parser.add_argument("--only", choices=["kb", "material"], help="measure one engine only")
+    parser.add_argument("--index", type=Path, help="serve the kb site with this search/kb folder instead of its own "
+                        "(e.g. written by kb_tools.search.static_index.write_site_index from the scale corpus)")
     args = parser.parse_args()
     queries = [q.query for q in read_queries(QUERIES)]
     sites = {"kb": OUT / "site-kb", "material": OUT / "site-material"}
@@ -243,9 +245,17 @@ def main() -> None:
         print(f"{key}: building {site} …", flush=True)
         print(f"{key}: built in {build(key == 'kb', site):.0f} s", flush=True)
 
+    if args.index:
+        import shutil
+
+        shutil.rmtree(sites["kb"] / "search" / "kb", ignore_errors=True)
+        shutil.copytree(args.index, sites["kb"] / "search" / "kb")
+        print(f"kb: serving the static index {args.index}")
+
     from playwright.sync_api import sync_playwright
 
-    lines = [f"scale site: {sum(1 for _ in (sites['kb'] / 'laws').rglob('index.html'))} regulation pages; "
+    lines = [f"kb site: {sum(1 for _ in (sites['kb'] / 'laws').rglob('index.html'))} regulation pages; "
+             f"Material site: {sum(1 for _ in (sites['material'] / 'laws').rglob('index.html'))}; "
              f"{len(queries)} dev queries"]
     index = sites["kb"] / "search" / "kb"
     if index.is_dir():
