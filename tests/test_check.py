@@ -83,6 +83,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
          "  → 请把这一条移到所属的“## 第X章”标题之下。"],
         1,
     ),
+    "article-before-first-chapter-is-a-warning": (
+        {"laws/章前.md": "---\ntitle: 章前\nlevel: 法律\n---\n\n第一条 甲。\n\n## 第一章 乙\n\n第二条 乙。\n"},
+        ["docs/laws/章前.md:6: （警告）第一条不在任何章节之内，而本法规其他条文分属各章。",
+         "  → 若原文确实如此（条文位于第一章之前），可以忽略；否则请把这一条移到所属的“## 第X章”标题之下。"],
+        0,
+    ),
     "duplicate-title": (
         {"laws/甲法.md": GOOD, "laws/甲法副本.md": GOOD},
         ["docs/laws/甲法副本.md:1: 标题“甲法”与 laws/甲法.md 重复。",
@@ -101,7 +107,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A site folder with mkdocs.yml, made the working directory (as an author runs `kb check`)."""
-    make_config(tmp_path)
+    make_config(tmp_path, {"search_index": False})  # the checks, not the search index, are under test
     write_files(tmp_path / "docs", {"index.md": "# 首页\n"})
     monkeypatch.chdir(tmp_path)
     return tmp_path
