@@ -107,6 +107,9 @@ class Engine:
     def type_query(self, page: object, text: str) -> None:
         raise NotImplementedError
 
+    def paste_query(self, page: object, text: str) -> None:
+        raise NotImplementedError
+
     def wait_results(self, page: object, text: str, timeout: float) -> None:
         raise NotImplementedError
 
@@ -116,6 +119,9 @@ class KbEngine(Engine):
 
     def counts(self, url: str) -> bool:
         return "/search/kb/" in url or "/assets/kb/kb-search" in url
+
+    def paste_query(self, page: object, text: str) -> None:
+        page.locator(".kb-search__input").fill(text)
 
     def type_query(self, page: object, text: str) -> None:
         page.locator(".kb-search__input").fill("")
@@ -133,6 +139,10 @@ class MaterialEngine(Engine):
 
     def counts(self, url: str) -> bool:
         return "search_index.json" in url or "/workers/search" in url or "/lunr/" in url
+
+    def paste_query(self, page: object, text: str) -> None:
+        page.keyboard.press("/")
+        page.locator(".md-search__input").fill(text)
 
     def type_query(self, page: object, text: str) -> None:
         page.keyboard.press("/")
@@ -165,7 +175,7 @@ def run_engine(browser: object, engine: Engine, url: str, queries: list[str], fr
         page.on("requestfinished", lambda req, got=got: got.append(
             req.sizes()["responseBodySize"] if engine.counts(req.url) else 0))
         page.goto(url, wait_until="domcontentloaded")
-        engine.type_query(page, query)
+        engine.paste_query(page, query)  # at once: the time measured is the engine's, not the typist's
         try:
             engine.wait_results(page, query, timeout=120)
             shown = page.evaluate("() => performance.now()")

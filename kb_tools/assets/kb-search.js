@@ -144,6 +144,7 @@
     this.config = config;
     this.load = load;
     this.freq = new Map();
+    this.raw = new Map();  // first character -> its words, not parsed yet
     this.loaded = new Map();  // bucket -> Promise
     this.stopwords = new Set(config.stopwords);
     this.questionWords = new Set(config.questionWords);
@@ -170,11 +171,23 @@
     return Promise.all(waits);
   };
 
+  /** Keep a bucket's words as text; a first character's words are parsed when a text needs them. */
   Analyzer.prototype.addBucket = function (data) {
-    for (var first of Object.keys(data)) {
-      for (var entry of data[first].split("|")) {
-        var space = entry.lastIndexOf(" ");
-        this.freq.set(first + entry.slice(0, space), parseInt(entry.slice(space + 1), 10));
+    for (var first of Object.keys(data)) { this.raw.set(first, data[first]); }
+  };
+
+  Analyzer.prototype.parseWords = function (text) {
+    for (var ch of text) {
+      var entries = this.raw.get(ch);
+      if (entries === undefined) { continue; }
+      this.raw.delete(ch);
+      var start = 0;
+      while (start < entries.length) {
+        var bar = entries.indexOf("|", start);
+        if (bar < 0) { bar = entries.length; }
+        var space = entries.lastIndexOf(" ", bar);
+        this.freq.set(ch + entries.slice(start, space), +entries.slice(space + 1, bar));
+        start = bar + 1;
       }
     }
   };
@@ -201,7 +214,9 @@
 
   /** Index-side tokens [text, startchar, endchar] (analyzer.tokenize); call prepare() first. */
   Analyzer.prototype.tokenize = function (text) {
-    var stop = this.stopwords, raw = this.segmenter.tokenize(normalise(text)), out = [];
+    text = normalise(text);
+    this.parseWords(text);
+    var stop = this.stopwords, raw = this.segmenter.tokenize(text), out = [];
     for (var i = 0; i < raw.length; i++) {
       var word = raw[i][0];
       if (stop.has(word) || !isWord(word)) { continue; }
