@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from kb_tools.search import ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
@@ -143,30 +145,28 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
     weights = ranking.DOCNO_FIELD_WEIGHTS if parsed.doc_number else ranking.FIELD_WEIGHTS
     allowed = _allowed(ix, parsed)
-    law_docs = set().union(*(ix.doc_ids("current", slug) for slug in parsed.laws)) if parsed.laws else set()
-    exact: set[int] = set()
-    extra: set[int] = set()
+    none = np.zeros(0, dtype=np.int64)
+    law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
+    exact, extra = none, none
     if parsed.article:
         art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
         if parsed.laws:
-            exact = art_docs & law_docs
+            exact = np.intersect1d(art_docs, law_docs)
         elif not parsed.terms:
             extra = art_docs  # a bare 第八条: every regulation's 第八条
     if not parsed.terms:
-        extra |= law_docs  # 《建筑法》第八条 first, then the rest of 建筑法 in order
-        if not extra and allowed is not None:
-            extra = set(sorted(allowed)[: max(200, limit * 3)])
+        extra = np.union1d(extra, law_docs)  # 《建筑法》第八条 first, then the rest of 建筑法 in order
+        if not len(extra) and allowed is not None:
+            extra = np.flatnonzero(allowed)[: max(200, limit * 3)]
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
     if allowed is not None:
-        exact &= allowed
-        extra &= allowed
+        exact, extra = exact[allowed[exact]], extra[allowed[extra]]
     pool = max(100, limit * 3) if not (parsed.phrases or parsed.excluded) else max(400, limit * 10)
-    best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, n=pool)
-    excluded = _excluded(ix, parsed)
+    live = ix.live.copy()
+    live[_excluded(ix, parsed)] = False
+    best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, live=live, n=pool)
     results = []
     for score, docnum in best:
-        if docnum in excluded:
-            continue
         data = ix.stored(docnum)
         if not ranking.accept(data, parsed):
             continue
@@ -189,29 +189,30 @@ def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
 
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
-    return any(ix.postings(name, term)[0] for name in ("names", "chapter", "body"))
+    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body"))
 
 
-def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> set[int] | None:
-    """Documents that pass the field filters (None: no filter)."""
-    allowed: set[int] | None = None
+def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray | None:
+    """Boolean mask of the documents that pass the field filters (None: no filter)."""
+    allowed: np.ndarray | None = None
     for name, values in parsed.filters.items():
         if name not in ("status", "level", "category", "kind", "current"):
             continue
-        ids = set().union(*(ix.doc_ids(name, v) for v in values))
-        allowed = ids if allowed is None else allowed & ids
+        mask = np.zeros(ix.doc_count_all, dtype=bool)
+        for value in values:
+            mask[ix.doc_ids(name, value)] = True
+        allowed = mask if allowed is None else allowed & mask
     return allowed
 
 
-def _excluded(ix: WhooshIndex, parsed: ParsedQuery) -> set[int]:
+def _excluded(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray:
     """Documents containing an excluded word as a whole term (a substring check follows)."""
-    out: set[int] = set()
+    found = []
     for word in parsed.excluded:
         terms = ix.analyzer.query_tokens(word)
         for term in {t.source for t in terms if t.weight == 1.0}:
-            for name in ("names", "chapter", "body"):
-                out |= ix.doc_ids(name, term)
-    return out
+            found += [ix.doc_ids(name, term) for name in ("names", "chapter", "body")]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def _hit(data: dict, score: float, terms: list[str]) -> Hit:

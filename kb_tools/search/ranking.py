@@ -17,11 +17,12 @@ The constants are tuned on the dev queries as a whole, never per query.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+import numpy as np
 
 from kb_tools.search.analyzer import normalise
 from kb_tools.search.query import ParsedQuery, compact_docno
@@ -47,9 +48,11 @@ class PostingSource(Protocol):
     """What the ranker needs from an index (``WhooshIndex`` provides it)."""
 
     doc_count: int
+    doc_count_all: int
+    live: np.ndarray
 
-    def postings(self, fieldname: str, term: str) -> tuple[list[int], list[float]]: ...
-    def lengths(self, fieldname: str) -> list[int]: ...
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]: ...
+    def lengths(self, fieldname: str) -> np.ndarray: ...
     def avg_length(self, fieldname: str) -> float: ...
 
 
@@ -76,71 +79,75 @@ def groups_of(parsed: ParsedQuery) -> list[Group]:
 
 @dataclass
 class Scored:
-    """BM25F score and coordination of each matching document number."""
+    """BM25F score and matched query-word weight of every document number (dense arrays)."""
 
-    scores: dict[int, float]
-    matched: dict[int, float]
+    scores: np.ndarray
+    matched: np.ndarray
     total_weight: float
 
-    def coordination(self, docnum: int) -> float:
-        """Weighted share of the query's words (present in the index) that the document has."""
+    def coordination(self) -> np.ndarray:
+        """Weighted share of the query's words (present in the index) each document has."""
         if self.total_weight <= 0:
-            return 1.0
-        return self.matched.get(docnum, 0.0) / self.total_weight
+            return np.ones_like(self.matched)
+        return self.matched / self.total_weight
 
 
 def bm25f(source: PostingSource, groups: Sequence[Group], field_weights: dict[str, float],
-          allowed: set[int] | None = None) -> Scored:
-    """Score every document that has at least one query term in a weighted field."""
+          allowed: np.ndarray | None = None) -> Scored:
+    """Score every document that has at least one query term in a weighted field.
+
+    Args:
+        allowed: boolean mask of the documents that may match (filters), or None for all.
+    """
     fields = [(f, w) for f, w in field_weights.items() if w > 0]
     n = max(source.doc_count, 1)
-    scores: dict[int, float] = {}
-    matched: dict[int, float] = {}
+    size = source.doc_count_all
+    scores = np.zeros(size)
+    matched = np.zeros(size)
     total = 0.0
     for group in groups:
-        docs_of: dict[str, set[int]] = {}
+        docs_of: dict[str, np.ndarray] = {}
         idf_of: dict[str, float] = {}
         for term, qweight, _whole in group.terms:
-            tf, df = _field_tf(source, term, fields)
-            if not df:
+            tf, ids = _field_tf(source, term, fields, size)
+            if not len(ids):
                 continue
+            df = max(len(source.postings(f, term)[0]) for f, _ in fields)  # the commonest field's count
+            if allowed is not None:
+                ids = ids[allowed[ids]]  # filters choose documents; word rarity stays index-wide
             idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
             idf_of[term] = idf
-            factor = idf * qweight * (K1 + 1.0)
-            docs = docs_of[term] = set()
-            for d, t in tf.items():
-                if allowed is not None and d not in allowed:
-                    continue
-                scores[d] = scores.get(d, 0.0) + factor * t / (K1 + t)
-                docs.add(d)
+            docs_of[term] = ids
+            t = tf[ids]
+            scores[ids] += idf * qweight * (K1 + 1.0) * t / (K1 + t)
         if not idf_of:
             continue  # no document has any of this word's terms: it must not decide anything
         group_idf = max(idf_of.values())
         total += group_idf
-        for d, credit in _credits(group, docs_of, idf_of).items():
-            matched[d] = matched.get(d, 0.0) + group_idf * credit
+        matched += group_idf * _credits(group, docs_of, idf_of, size)
     return Scored(scores, matched, total)
 
 
-def _field_tf(source: PostingSource, term: str, fields: list[tuple[str, float]]) -> tuple[dict[int, float], int]:
-    """BM25F pseudo-frequency of a term per document (length-normalised, field-weighted sum)."""
-    tf: dict[int, float] = {}
-    df = 0
+def _field_tf(source: PostingSource, term: str, fields: list[tuple[str, float]],
+              size: int) -> tuple[np.ndarray, np.ndarray]:
+    """BM25F pseudo-frequency of a term (length-normalised, field-weighted sum) and the
+    documents that have it (a dense array and the sorted document numbers)."""
+    tf = np.zeros(size)
+    found = []
     for fieldname, fweight in fields:
         ids, freqs = source.postings(fieldname, term)
-        if not ids:
+        if not len(ids):
             continue
-        df = max(df, len(ids))
-        lengths = source.lengths(fieldname)
         b = FIELD_B.get(fieldname, 0.75)
-        norm_b, scale = 1.0 - b, b / (source.avg_length(fieldname) or 1.0)
-        get = tf.get
-        for d, f in zip(ids, freqs, strict=True):
-            tf[d] = get(d, 0.0) + fweight * f / (norm_b + scale * lengths[d])
-    return tf, df
+        denom = (1.0 - b) + (b / (source.avg_length(fieldname) or 1.0)) * source.lengths(fieldname)[ids]
+        tf[ids] += fweight * freqs / denom
+        found.append(ids)
+    if len(found) <= 1:
+        return tf, found[0] if found else np.zeros(0, dtype=np.int64)
+    return tf, np.flatnonzero(tf)  # the union, sorted (every posting adds a positive amount)
 
 
-def _credits(group: Group, docs_of: dict[str, set[int]], idf_of: dict[str, float]) -> dict[int, float]:
+def _credits(group: Group, docs_of: dict[str, np.ndarray], idf_of: dict[str, float], size: int) -> np.ndarray:
     """How much of one query word each document has, in [0, 1].
 
     A document with the whole word (施工许可证) has all of it; one with only some of its pieces
@@ -152,39 +159,40 @@ def _credits(group: Group, docs_of: dict[str, set[int]], idf_of: dict[str, float
         entry = wholes.setdefault(whole, (weight, []))
         if term != whole:
             entry[1].append(term)
-    credit: dict[int, float] = {}
+    credit = np.zeros(size)
     for whole, (weight, pieces) in wholes.items():
         present = [p for p in pieces if p in idf_of]
         piece_total = sum(idf_of[p] for p in present)
-        partial: dict[int, float] = {}
-        if piece_total > 0:
-            for p in present:
-                for d in docs_of.get(p, ()):
-                    partial[d] = partial.get(d, 0.0) + idf_of[p] / piece_total
-        for d in docs_of.get(whole, ()):
-            partial[d] = 1.0
-        for d, c in partial.items():
-            value = min(c, 1.0) * weight
-            if value > credit.get(d, 0.0):
-                credit[d] = value
+        partial = np.zeros(size)
+        for p in present:
+            partial[docs_of[p]] += idf_of[p] / piece_total
+        if whole in docs_of:
+            partial[docs_of[whole]] = 1.0
+        np.maximum(credit, np.minimum(partial, 1.0) * weight, out=credit)
     return credit
 
 
-def preliminary(scored: Scored, *, law_docs: set[int], exact_docs: set[int], extra: Iterable[int],
-                n: int) -> list[tuple[float, int]]:
+def preliminary(scored: Scored, *, law_docs: np.ndarray, exact_docs: np.ndarray, extra: np.ndarray,
+                live: np.ndarray, n: int) -> list[tuple[float, int]]:
     """The best ``n`` documents before their stored values are read: BM25F x coordination,
     named regulation and exact article applied."""
-    candidates = set(scored.scores) | set(exact_docs) | set(extra)
-    out = []
-    for d in candidates:
-        base = scored.scores.get(d, 0.0) if scored.scores else 1.0
-        s = base * scored.coordination(d) ** COORDINATION_POWER if scored.scores else base
-        if d in law_docs:
-            s *= NAMED_LAW_FACTOR
-        if d in exact_docs:
-            s += EXACT_BONUS
-        out.append((s, d))
-    return heapq.nlargest(n, out, key=lambda x: (x[0], -x[1]))
+    if scored.total_weight > 0:
+        final = scored.scores * scored.coordination() ** COORDINATION_POWER
+    else:
+        final = np.zeros_like(scored.scores)
+        final[extra] = 1.0  # no word to score by: listed by reference, in reading order
+    candidate = final > 0
+    candidate[extra] = True
+    candidate[exact_docs] = True
+    candidate &= live
+    final[law_docs] *= NAMED_LAW_FACTOR
+    final[exact_docs] += EXACT_BONUS
+    docs = np.flatnonzero(candidate)
+    if len(docs) > n:
+        top = np.argpartition(-final[docs], n - 1)[:n]
+        docs = docs[top]
+    order = sorted(docs.tolist(), key=lambda d: (-final[d], d))
+    return [(float(final[d]), d) for d in order]
 
 
 def final_score(data: dict, score: float, parsed: ParsedQuery) -> float:

@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import fields, index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length
 
 from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
@@ -347,14 +349,15 @@ def _prune(index_dir: Path, keep: set[str]) -> None:
 
 
 class WhooshIndex:
-    """An open generation: raw postings, field lengths and stored documents for the ranker.
+    """An open generation: posting lists and field lengths as arrays, stored documents.
 
-    Scoring is done by :mod:`kb_tools.search.ranking` over whole posting lists read block by
-    block (whoosh's own matcher tree costs ~10x more per query in Python). Posting lists and
-    field lengths are cached; one instance is shared by every thread of ``kb serve``.
+    Scoring is done by :mod:`kb_tools.search.ranking` over whole posting lists (numpy arrays,
+    read a block at a time); whoosh's own matcher tree costs ~10x more per query in Python.
+    Posting lists and field lengths are cached; one instance is shared by every thread of
+    ``kb serve``.
     """
 
-    POSTINGS_CACHE = 4096
+    POSTINGS_CACHE = 8192
 
     def __init__(self, gen_dir: Path) -> None:
         self.gen_dir = gen_dir
@@ -375,14 +378,19 @@ class WhooshIndex:
             self._leaves.extend((leaf, base + off) for leaf, off in reader.leaf_readers())
             base += reader.doc_count_all()
         self._lock = threading.RLock()  # file reads seek; one reader at a time
-        self._postings: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
-        self._lengths: dict[str, list[int]] = {}
-        self._deleted = {off + d for r, off in self._leaves if r.has_deletions()
-                         for d in range(r.doc_count_all()) if r.is_deleted(d)}
-        self.doc_count = sum(r.doc_count() for r in self._readers)
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
         self.doc_count_all = base
+        #: True for every live document number (deleted ones stay until whoosh merges segments).
+        self.live = np.ones(base, dtype=bool)
+        for leaf, off in self._leaves:
+            if leaf.has_deletions():
+                for d in range(leaf.doc_count_all()):
+                    if leaf.is_deleted(d):
+                        self.live[off + d] = False
+        self.doc_count = int(self.live.sum())
 
-    def postings(self, fieldname: str, term: str) -> tuple[list[int], list[float]]:
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(docnums, term frequencies)`` of a term in a field, live documents only."""
         key = (fieldname, term)
         with self._lock:
@@ -393,30 +401,32 @@ class WhooshIndex:
             ids: list[int] = []
             weights: list[float] = []
             for reader, offset in self._leaves:
-                if (fieldname, term) not in reader:
-                    continue
-                _read_postings(reader.postings(fieldname, term), offset, ids, weights)
-            if self._deleted:
-                kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in self._deleted]
-                ids, weights = [d for d, _ in kept], [w for _, w in kept]
-            self._postings[key] = (ids, weights)
+                if (fieldname, term) in reader:
+                    _read_postings(reader.postings(fieldname, term), offset, ids, weights)
+            id_array = np.fromiter(ids, dtype=np.int64, count=len(ids))
+            weight_array = np.fromiter(weights, dtype=np.float64, count=len(weights))
+            if self.doc_count != self.doc_count_all and len(id_array):
+                keep = self.live[id_array]
+                id_array, weight_array = id_array[keep], weight_array[keep]
+            hit = (id_array, weight_array)
+            self._postings[key] = hit
             if len(self._postings) > self.POSTINGS_CACHE:
                 self._postings.popitem(last=False)
-            return ids, weights
+            return hit
 
-    def doc_ids(self, fieldname: str, value: str) -> set[int]:
+    def doc_ids(self, fieldname: str, value: str) -> np.ndarray:
         """Documents whose exact field (``status``, ``current``, ``artkey`` …) has this value."""
-        return set(self.postings(fieldname, value)[0])
+        return self.postings(fieldname, value)[0]
 
-    def lengths(self, fieldname: str) -> list[int]:
-        """Length (in terms) of a field for every document number."""
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Length (in terms, as whoosh stores it: one byte, approximate) of a field per document."""
         with self._lock:
             cached = self._lengths.get(fieldname)
             if cached is None:
-                cached = [0] * self.doc_count_all
-                for reader, offset in self._leaves:
-                    for d in range(reader.doc_count_all()):
-                        cached[offset + d] = reader.doc_field_length(d, fieldname, 0) or 0
+                cached = np.zeros(self.doc_count_all, dtype=np.float64)
+                for leaf, offset in self._leaves:
+                    count = leaf.doc_count_all()
+                    cached[offset:offset + count] = _leaf_lengths(leaf, fieldname, count)
                 self._lengths[fieldname] = cached
             return cached
 
@@ -438,6 +448,26 @@ class WhooshIndex:
             ix.close()
 
 
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _leaf_lengths(leaf: Any, fieldname: str, count: int) -> np.ndarray:
+    """One segment's field lengths, read as one byte string when the codec allows it."""
+    try:
+        column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    except AttributeError:
+        column = None
+    if column is not None and hasattr(column, "_dbfile") and getattr(column, "_fixedlen", 0) == 1:
+        raw = column._dbfile.get(column._basepos, column._count)
+        out = np.zeros(count, dtype=np.float64)
+        values = _BYTE_TO_LENGTH[np.frombuffer(raw, dtype=np.uint8)]
+        out[: len(values)] = values[:count]
+        return out
+    if column is None:
+        return np.zeros(count, dtype=np.float64)
+    return np.array([leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64)
+
+
 def _read_postings(m: Any, offset: int, ids: list[int], weights: list[float]) -> None:
     """Append a matcher's postings; a block at a time when the codec allows it.
 
@@ -451,7 +481,7 @@ def _read_postings(m: Any, offset: int, ids: list[int], weights: list[float]) ->
         while m.is_active():
             m._read_ids()
             m._read_weights()
-            ids.extend(offset + d for d in m._ids)
+            ids.extend(m._ids if not offset else [offset + d for d in m._ids])
             weights.extend(m._weights)
             m._next_block()
         return
