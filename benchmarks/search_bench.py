@@ -82,18 +82,20 @@ def baseline_schema() -> object:
                   url=ID(stored=True, unique=True))
 
 
-def chinese_analyzer() -> object:
-    """jieba's ``ChineseAnalyzer`` with rjieba segmenting (search mode, HMM on, as jieba does)."""
-    import rjieba
-    from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
-    from whoosh.lang.porter import stem
+STOP_WORDS = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in",
+                        "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we",
+                        "when", "will", "with", "yet", "you", "your", "的", "了", "和"))
 
-    stop_words = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if",
-                            "in", "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to",
-                            "us", "we", "when", "will", "with", "yet", "you", "your", "的", "了", "和"))
+
+def _tokenizer_class() -> type:
+    from whoosh.analysis import Token, Tokenizer
 
     class ChineseTokenizer(Tokenizer):
+        """jieba's ``ChineseTokenizer`` (``jieba/analyse/analyzer.py``) with rjieba segmenting."""
+
         def __call__(self, text, **kargs):
+            import rjieba
+
             token = Token()
             for w, start, stop in rjieba.tokenize(text, mode="search"):
                 token.original = token.text = w
@@ -102,7 +104,20 @@ def chinese_analyzer() -> object:
                 token.endchar = stop
                 yield token
 
-    return ChineseTokenizer() | LowercaseFilter() | StopFilter(stoplist=stop_words, minsize=1) | \
+    ChineseTokenizer.__module__ = __name__
+    ChineseTokenizer.__qualname__ = "ChineseTokenizer"
+    return ChineseTokenizer
+
+
+ChineseTokenizer = _tokenizer_class()  # module level: whoosh pickles the schema with its analyzer
+
+
+def chinese_analyzer() -> object:
+    """jieba's ``ChineseAnalyzer`` with rjieba segmenting (search mode, HMM on, as jieba does)."""
+    from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter
+    from whoosh.lang.porter import stem
+
+    return ChineseTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | \
         StemFilter(stemfn=stem, ignore=None, cachesize=50000)
 
 

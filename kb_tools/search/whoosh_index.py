@@ -126,12 +126,27 @@ class BuildStats:
 # --------------------------------------------------------------------------- terms
 
 
-def doc_terms(analyzer: Analyzer, doc: SearchDoc) -> dict[str, list[tuple[str, int]]]:
+#: Fields shared by many documents (every article of a regulation has its title and 文号):
+#: their terms are computed once per distinct text.
+_SHARED_FIELDS = ("names", "chapter", "docno")
+
+
+def doc_terms(analyzer: Analyzer, doc: SearchDoc,
+              memo: dict[str, list[tuple[str, int]]] | None = None) -> dict[str, list[tuple[str, int]]]:
     """The ``[(term, freq)]`` of each analysed field of one document."""
     out = {}
     for name, attrs in ANALYZED_FIELDS.items():
         text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
-        out[name] = list(Counter(analyzer.analyze(text)).items()) if text else []
+        if not text:
+            out[name] = []
+            continue
+        if memo is not None and name in _SHARED_FIELDS:
+            key = f"{name}\0{text}"
+            if key not in memo:
+                memo[key] = list(Counter(analyzer.analyze(text)).items())
+            out[name] = memo[key]
+        else:
+            out[name] = list(Counter(analyzer.analyze(text)).items())
     return out
 
 
@@ -166,8 +181,9 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *
     try:
         for page in delete_pages:
             deleted += writer.delete_by_term("page", page)
+        memo: dict[str, list[tuple[str, int]]] = {}
         for doc in docs:
-            writer.add_document(**_fields_for(doc, doc_terms(analyzer, doc)))
+            writer.add_document(**_fields_for(doc, doc_terms(analyzer, doc, memo)))
             added += 1
             if _after_write is not None:
                 _after_write(added)
