@@ -147,13 +147,15 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
     allowed = _allowed(ix, parsed)
     none = np.zeros(0, dtype=np.int64)
     law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
-    exact, extra = none, none
+    exact, extra, numbered = none, none, none
     if parsed.article:
         art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
         if parsed.laws:
             exact = np.intersect1d(art_docs, law_docs)
         elif not parsed.terms:
             extra = art_docs  # a bare 第八条: every regulation's 第八条
+        else:
+            numbered = art_docs  # an unrecognised name + 第N条: that number ranks higher
     if not parsed.terms:
         extra = np.union1d(extra, law_docs)  # 《建筑法》第八条 first, then the rest of 建筑法 in order
         if not len(extra) and allowed is not None:
@@ -164,7 +166,8 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
     pool = max(100, limit * 3) if not (parsed.phrases or parsed.excluded) else max(400, limit * 10)
     live = ix.live.copy()
     live[_excluded(ix, parsed)] = False
-    best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, live=live, n=pool)
+    best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, live=live, n=pool,
+                               article_docs=numbered)
     results = []
     for score, docnum in best:
         data = ix.stored(docnum)

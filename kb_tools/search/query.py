@@ -40,7 +40,7 @@ _ARTICLE_RE = re.compile(
     rf"第\s*(?P<cn>[{_CN_NUM}]+|\d+)\s*条(?:\s*之\s*(?P<suf>[{_CN_NUM}]+|\d+))?"
     rf"|(?<![\d.])(?P<ar>\d{{1,4}})\s*条(?:\s*之\s*(?P<suf2>[{_CN_NUM}]+|\d+))?"
 )
-_DOCNO_RE = re.compile(r"\S*?[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号")
+_DOCNO_RE = re.compile(r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
 
 
@@ -191,18 +191,23 @@ def compact_docno(text: str) -> str:
 
 
 def name_table(laws: list[tuple[list[str], str]]) -> dict[str, str]:
-    """``{normalised name: slug}`` from each regulation's names (current texts only).
+    """``{normalised name: slug}`` from each regulation's names (full title first; current texts only).
 
-    A name shared by two regulations is left out: it cannot say which one is meant. Full
-    titles are also entered without 中华人民共和国.
+    Full titles are also entered without 中华人民共和国. A full title always names its own
+    regulation; a short name or alias claimed by two regulations is left out (it cannot say
+    which one is meant), as in :meth:`kb_tools.corpus.Corpus.by_name`.
     """
+    titles: dict[str, str] = {}
     claims: dict[str, set[str]] = {}
     for law_names, slug in laws:
-        for name in law_names:
+        for i, name in enumerate(law_names):
             key = normalise(name).strip("《》")
             keys = {key}
             if key.startswith("中华人民共和国") and len(key) > 7:
                 keys.add(key[len("中华人民共和国"):])
             for k in keys:
+                if i == 0:
+                    titles.setdefault(k, slug)
                 claims.setdefault(k, set()).add(slug)
-    return {k: next(iter(v)) for k, v in claims.items() if len(v) == 1}
+    shared = {k: next(iter(v)) for k, v in claims.items() if len(v) == 1}
+    return {**shared, **titles}

@@ -40,6 +40,9 @@ KIND_FACTOR = {"article": 1.0, "section": 0.5}
 COORDINATION_POWER = 1.5
 #: Factor for articles of a regulation the query names.
 NAMED_LAW_FACTOR = 3.0
+#: Factor for articles with the number a query references when no regulation name was
+#: recognised in it (招投标法第三条: the words still point at the regulation).
+ARTICLE_FACTOR = 3.0
 #: Added for the exact article a query references and for a 文号 match (always first).
 EXACT_BONUS = 1e6
 
@@ -173,9 +176,11 @@ def _credits(group: Group, docs_of: dict[str, np.ndarray], idf_of: dict[str, flo
 
 
 def preliminary(scored: Scored, *, law_docs: np.ndarray, exact_docs: np.ndarray, extra: np.ndarray,
-                live: np.ndarray, n: int) -> list[tuple[float, int]]:
+                live: np.ndarray, n: int, article_docs: np.ndarray | None = None) -> list[tuple[float, int]]:
     """The best ``n`` documents before their stored values are read: BM25F x coordination,
-    named regulation and exact article applied."""
+    named regulation, article number (when no regulation was recognised) and exact article."""
+    if article_docs is None:
+        article_docs = np.zeros(0, dtype=np.int64)
     if scored.total_weight > 0:
         final = scored.scores * scored.coordination() ** COORDINATION_POWER
     else:
@@ -186,6 +191,7 @@ def preliminary(scored: Scored, *, law_docs: np.ndarray, exact_docs: np.ndarray,
     candidate[exact_docs] = True
     candidate &= live
     final[law_docs] *= NAMED_LAW_FACTOR
+    final[article_docs] *= ARTICLE_FACTOR
     final[exact_docs] += EXACT_BONUS
     docs = np.flatnonzero(candidate)
     if len(docs) > n:
