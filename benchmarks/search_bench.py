@@ -236,6 +236,26 @@ def report(name: str, kb: dict, base: dict, qkb: dict, qbase: dict) -> str:
     return "\n".join(lines)
 
 
+def snapshot_scale_docs() -> Path:
+    """A private copy of the scale docs: other benchmarks may re-import the shared one meanwhile."""
+    from benchmarks.scale_site import ensure_scale_docs
+
+    target = OUT / "scale-docs"
+    for _attempt in range(3):
+        source = ensure_scale_docs()
+        staging = OUT / "scale-docs.copying"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            shutil.copytree(source, staging)
+        except (OSError, shutil.Error):
+            time.sleep(5)  # replaced while we copied: take the new one
+            continue
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+        return target
+    raise SystemExit("the scale docs kept changing while being copied; try again later")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", action="store_true", help="benchmark the repository's docs/ instead")
@@ -251,9 +271,7 @@ def main() -> None:
     if args.docs:
         docs_dir, name = REPO / "docs", "docs/"
     else:
-        from benchmarks.scale_site import ensure_scale_docs
-
-        docs_dir, name = ensure_scale_docs(), "scale site (../shared/corpus/scale/)"
+        docs_dir, name = snapshot_scale_docs(), "scale site (../shared/corpus/scale/)"
     OUT.mkdir(parents=True, exist_ok=True)
     kb_dir, base_dir = OUT / "index-kb", OUT / "index-baseline"
     kb = measure("index-kb", docs_dir, kb_dir)
