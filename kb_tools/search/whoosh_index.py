@@ -38,6 +38,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 
+from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
@@ -217,8 +218,13 @@ def _create_parts(gen: Path, docs_by_part: list[list[SearchDoc]], analyzer: Anal
 
 
 def fingerprint(analyzer: Analyzer) -> str:
-    """Identifies the tokenization: a different one means every document must be re-analysed."""
+    """Identifies the tokenization: a different one means every document must be re-analysed.
+
+    Covers the dictionary, the stopwords and the analyzer's own code (a changed rule there
+    changes the terms as surely as a new word does).
+    """
     h = hashlib.sha1(f"schema {SCHEMA_VERSION}\n".encode())
+    h.update(Path(analyzer_module.__file__).read_bytes())
     for word, freq in analyzer.dictionary_entries():
         h.update(f"{word} {freq}\n".encode())
     h.update(("stop " + " ".join(sorted(analyzer.stopwords))).encode())
