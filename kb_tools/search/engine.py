@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search import ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
@@ -87,9 +88,10 @@ def source_stamp(docs_dir: Path, today: dt.date, public_only: bool) -> str:
     """Changes whenever anything the index is made from may have changed.
 
     Every file below ``docs/`` (path, size, modification time), the shipped word lists, the
-    status date and the public flag.
+    analyzer's code, the status date and the public flag.
     """
     h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION}".encode())
+    h.update(Path(analyzer_module.__file__).read_bytes())
     roots = [docs_dir, DATA_DIR]
     for root in roots:
         for path in sorted(root.rglob("*")) if root.is_dir() else ():
