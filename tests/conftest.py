@@ -122,3 +122,15 @@ BUILDING_LAW = law_page(
     effective="1998-03-01",
     category=["建筑市场与工程质量安全"],
 )
+
+
+@pytest.fixture(scope="session")
+def repo_docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's docs/ built once per test session (kb plugin, search indexes included):
+    the root holding ``docs/``, ``mkdocs.yml``, ``site/`` and the whoosh index ``.kb_cache/index``."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("repo-docs-site")
+    shutil.copytree(REPO / "docs", root / "docs")
+    run_build(make_config(root, {"atomic_output": False}))
+    return root

@@ -190,11 +190,9 @@ def test_a_missing_shard_gives_a_visible_message(page, small_site):
 
 
 @pytest.fixture(scope="module")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """This repository's docs/ built once and served; the Node engine over the same index."""
-    root = tmp_path_factory.mktemp("repo-site")
-    shutil.copytree(REPO / "docs", root / "docs")
-    site = run_build(make_config(root, {"atomic_output": False}))
+def repo_site(repo_docs_site: Path) -> Iterator[dict]:
+    """This repository's docs/ built (once per session) and served; the Node engine over its index."""
+    site = repo_docs_site / "site"
     server, url = serve(site)
     node = NodeEngine(site / INDEX_DIR)
     yield {"url": url, "node": node}
