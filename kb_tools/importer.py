@@ -20,7 +20,7 @@ import yaml
 from kb_tools.corpus import slug_for_title
 from kb_tools.law_parser import ARTICLE_RE, DIVISION_RE, parse_body
 from kb_tools.model import Level
-from kb_tools.numerals import cn_to_int, int_to_cn
+from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
 from kb_tools.problems import KbError
 
 _CN_DATE = re.compile(
@@ -245,6 +245,8 @@ def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[
             toc = []
             continue
         division = DIVISION_RE.match(_TOC_LEADER.sub("", plain))
+        if division and not line.startswith("#") and not _is_heading(plain, division):
+            division = None  # a Markdown heading is one by its author's word
         if toc is not None:
             # The 目录 ends where its first entry comes again as the body's heading, or, when
             # the body has no headings, at the first article.
@@ -286,6 +288,21 @@ def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[
 
 
 _TOC_LEADER = re.compile(r"[ \t\u3000]*[.…·．\-—_]{2,}[ \t\u3000]*\d*$|[ \t\u3000]+\d+$")
+
+
+def _is_heading(text: str, match: re.Match[str]) -> bool:
+    """``第二章 许可`` is a heading; ``第二章的规定处理。`` (a wrapped cross-reference) is not.
+
+    Headings carry no sentence punctuation and their name does not continue a sentence.
+    """
+    name = match.group("name").lstrip(" \t\u3000")
+    if name.startswith(_NOT_A_NAME_START) or re.match(rf"第{NUMBER_CLASS}+[节条款项]", name):
+        return False
+    return not re.search(r"[。；，,：:]", text)
+
+
+# How a cross-reference goes on after 第二章: never how a heading's name begins (规划… and 所有权 are names).
+_NOT_A_NAME_START = ("的", "规定", "、", "，", ",", "之", "及", "或", "至", "到", "中的", "和第", "所规定")
 
 
 def _compact(text: str) -> str:

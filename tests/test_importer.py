@@ -402,3 +402,11 @@ def test_label_on_its_own_line_and_heading_without_space(tmp_path):
     assert parsed.divisions[0].heading == "第一章 总则"
     assert [a.paragraphs for a in parsed.articles] == [("为了规范管理，制定本条例。",), ("本条例适用于全市。",)]
     assert "第一条 为了规范管理" in result.path.read_text(encoding="utf-8")
+
+
+def test_wrapped_reference_to_a_chapter_is_not_a_heading(tmp_path):
+    text = ("某某条例\n第一章　总则\n第一条　违反本条例\n第二章规定的，依照本条例\n第三章的有关规定处理。\n"
+            "第二章　管理\n第二条　乙。\n第三章　附则\n第三条　本条例自公布之日起施行。\n")
+    _, parsed, result = import_file(tmp_path, "x.txt", text)
+    assert (result.articles, result.chapters) == (3, 3)
+    assert parsed.articles[0].paragraphs == ("违反本条例第二章规定的，依照本条例第三章的有关规定处理。",)
