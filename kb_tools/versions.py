@@ -23,6 +23,8 @@ from kb_tools.model import Article, Law
 ORDERED_MIN = 0.45
 #: Minimum similarity for a pair that breaks the order (moved articles must be clearly the same).
 MOVED_MIN = 0.6
+#: Similarity above which an older article counts as kept whole (so it cannot have been split).
+WHOLE_MIN = 0.85
 #: Share of the shorter text's bigrams found in the longer one for a leftover pair to match.
 CONTAINED_MIN = 0.75
 #: Share of a newer article's bigrams found in an older one for it to count as split off from it.
@@ -152,7 +154,9 @@ def _align(old: list[Article], new: list[Article]) -> list[Change]:
             pairs.append((i, j))
             used_old.add(i)
             used_new.add(j)
-    splits = _splits(old_grams, new_grams, used_old, pairs, new_text, old_text)
+    # An older article that survives nearly whole in one newer article was not split up.
+    whole = {i for i, j in pairs if scores.get((i, j), 0.0) >= WHOLE_MIN}
+    splits = _splits(old_grams, new_grams, whole, pairs, new_text, old_text)
     return _rows(old, new, pairs, scores, splits, old_text, new_text)
 
 
@@ -206,12 +210,12 @@ def _ordered_chain(scores: dict[tuple[int, int], float]) -> list[tuple[int, int]
 def _splits(
     old_grams: list[set[str]],
     new_grams: list[set[str]],
-    used_old: set[int],
+    whole: set[int],
     pairs: list[tuple[int, int]],
     new_text: list[str],
     old_text: list[str],
 ) -> dict[int, list[int]]:
-    """Newer articles (unpaired) whose text mostly comes from one older article."""
+    """Newer articles (unpaired) whose text mostly comes from one older article (not kept whole)."""
     paired_new = {j for _, j in pairs}
     result: dict[int, list[int]] = defaultdict(list)
     for j, grams in enumerate(new_grams):
@@ -219,6 +223,8 @@ def _splits(
             continue
         best_i, best_share = -1, 0.0
         for i, og in enumerate(old_grams):
+            if i in whole:
+                continue
             share = len(grams & og) / len(grams)
             if share > best_share:
                 best_i, best_share = i, share
