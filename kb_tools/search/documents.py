@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb_tools.frontmatter import load_document
+from kb_tools.frontmatter import Document, load_document, split_front_matter
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -86,16 +86,44 @@ class SearchDoc:
         return hashlib.sha1(repr(sorted(self.as_dict().items())).encode("utf-8")).hexdigest()[:16]
 
 
+#: Page generators whose pages only re-present regulation text that is already indexed article
+#: by article (version comparisons, the citation graph): indexing them would repeat articles.
+LAW_DERIVED_GENERATORS = frozenset({"kb_tools.version_pages", "kb_tools.citation_pages"})
+
+
 def search_documents(corpus: Corpus) -> list[SearchDoc]:
     """Every search document of the corpus: articles of all regulations, sections of other pages.
 
-    Respects ``corpus.public_only``: regulations were already dropped at load time, and pages
-    whose front matter says ``public: false`` are skipped here.
+    Other pages are the Markdown files below ``docs/`` and the pages other content kinds
+    generate (权力事项, 学法计划 …). Respects ``corpus.public_only``: regulations were already
+    dropped at load time, and pages whose front matter says ``public: false`` are skipped here.
     """
     docs: list[SearchDoc] = []
     for law in corpus.laws.values():
         docs.extend(law_documents(corpus, law))
     docs.extend(page_documents(corpus.docs_dir, public_only=corpus.public_only))
+    docs.extend(generated_documents(corpus))
+    return docs
+
+
+def generated_documents(corpus: Corpus) -> list[SearchDoc]:
+    """Sections of the generated pages (not the regulation indexes, not law-derived pages)."""
+    from kb_tools import pages  # imports go one way: pages never imports search
+
+    docs: list[SearchDoc] = []
+    for generator in pages.GENERATORS:
+        if getattr(generator, "__module__", "") in LAW_DERIVED_GENERATORS:
+            continue
+        try:
+            generated = list(generator(corpus))
+        except Exception:  # a broken generator is reported by the build, not by search
+            continue
+        for page in generated:
+            if page.src_uri.startswith("laws/") or not page.src_uri.endswith(".md"):
+                continue
+            if (corpus.docs_dir / page.src_uri).is_file():
+                continue  # a file in docs/ takes precedence, as in the plugin
+            docs.extend(text_documents(page.markdown, page.src_uri, public_only=corpus.public_only))
     return docs
 
 
@@ -142,8 +170,16 @@ def page_documents(docs_dir: Path, *, public_only: bool = False) -> list[SearchD
 def markdown_documents(path: Path, rel: str, *, public_only: bool = False) -> list[SearchDoc]:
     """The sections of one Markdown page (the text before the first heading counts as one)."""
     doc, _problem = load_document(path, rel)
-    if doc is None:
-        return []
+    return _sections(doc, rel, public_only=public_only) if doc is not None else []
+
+
+def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> list[SearchDoc]:
+    """The sections of a page given as text (a generated page)."""
+    doc, _problem = split_front_matter(markdown, rel)
+    return _sections(doc, rel, public_only=public_only) if doc is not None else []
+
+
+def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
     if public_only and doc.meta.get("public") is False:
         return []
     url = page_url(rel)
