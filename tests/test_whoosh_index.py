@@ -272,3 +272,20 @@ def test_law_filter_restricts_to_that_regulation(built):
     hits = search(built[0], "许可证 law:城乡规划法", limit=50)
     assert hits and {h.title for h in hits} == {"中华人民共和国城乡规划法"}
     assert {h.title for h in search(built[0], "罚款 法规:《城乡规划法》", limit=50)} == {"中华人民共和国城乡规划法"}
+
+
+def _notice_pages(corpus):
+    from kb_tools.model import GeneratedPage
+
+    yield GeneratedPage("notices/index.md", "# 通知公告\n\n## 停水通知\n\n城东片区明日停水检修管网。\n")
+    yield GeneratedPage("laws/extra-index.md", "# 法规另一索引\n\n城东片区停水。\n")
+
+
+def test_generated_pages_are_indexed_by_section_but_not_law_indexes(tmp_path, monkeypatch):
+    from kb_tools import pages
+
+    monkeypatch.setattr(pages, "GENERATORS", [*pages.GENERATORS, _notice_pages])
+    docs = search_documents(corpus_of(write_docs(tmp_path)))
+    notices = [d for d in docs if d.page == "notices/index.md"]
+    assert [(d.title, d.chapter, d.url) for d in notices] == [("通知公告", "停水通知", "notices/#_2")]
+    assert not [d for d in docs if d.page == "laws/extra-index.md"]
