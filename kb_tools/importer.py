@@ -234,7 +234,7 @@ def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[
     toc: list[str] | None = None  # the 目录 entries while inside one
     toc_first: tuple[str, int] | None = None
     last_article = 0
-    title_key = _compact(title)
+    title_key = _title_key(title)
     for raw in lines:
         line = raw.strip(" \t\u3000\r\u200b\ufeff\u00a0")
         if not line:
@@ -261,7 +261,7 @@ def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[
             if toc:
                 notes.append(f"已跳过原文中的目录（{len(toc)} 行）。")
             toc = None
-        if title_key and compact == title_key and not any(ARTICLE_RE.match(p) for p in out):
+        if title_key and _title_key(plain) == title_key and not any(ARTICLE_RE.match(p) for p in out):
             continue  # the title printed again after the 目录
         if division:
             out.append(_heading(_TOC_LEADER.sub("", plain), division))
@@ -284,6 +284,9 @@ def normalise_body(lines: list[str], notes: list[str], title: str = "") -> list[
         # No repeat and no article: the "目录" was something else; keep the lines as text.
         notes.append("原文有“目录”二字，但其后没有重复的章节标题或条文，已按正文处理。")
         return normalise_body([line for line in lines if _compact(line) not in ("目录", "目次")], [], title)
+    if title_key:  # the title printed again over several lines, now joined into one paragraph
+        first_article = next((i for i, p in enumerate(out) if ARTICLE_RE.match(p)), len(out))
+        out = [p for i, p in enumerate(out) if i >= first_article or _title_key(p) != title_key]
     return _drop_unmarked_toc(out, notes)
 
 
@@ -303,6 +306,12 @@ def _is_heading(text: str, match: re.Match[str]) -> bool:
 
 # How a cross-reference goes on after 第二章: never how a heading's name begins (规划… and 所有权 are names).
 _NOT_A_NAME_START = ("的", "规定", "、", "，", ",", "之", "及", "或", "至", "到", "中的", "和第", "所规定")
+
+
+def _title_key(text: str) -> str:
+    """A title without spacing and punctuation: a title printed again in the body is often broken
+    over lines or spaced differently (最高人民法院 最高人民检察院… for 最高人民法院、最高人民检察院…)."""
+    return re.sub(r"[\s\u3000#、，,《》〈〉<>()（）“”\"]", "", text)
 
 
 def _compact(text: str) -> str:
@@ -375,12 +384,15 @@ def _article_paragraph(text: str) -> str:
     return f"{label} {text[match.end():].strip()}".rstrip()
 
 
+_DOC_NUMBER_LINE = re.compile(r"[（(]?[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*第?\d+\s*号[）)]?")
 _SENTENCE_END = tuple("。；：！？」』”）)")
 
 
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` is the wrapped tail of ``previous`` rather than a new paragraph."""
     if previous.startswith(("#", "|")) or line.startswith("|"):  # headings and table rows stand alone
+        return False
+    if _DOC_NUMBER_LINE.fullmatch(previous) or _DOC_NUMBER_LINE.fullmatch(line):  # 法释〔2024〕6号
         return False
     if re.match(r"^[（(][一二三四五六七八九十]+[）)]|^[一二三四五六七八九十]+、|^\d+[.、]", line):
         return False

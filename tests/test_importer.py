@@ -410,3 +410,13 @@ def test_wrapped_reference_to_a_chapter_is_not_a_heading(tmp_path):
     _, parsed, result = import_file(tmp_path, "x.txt", text)
     assert (result.articles, result.chapters) == (3, 3)
     assert parsed.articles[0].paragraphs == ("违反本条例第二章规定的，依照本条例第三章的有关规定处理。",)
+
+
+def test_title_repeated_over_two_lines_and_doc_number_line(tmp_path):
+    """Judicial interpretations repeat their title (spaced, over lines) and print 法释〔2024〕6号 on its own."""
+    text = ("# 最高人民法院、最高人民检察院关于办理某类案件的解释\n2024年1月2日 最高人民法院审判委员会通过\n"
+            "<!-- INFO END -->\n最高人民法院 最高人民检察院\n关于办理某类案件的解释\n法释〔2024〕6号\n"
+            "为依法办理某类案件，制定本解释。\n第一条 甲。\n第二条 乙。\n")
+    _, parsed, result = import_file(tmp_path, "x.md", text)
+    assert result.articles == 2
+    assert parsed.preamble == ["法释〔2024〕6号", "为依法办理某类案件，制定本解释。"]
