@@ -139,7 +139,8 @@ def test_impacts_sum_to_the_whoosh_engines_bm25f(built, tmp_path):
     by_id = {ix.stored(d)["id"]: d for d in range(ix.doc_count)}
     for query in ("施工许可证 条件", "建设工程规划许可证 罚款", "行政复议 申请"):
         parsed = parse_query(query, analyzer, {})
-        whoosh = ranking.bm25f(ix, ranking.groups_of(parsed), ranking.FIELD_WEIGHTS).scores
+        dense = ranking.bm25f(ix, ranking.groups_of(parsed), ranking.FIELD_WEIGHTS).scores
+        whoosh = {d: float(v) for d, v in enumerate(dense) if v}
         mine: dict[int, float] = {}
         for term in parsed.terms:
             for i, value in scores.impact.get(term.text, {}).items():

@@ -499,11 +499,13 @@
 
   /** The postings of a term: the inline tier now, further tiers on demand; null when not indexed. */
   Engine.prototype.termEntry = function (term) {
-    var shard = termHash(term) % this.manifest.termShards;
+    var self = this, shard = termHash(term) % this.manifest.termShards;
     return this.file("terms/" + shard + ".json").then(function (data) {
       var entry = Object.prototype.hasOwnProperty.call(data, term) ? data[term] : null;
       if (!entry) { return null; }
-      return { df: entry[0], postings: decodePostings(entry[1]), more: entry[2] };
+      // A long first tier lives in its own file (a number here), a short one in the shard.
+      var head = typeof entry[1] === "number" ? self.moreTier(entry[1]) : Promise.resolve(decodePostings(entry[1]));
+      return head.then(function (postings) { return { df: entry[0], postings: postings, more: entry[2] }; });
     });
   };
 
@@ -569,7 +571,7 @@
     var chars = [];
     missing.forEach(function (s) {
       Array.from(new Set(Array.from(s))).forEach(function (ch) {
-        if (!self.analyzer.stopwords.has(ch) && isWord(ch)) { chars.push([s, ch]); }
+        if (ch >= "\u4e00" && ch <= "\u9fff" && !self.analyzer.stopwords.has(ch)) { chars.push([s, ch]); }
       });
     });
     return this.entries(chars.map(function (p) { return p[1]; })).then(function (found) {
@@ -674,7 +676,9 @@
         });
         credit.forEach(function (c, d) { matched.set(d, (matched.get(d) || 0) + groupIdf * c); });
       });
-      return function (d) { return total <= 0 ? 1.0 : (matched.get(d) || 0) / total; };
+      var share = function (d) { return total <= 0 ? 1.0 : (matched.get(d) || 0) / total; };
+      share.total = total;
+      return share;
     }
 
     // Later tiers of long postings lists: fetched only while they could still reach the top.
@@ -695,7 +699,7 @@
     }
 
     return fetchMore().then(function () {
-      var lawDocs = new Set(), exact = new Set(), extra = new Set();
+      var lawDocs = new Set(), exact = new Set(), extra = new Set(), numbered = new Set();
       var hasTerms = parsed.terms.length > 0;
       if (parsed.laws.length) {
         self.groups.forEach(function (g) {
@@ -710,7 +714,8 @@
           });
         });
         if (parsed.laws.length) { art.forEach(function (d) { if (lawDocs.has(d)) { exact.add(d); } }); }
-        else if (!hasTerms) { art.forEach(function (d) { extra.add(d); }); }
+        else if (!hasTerms) { art.forEach(function (d) { extra.add(d); }); }  // a bare 第八条: every 第八条
+        else { art.forEach(function (d) { numbered.add(d); }); }  // an unrecognised name + 第N条
       }
       if (!hasTerms) {  // 《建筑法》第八条 first, then the rest of 建筑法 in order
         lawDocs.forEach(function (d) { extra.add(d); });
@@ -729,20 +734,6 @@
         exact.forEach(function (d) { if (!allowed(d)) { exact.delete(d); } });
         extra.forEach(function (d) { if (!allowed(d)) { extra.delete(d); } });
       }
-      var coord = coordination();
-      var pool = (parsed.phrases.length || parsed.excluded.length) ? Math.max(400, limit * 10) : Math.max(cfg.pool, limit * 3);
-      var candidates = new Set(scores.keys());
-      exact.forEach(function (d) { candidates.add(d); });
-      extra.forEach(function (d) { candidates.add(d); });
-      var prelim = [];
-      candidates.forEach(function (d) {
-        var s = scores.size ? (scores.get(d) || 0) * Math.pow(coord(d), cfg.coordinationPower) : 1.0;
-        if (lawDocs.has(d)) { s *= cfg.namedLawFactor; }
-        if (exact.has(d)) { s += cfg.exactBonus; }
-        prelim.push([s, d]);
-      });
-      prelim.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-      prelim = prelim.slice(0, pool);
       var masked = new Set();
       parsed.excluded.forEach(function (word) {
         self.excludedTerms(word).forEach(function (t) {
@@ -750,16 +741,33 @@
           if (e) { e.postings.docs.forEach(function (d) { masked.add(d); }); }
         });
       });
+      // ranking.preliminary
+      var coord = coordination();
+      var weighted = coord.total > 0;
+      var pool = (parsed.phrases.length || parsed.excluded.length) ? Math.max(400, limit * 10) : Math.max(cfg.pool, limit * 3);
+      var candidates = new Set(), prelim = [];
+      scores.forEach(function (s, d) { candidates.add(d); });
+      extra.forEach(function (d) { candidates.add(d); });
+      exact.forEach(function (d) { candidates.add(d); });
+      candidates.forEach(function (d) {
+        var s = weighted ? (scores.get(d) || 0) * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0);
+        if (!(s > 0 || extra.has(d) || exact.has(d)) || masked.has(d)) { return; }
+        if (lawDocs.has(d)) { s *= cfg.namedLawFactor; }
+        if (numbered.has(d)) { s *= cfg.articleFactor; }
+        if (exact.has(d)) { s += cfg.exactBonus; }
+        prelim.push([s, d]);
+      });
+      prelim.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      prelim = prelim.slice(0, pool);
       var hits = [];
-      prelim.forEach(function (p) {
-        if (masked.has(p[1])) { return; }
+      prelim.forEach(function (p) {  // ranking.final_score
         var group = self.groupOf(p[1]), score = p[0];
         if (group.kind === "article") { var f = cfg.statusFactor[group.status]; score *= f === undefined ? 1 : f; }
         var k = cfg.kindFactor[group.kind]; score *= k === undefined ? 1 : k;
-        if (parsed.docNumber && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score += cfg.exactBonus; }
+        if (parsed.docNumber && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
         hits.push({ doc: p[1], group: group, score: score });
       });
-      hits.sort(function (a, b) {
+      hits.sort(function (a, b) {  // ranking.order_key
         var sa = Math.round(a.score * 1e9) / 1e9, sb = Math.round(b.score * 1e9) / 1e9;
         if (sa !== sb) { return sb - sa; }
         var fa = a.group.status !== "有效", fb = b.group.status !== "有效";

@@ -51,12 +51,15 @@ FORMAT_VERSION = 1
 #: Where the index lives below the site directory.
 INDEX_DIR = "search/kb"
 DICT_BUCKETS = 1024
-DOC_SHARD_SIZE = 8
-#: Postings kept inline in a term's shard; the rest is split into chunks of MORE_CHUNK.
+DOC_SHARD_SIZE = 4
+#: A term's first tier (its highest-impact postings); the rest is split into chunks of MORE_CHUNK.
 INLINE_POSTINGS = 1000
 MORE_CHUNK = 5000
+#: A first tier up to this long stays in the term's shard; a longer one gets its own file, so
+#: that a query for a rare word does not download the common words that share its shard.
+SHARD_INLINE = 48
 #: Aimed-at raw size of one term shard (bytes); the shard count follows from the corpus size.
-TERM_SHARD_BYTES = 12_000
+TERM_SHARD_BYTES = 4_000
 
 #: Most impact tiers fetched per query before ranking settles for what it has.
 MAX_MORE_ROUNDS = 3
@@ -370,8 +373,8 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
     dictionary = dictionary_shards(analyzer)
 
     scores = impacts(docs, analyzer)
-    postings_count = sum(min(len(p), INLINE_POSTINGS) for p in scores.impact.values())
-    term_shards = max(8, math.ceil(postings_count * 9 / TERM_SHARD_BYTES))
+    estimate = sum(3 * len(t) + 12 + 9 * min(len(p), SHARD_INLINE) for t, p in scores.impact.items())
+    term_shards = max(8, math.ceil(estimate / TERM_SHARD_BYTES))
     shards: dict[int, dict[str, list[object]]] = defaultdict(dict)
     more_id = 0
     for term, by_doc in scores.impact.items():
@@ -384,7 +387,12 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
             files[f"more/{more_id}.json"] = encode_postings(tier)
             more.append([more_id, math.ceil(tier[0][1] * IMPACT_SCALE)])
             more_id += 1
-        shards[term_hash(term) % term_shards][term] = [scores.df.get(term, 0), encode_postings(tiers[0]), more]
+        head: list[int] | int = encode_postings(tiers[0])
+        if len(tiers[0]) > SHARD_INLINE:
+            files[f"more/{more_id}.json"] = head
+            head = more_id
+            more_id += 1
+        shards[term_hash(term) % term_shards][term] = [scores.df.get(term, 0), head, more]
     for index in range(term_shards):
         files[f"terms/{index}.json"] = shards.get(index, {})
 
@@ -456,6 +464,7 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "kindFactor": ranking.KIND_FACTOR,
             "coordinationPower": ranking.COORDINATION_POWER,
             "namedLawFactor": ranking.NAMED_LAW_FACTOR,
+            "articleFactor": ranking.ARTICLE_FACTOR,
             "exactBonus": ranking.EXACT_BONUS,
             "pool": 100,
             "backOffWeight": BACK_OFF_WEIGHT,
