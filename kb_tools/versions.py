@@ -21,6 +21,8 @@ from kb_tools.model import Article, Law
 
 #: Minimum similarity for an in-order pair (revisions rewrite heavily but keep the order).
 ORDERED_MIN = 0.45
+#: Bigram overlap from which a candidate below ORDERED_MIN gets the (costly) edit ratio too.
+RESCUE_MIN = 0.3
 #: Minimum similarity for a pair that breaks the order (moved articles must be clearly the same).
 MOVED_MIN = 0.6
 #: Similarity above which an older article counts as kept whole (so it cannot have been split).
@@ -81,6 +83,10 @@ def _ratio(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+def _dice(grams_a: set[str], grams_b: set[str]) -> float:
+    return 2 * len(grams_a & grams_b) / (len(grams_a) + len(grams_b))
+
+
 def _similarity(a: str, b: str, grams_a: set[str], grams_b: set[str]) -> float:
     """The better of edit similarity and bigram overlap.
 
@@ -133,10 +139,16 @@ def _align(old: list[Article], new: list[Article]) -> list[Change]:
                 shared[i] += 1
         best = sorted(shared.items(), key=lambda kv: -kv[1] / (len(old_grams[kv[0]]) + len(grams)))
         for i, _ in best[:_CANDIDATES]:
-            scores[(i, j)] = _similarity(old_text[i], new_text[j], old_grams[i], grams)
+            scores[(i, j)] = _dice(old_grams[i], grams)
         # Identical or near-identical texts in the same place are the common case.
         if j < len(old) and (j, j) not in scores:
-            scores[(j, j)] = _similarity(old_text[j], new_text[j], old_grams[j], grams)
+            scores[(j, j)] = _dice(old_grams[j], grams)
+        # The bigram overlap decides; the costly edit ratio only rescues a best candidate just
+        # below the threshold (sentences reordered and reworded at once).
+        top = max(((scores[(i, j)], i) for i, _ in best[:_CANDIDATES]), default=(1.0, -1))
+        if RESCUE_MIN <= top[0] < ORDERED_MIN:
+            i = top[1]
+            scores[(i, j)] = _similarity(old_text[i], new_text[j], old_grams[i], grams)
     pairs = _ordered_chain({k: v for k, v in scores.items() if v >= ORDERED_MIN})
     used_old = {i for i, _ in pairs}
     used_new = {j for _, j in pairs}
