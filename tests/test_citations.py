@@ -368,3 +368,21 @@ def test_law_named_without_brackets_inside_a_regulation(corpus):
     # A longer name wins over the short one inside it.
     citation = one("依照浙江省物业管理条例第十条", corpus, current=corpus.laws["建筑法"])
     assert citation.law.slug == "浙江省物业管理条例" and citation.text == "浙江省物业管理条例第十条"
+
+
+def test_cited_by_block_groups_by_kind_and_folds_when_long():
+    from kb_tools.cited_by import cited_by_block, page_kind
+
+    refs = [CitingRef("讲堂", "讲座", "classroom/2026/x.md"), CitingRef("权力事项", "施工许可", "powers/p1.md"),
+            CitingRef("学法计划", "三月", "study/2026/03.md")]
+    short = cited_by_block(refs, "../../")
+    assert short.startswith('<div class="kb-cited-by">')
+    assert short.index("权力事项") < short.index("学法计划") < short.index("讲堂")  # the fixed kind order
+    assert '<a href="../../classroom/2026/x/">讲座</a>' in short
+    long = cited_by_block([*refs, CitingRef("法规", "《某条例》第一条", "laws/某条例.md", "article-1")], "")
+    summary = "被引用 4 处（权力事项 1 · 学法计划 1 · 讲堂 1 · 法规 1）"
+    assert long.startswith(f'<details class="kb-cited-by"><summary>{summary}')
+    assert '<a href="laws/某条例/#article-1">' in long
+    assert [page_kind(p) for p in ("powers/a.md", "study/2026/01.md", "classroom/x.md", "laws/a.md", "notes/a.md")] == [
+        "权力事项", "学法计划", "讲堂", "法规", "其他"]
+    assert page_kind("talks/a.md", {"lecturer": "张三"}) == "讲堂"
