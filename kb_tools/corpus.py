@@ -25,6 +25,7 @@ from kb_tools.problems import ContentProblem, Severity
 
 LAWS_DIR = "laws"
 _PREFIX = "中华人民共和国"
+_INNER_MARKS = str.maketrans("〈〉<>＜＞", "《》《》《》")
 
 #: Front-matter keys of a regulation page: key -> (kind, required).
 LAW_KEYS: dict[str, tuple[str, bool]] = {
@@ -130,13 +131,18 @@ class Corpus:
 
 
 def normalise_title(name: str) -> str:
-    """The lookup form of a title: no 《》, no 中华人民共和国 prefix, no spaces.
+    """The lookup form of a title: no outer 《》, no 中华人民共和国 prefix, no spaces.
+
+    A title inside a title is written 〈…〉, <…> or 《…》 depending on who typed it; all
+    three spellings look up the same regulation.
 
     >>> normalise_title("《中华人民共和国建筑法》")
     '建筑法'
+    >>> normalise_title("浙江省实施〈中华人民共和国人民防空法〉办法")
+    '浙江省实施《中华人民共和国人民防空法》办法'
     """
     name = name.strip().strip("《》〈〉<> \u3000")
-    name = name.replace(" ", "").replace("\u3000", "")
+    name = name.replace(" ", "").replace("\u3000", "").translate(_INNER_MARKS)
     if name.startswith(_PREFIX) and len(name) > len(_PREFIX):
         name = name[len(_PREFIX):]
     return name.replace("（", "(").replace("）", ")")
