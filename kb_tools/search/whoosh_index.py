@@ -43,7 +43,7 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: Fields whose text goes through the analyzer, with the SearchDoc attributes they are made of.
@@ -89,16 +89,16 @@ class _Codec(W3Codec):
 
 def make_schema() -> fields.Schema:
     """The whoosh schema: analysed fields for scoring, exact fields for filters, stored values."""
-    schema = fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        page=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        law=fields.ID(stored=True),
-        current=fields.ID(stored=True),
-        level=fields.ID(stored=True),
-        status=fields.ID(stored=True),
-        artkey=fields.ID(stored=False),
-        category=fields.KEYWORD(stored=True, commas=False, scorable=False),
+    schema = fields.Schema(  # exact fields are for filtering; everything shown comes from `data`
+        id=fields.ID(unique=True),
+        page=fields.ID(),
+        kind=fields.ID(),
+        law=fields.ID(),
+        current=fields.ID(),
+        level=fields.ID(),
+        status=fields.ID(),
+        artkey=fields.ID(),
+        category=fields.KEYWORD(commas=False, scorable=False),
         data=fields.STORED(),
     )
     for name in ANALYZED_FIELDS:
