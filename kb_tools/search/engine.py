@@ -216,7 +216,7 @@ def _excluded(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray:
     for word in parsed.excluded:
         terms = ix.analyzer.query_tokens(word)
         for term in {t.source for t in terms if t.weight == 1.0}:
-            found += [ix.doc_ids(name, term) for name in ("names", "chapter", "body")]
+            found += [ix.postings(name, term)[0] for name in ("names", "chapter", "body")]
     return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 

@@ -43,7 +43,7 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: Fields whose text goes through the analyzer, with the SearchDoc attributes they are made of.
@@ -69,8 +69,9 @@ class PreAnalyzed(fields.TEXT):
     Stores frequencies, not positions; BM25F needs only those and the field length.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, scorable: bool = True) -> None:
         super().__init__(phrase=False, stored=False)
+        self.scorable = scorable
 
     def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
         for term, freq in value:
@@ -88,22 +89,21 @@ class _Codec(W3Codec):
 
 
 def make_schema() -> fields.Schema:
-    """The whoosh schema: analysed fields for scoring, exact fields for filters, stored values."""
-    schema = fields.Schema(  # exact fields are for filtering; everything shown comes from `data`
-        id=fields.ID(unique=True),
-        page=fields.ID(),
-        kind=fields.ID(),
-        law=fields.ID(),
-        current=fields.ID(),
-        level=fields.ID(),
-        status=fields.ID(),
-        artkey=fields.ID(),
-        category=fields.KEYWORD(commas=False, scorable=False),
-        data=fields.STORED(),
-    )
+    """The whoosh schema: analysed fields for scoring, one facet field for filters, stored values.
+
+    Every exact value a filter or an update needs (``page=…``, ``status=有效``, ``current=建筑法``,
+    ``artkey=8-0`` …) is a term of the single ``facet`` field: one field costs whoosh far less
+    per document than eight ID fields.
+    """
+    schema = fields.Schema(facet=PreAnalyzed(scorable=False), data=fields.STORED())
     for name in ANALYZED_FIELDS:
         schema.add(name, PreAnalyzed())
     return schema
+
+
+def facet(name: str, value: str) -> str:
+    """The facet term for an exact value: ``facet("status", "有效") == "status=有效"``."""
+    return f"{name}={value}"
 
 
 @dataclass
@@ -151,17 +151,53 @@ def doc_terms(analyzer: Analyzer, doc: SearchDoc,
     return out
 
 
-def _fields_for(doc: SearchDoc, terms: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "id": doc.id, "page": doc.page, "kind": doc.kind, "law": doc.law, "current": doc.current,
-        "level": doc.level, "status": doc.status, "category": doc.category,
-        "artkey": f"{doc.number}-{doc.suffix}" if doc.article else "",
-        "data": {k: getattr(doc, k) for k in STORED},
-    }
-    for name, items in terms.items():
-        if items:
-            values[name] = items
-    return {k: v for k, v in values.items() if v != ""}
+def _facets(doc: SearchDoc) -> list[tuple[str, int]]:
+    values = [("page", doc.page), ("kind", doc.kind), ("law", doc.law), ("current", doc.current),
+              ("level", doc.level), ("status", doc.status)]
+    if doc.article:
+        values.append(("artkey", f"{doc.number}-{doc.suffix}"))
+    values += [("category", c) for c in doc.category.split()]
+    return [(facet(k, v), 1) for k, v in dict.fromkeys(values) if v]
+
+
+_PACKED = [pack_uint(i) for i in range(256)]
+
+
+def _add_document(writer: Any, doc: SearchDoc, terms: dict[str, list[tuple[str, int]]]) -> None:
+    """``writer.add_document`` for our pre-analysed fields, without whoosh's per-posting overhead.
+
+    Does what whoosh's ``SegmentWriter.add_document`` does for these field types (postings into
+    the pool, lengths and stored values into the per-document writer), minus its per-field
+    analyzer calls and per-posting checks: the terms are already counted and valid.
+    """
+    pool, perdoc, schema = writer.pool, writer.perdocwriter, writer.schema
+    docnum = writer.docnum
+    append = pool.current.append
+    size = 0
+    perdoc.start_doc(docnum)
+    try:
+        for name, items in sorted({**terms, "facet": _facets(doc)}.items()):
+            if not items:
+                continue
+            pool.fieldnames.add(name)
+            length = 0
+            for term, freq in items:
+                tbytes = term.encode("utf-8")
+                append((name, tbytes, docnum, float(freq), _PACKED[freq] if freq < 256 else pack_uint(freq)))
+                length += freq
+                size += 160 + 2 * len(tbytes)  # whoosh's own estimate of a pooled posting
+            field_obj = schema[name]
+            perdoc.add_field(name, field_obj, None, length if field_obj.scorable else 0)
+        perdoc.add_field("data", schema["data"], {k: getattr(doc, k) for k in STORED}, 0)
+    except BaseException:
+        perdoc.cancel_doc()
+        raise
+    perdoc.finish_doc()
+    pool.currentsize += size
+    if pool.currentsize > pool.limit:
+        pool.save()
+    writer._added = True
+    writer.docnum += 1
 
 
 def part_of(page: str, parts: int) -> int:
@@ -181,10 +217,10 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *
     writer = ix.writer(limitmb=256, codec=_Codec(), compound=False)
     try:
         for page in delete_pages:
-            deleted += writer.delete_by_term("page", page)
+            deleted += writer.delete_by_term("facet", facet("page", page))
         memo: dict[str, list[tuple[str, int]]] = {}
         for doc in docs:
-            writer.add_document(**_fields_for(doc, doc_terms(analyzer, doc, memo)))
+            _add_document(writer, doc, doc_terms(analyzer, doc, memo))
             added += 1
             if _after_write is not None:
                 _after_write(added)
@@ -437,8 +473,8 @@ class WhooshIndex:
             return hit
 
     def doc_ids(self, fieldname: str, value: str) -> np.ndarray:
-        """Documents whose exact field (``status``, ``current``, ``artkey`` …) has this value."""
-        return self.postings(fieldname, value)[0]
+        """Documents with this exact value (``status``, ``current``, ``artkey`` …): a facet term."""
+        return self.postings("facet", facet(fieldname, value))[0]
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Length (in terms, as whoosh stores it: one byte, approximate) of a field per document."""
