@@ -394,6 +394,7 @@
           var v = data.names[name];
           self.names[name] = typeof v === "number" ? self.groups[v].law : v;
         });
+        self.sortedNames = longestFirst(self.names);
         self.groupStarts = self.groups.map(function (g) { return g.first; });
       });
       this._ready.catch(function () { self._ready = null; });
@@ -450,7 +451,7 @@
       parsed.docNumber = compactDocno(docno[0]);
     } else {
       text = takeArticle(text, parsed);
-      text = takeLaws(text, names, parsed);
+      text = takeLaws(text, names, parsed, this.sortedNames);
     }
     parsed.text = splitJoin(text);
     var terms = new Map();
@@ -474,15 +475,18 @@
     return text.slice(0, m.index) + " " + text.slice(m.index + m[0].length);
   }
 
-  function takeLaws(text, names, parsed) {
-    var keys = Object.keys(names);
-    if (!keys.length) { return text; }
-    keys = keys.map(function (k, i) { return [k, i]; }).sort(function (a, b) {
-      return Array.from(b[0]).length - Array.from(a[0]).length || a[1] - b[1];
-    });
-    for (var pair of keys) {
-      var name = pair[0];
-      if (Array.from(name).length < 3 || text.indexOf(name) < 0) { continue; }
+  /** Names longest first (ties in file order), as query.take_laws tries them; computed once. */
+  function longestFirst(names) {
+    return Object.keys(names).map(function (k, i) { return [k, i, Array.from(k).length]; })
+      .filter(function (x) { return x[2] >= 3; })
+      .sort(function (a, b) { return b[2] - a[2] || a[1] - b[1]; })
+      .map(function (x) { return x[0]; });
+  }
+
+  function takeLaws(text, names, parsed, sorted) {
+    if (!Object.keys(names).length) { return text; }
+    for (var name of sorted) {
+      if (text.indexOf(name) < 0) { continue; }
       var slug = names[name];
       if (parsed.laws.indexOf(slug) < 0) { parsed.laws.push(slug); }
       text = text.split(name).join(" ");
@@ -646,7 +650,7 @@
 
     // Coordination (ranking._credits): how much of each query word a document has.
     function coordination() {
-      var matched = new Map(), total = 0;
+      var matched = new Float64Array(n), total = 0;
       groups.forEach(function (group) {
         var idfs = new Map();
         group.terms.forEach(function (t) { var v = idfOf(t[0]); if (v !== null) { idfs.set(t[0], v); } });
@@ -658,7 +662,7 @@
           if (!wholes.has(t[2])) { wholes.set(t[2], { weight: t[1], pieces: [] }); }
           if (t[0] !== t[2]) { wholes.get(t[2]).pieces.push(t[0]); }
         });
-        var credit = new Map();
+        var credit = new Float64Array(n), touched = [];
         wholes.forEach(function (w, whole) {
           var present = w.pieces.filter(function (p) { return idfs.has(p); });
           var pieceTotal = present.reduce(function (a, p) { return a + idfs.get(p); }, 0);
@@ -671,12 +675,12 @@
           (docsOf.get(whole) || new Set()).forEach(function (d) { partial.set(d, 1.0); });
           partial.forEach(function (c, d) {
             var value = Math.min(c, 1.0) * w.weight;
-            if (value > (credit.get(d) || 0)) { credit.set(d, value); }
+            if (value > credit[d]) { if (credit[d] === 0) { touched.push(d); } credit[d] = value; }
           });
         });
-        credit.forEach(function (c, d) { matched.set(d, (matched.get(d) || 0) + groupIdf * c); });
+        touched.forEach(function (d) { matched[d] += groupIdf * credit[d]; });
       });
-      var share = function (d) { return total <= 0 ? 1.0 : (matched.get(d) || 0) / total; };
+      var share = function (d) { return total <= 0 ? 1.0 : matched[d] / total; };
       share.total = total;
       return share;
     }
