@@ -530,6 +530,9 @@ def import_lines(
     if version_of:
         meta["version_of"] = version_of
         date = (meta.get("amended") or [meta.get("promulgated")])[-1]  # type: ignore[index]
+        if date is None:  # the page would be laws/<slug>/None.md
+            raise KbError(f"《{text.title}》：原文没有公布或修改日期，无法确定这一历史版本的地址。"
+                          "请用 --promulgated 指定该文本的日期，例如 --promulgated 2019-04-23。")
         slug = f"{version_of}/{date}"
     slug = slug or slug_for_title(text.title)
     target = docs_dir / "laws" / f"{slug}.md"

@@ -380,6 +380,16 @@ def test_kb_import_json_and_version_of(tmp_path):
     assert "version_of: 测试法" in (docs / "laws/测试法/2019-04-23.md").read_text(encoding="utf-8")
 
 
+def test_undated_older_version_needs_a_date(tmp_path):
+    # Found importing the scale corpus: an undated text imported with version_of went to None.md.
+    lines = ["某某条例", "", "第一条 旧文本。"]
+    with pytest.raises(KbError, match="--promulgated"):
+        import_lines(lines, tmp_path, version_of="某某条例")
+    assert not (tmp_path / "laws/某某条例/None.md").exists()
+    result = import_lines(lines, tmp_path, version_of="某某条例", extra={"promulgated": dt.date(2001, 2, 3)})
+    assert result.path == tmp_path / "laws/某某条例/2001-02-03.md"
+
+
 def test_kb_import_errors(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["import"])
