@@ -337,6 +337,12 @@
     return { docs: docs, impacts: impacts };
   }
 
+  /** A group's article keys, expanded from its runs the first time they are needed. */
+  function articlesOf(group) {
+    if (!group.articles) { group.articles = expandRuns(group.runs); }
+    return group.articles;
+  }
+
   function expandRuns(runs) {
     // "1-12,12.1,13-20" -> [[1,0], ..., [12,0], [12,1], [13,0], ...]
     var out = [];
@@ -386,7 +392,7 @@
         self.analyzer = new Analyzer(manifest.analyzer, self.load);
         self.groups = data.groups.map(function (g, index) {
           return { index: index, title: g[0], url: g[1] || "laws/" + g[8] + "/", status: g[2], level: g[3],
-                   kind: g[4], first: g[5], count: g[6], articles: expandRuns(g[7]), law: g[8],
+                   kind: g[4], first: g[5], count: g[6], runs: g[7], law: g[8],
                    current: g[9] || g[8], docno: g[10], category: g[11] };
         });
         self.names = {};  // name -> slug of the current text (a group index in the file)
@@ -414,7 +420,7 @@
   /** [number, suffix] of an article document, [0, 0] otherwise. */
   Engine.prototype.articleKey = function (doc) {
     var g = this.groupOf(doc);
-    return g.articles[doc - g.first] || [0, 0];
+    return articlesOf(g)[doc - g.first] || [0, 0];
   };
 
   /** query.parse_query, over the index's name table. */
@@ -713,7 +719,7 @@
       if (parsed.article) {
         var art = [];
         self.groups.forEach(function (g) {
-          g.articles.forEach(function (key, i) {
+          articlesOf(g).forEach(function (key, i) {
             if (key[0] === parsed.article[0] && key[1] === parsed.article[1]) { art.push(g.first + i); }
           });
         });
