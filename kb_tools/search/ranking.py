@@ -31,8 +31,9 @@ from kb_tools.search.query import ParsedQuery, compact_docno
 FIELD_WEIGHTS = {"names": 1.0, "chapter": 1.0, "body": 1.0, "docno": 0.0}
 #: Field weights when the query contains a 文号.
 DOCNO_FIELD_WEIGHTS = {"names": 0.3, "chapter": 0.0, "body": 0.1, "docno": 3.0}
-#: Per-field length normalisation (BM25 ``b``).
-FIELD_B = {"names": 0.3, "chapter": 0.3, "body": 0.75, "docno": 0.0}
+#: Per-field length normalisation (BM25 ``b``). Names, chapter headings and 文号 are short and
+#: shared by whole groups of articles: they are not length-normalised.
+FIELD_B = {"names": 0.0, "chapter": 0.0, "body": 0.75, "docno": 0.0}
 K1 = 1.2
 STATUS_FACTOR = {"有效": 1.0, "尚未生效": 0.9, "已修改": 0.55, "已废止": 0.4}
 KIND_FACTOR = {"article": 1.0, "section": 0.5}
@@ -142,8 +143,11 @@ def _field_tf(source: PostingSource, term: str, fields: list[tuple[str, float]],
         if not len(ids):
             continue
         b = FIELD_B.get(fieldname, 0.75)
-        denom = (1.0 - b) + (b / (source.avg_length(fieldname) or 1.0)) * source.lengths(fieldname)[ids]
-        tf[ids] += fweight * freqs / denom
+        if b:
+            denom = (1.0 - b) + (b / (source.avg_length(fieldname) or 1.0)) * source.lengths(fieldname)[ids]
+            tf[ids] += fweight * freqs / denom
+        else:
+            tf[ids] += fweight * freqs
         found.append(ids)
     if len(found) <= 1:
         return tf, found[0] if found else np.zeros(0, dtype=np.int64)

@@ -45,8 +45,9 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"
+GROUPS = "groups.json"
 CURRENT = "CURRENT"
 #: Fields whose text goes through the analyzer, with the SearchDoc attributes they are made of.
 ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -165,21 +166,34 @@ class BuildStats:
 # --------------------------------------------------------------------------- terms
 
 
-#: Fields shared by many documents (every article of a regulation has its title and 文号):
-#: their terms are computed once per distinct text.
-_SHARED_FIELDS = ("names", "chapter", "docno")
+#: Fields every document of a group shares: a regulation's names and 文号 (grouped by
+#: regulation, or by page for sections of other pages), the chapter heading (grouped by
+#: chapter). whoosh indexes one ``facet`` term per document for its group instead of every
+#: term of the title for every article (a third of all postings); the group's terms are kept
+#: in ``groups.json`` beside the index and expanded at query time.
+GROUPED_FIELDS = {"names": "grp", "docno": "grp", "chapter": "chap"}
+
+
+def group_keys(doc: SearchDoc) -> dict[str, str]:
+    """The facet names and keys of a document's groups: ``{"grp": "建筑法", "chap": "建筑法#第二章 …"}``."""
+    grp = doc.law or doc.page
+    keys = {"grp": grp}
+    if doc.chapter:
+        keys["chap"] = f"{grp}#{doc.chapter}"
+    return keys
 
 
 def doc_terms(analyzer: Analyzer, doc: SearchDoc,
               memo: dict[str, list[tuple[str, int]]] | None = None) -> dict[str, list[tuple[str, int]]]:
-    """The ``[(term, freq)]`` of each analysed field of one document."""
+    """The ``[(term, freq)]`` of each analysed field of one document (memoised per text when
+    ``memo`` is given: many documents share a title or a chapter)."""
     out = {}
     for name, attrs in ANALYZED_FIELDS.items():
         text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
         if not text:
             out[name] = []
             continue
-        if memo is not None and name in _SHARED_FIELDS:
+        if memo is not None and name in GROUPED_FIELDS:
             key = f"{name}\0{text}"
             if key not in memo:
                 memo[key] = list(Counter(analyzer.analyze(text)).items())
@@ -189,9 +203,28 @@ def doc_terms(analyzer: Analyzer, doc: SearchDoc,
     return out
 
 
+def group_terms(analyzer: Analyzer, docs: Iterable[SearchDoc]) -> dict[str, dict[str, list[tuple[str, int]]]]:
+    """``{field: {group key: [(term, freq)]}}`` for the grouped fields of all documents."""
+    memo: dict[str, list[tuple[str, int]]] = {}
+    groups: dict[str, dict[str, list[tuple[str, int]]]] = {name: {} for name in GROUPED_FIELDS}
+    for doc in docs:
+        keys = group_keys(doc)
+        for name, attrs in ANALYZED_FIELDS.items():
+            kind = GROUPED_FIELDS.get(name)
+            if kind is None or kind not in keys or keys[kind] in groups[name]:
+                continue
+            text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
+            if text:
+                memo_key = f"{name}\0{text}"
+                if memo_key not in memo:
+                    memo[memo_key] = list(Counter(analyzer.analyze(text)).items())
+                groups[name][keys[kind]] = memo[memo_key]
+    return groups
+
+
 def _facets(doc: SearchDoc) -> list[tuple[str, int]]:
-    values = [("page", doc.page), ("kind", doc.kind), ("law", doc.law), ("current", doc.current),
-              ("level", doc.level), ("status", doc.status)]
+    values = [("page", doc.page), ("kind", doc.kind), ("current", doc.current),
+              ("level", doc.level), ("status", doc.status), *group_keys(doc).items()]
     if doc.article:
         values.append(("artkey", f"{doc.number}-{doc.suffix}"))
     values += [("category", c) for c in doc.category.split()]
@@ -256,9 +289,10 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *
     try:
         for page in delete_pages:
             deleted += writer.delete_by_term("facet", facet("page", page))
-        memo: dict[str, list[tuple[str, int]]] = {}
         for doc in docs:
-            _add_document(writer, doc, doc_terms(analyzer, doc, memo))
+            terms = {name: list(Counter(analyzer.analyze(getattr(doc, attrs[0]))).items())
+                     for name, attrs in ANALYZED_FIELDS.items() if name not in GROUPED_FIELDS}
+            _add_document(writer, doc, terms)
             added += 1
             if _after_write is not None:
                 _after_write(added)
@@ -405,6 +439,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
                 added, deleted = _write_part(gen / f"part-{i}", todo, analyzer, create=False, delete_pages=pages)
                 stats.added += added
                 stats.deleted += deleted
+        _write_json(gen / GROUPS, group_terms(analyzer, docs))
         _write_json(gen / MANIFEST, manifest)
         _point_current(index_dir, gen.name)
     except BaseException:
@@ -485,6 +520,17 @@ class WhooshIndex:
                     if leaf.is_deleted(d):
                         self.live[off + d] = False
         self.doc_count = int(self.live.sum())
+        # Grouped fields: term -> [(group key, freq)], from groups.json.
+        self._grouped: dict[str, dict[str, list[tuple[str, int]]]] = {name: {} for name in GROUPED_FIELDS}
+        try:
+            groups = json.loads((gen_dir / GROUPS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            groups = {}
+        for name, by_key in groups.items():
+            inverted = self._grouped.setdefault(name, {})
+            for key, items in by_key.items():
+                for term, freq in items:
+                    inverted.setdefault(term, []).append((key, freq))
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(docnums, term frequencies)`` of a term in a field, live documents only."""
@@ -494,6 +540,10 @@ class WhooshIndex:
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
+            if fieldname in GROUPED_FIELDS:
+                id_array, weight_array = self._group_postings(fieldname, term)
+                self._postings[key] = (id_array, weight_array)
+                return id_array, weight_array
             ids: list[int] = []
             weights: list[float] = []
             for reader, offset in self._leaves:
@@ -509,6 +559,18 @@ class WhooshIndex:
             if len(self._postings) > self.POSTINGS_CACHE:
                 self._postings.popitem(last=False)
             return hit
+
+    def _group_postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """A grouped field's postings: the documents of every group whose text has the term."""
+        kind = GROUPED_FIELDS[fieldname]
+        id_parts, freq_parts = [], []
+        for group, freq in self._grouped.get(fieldname, {}).get(term, ()):
+            ids = self.postings("facet", facet(kind, group))[0]
+            id_parts.append(ids)
+            freq_parts.append(np.full(len(ids), float(freq)))
+        if not id_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(id_parts), np.concatenate(freq_parts)
 
     def doc_ids(self, fieldname: str, value: str) -> np.ndarray:
         """Documents with this exact value (``status``, ``current``, ``artkey`` …): a facet term."""
