@@ -14,7 +14,7 @@
   var indexBase = new URL("../../search/kb/", assetBase);
   var siteBase = new URL("../../", assetBase);
   var LIMIT = 20;
-  var DEBOUNCE_MS = 120;
+  var DEBOUNCE_MS = 60;
   var TIMEOUT_MS = 15000;
   var STATUS_CLASS = { "有效": "in-force", "已修改": "amended", "已废止": "repealed", "尚未生效": "not-yet-effective" };
 
@@ -192,7 +192,10 @@
     all[index].focus();
   }
 
-  input.addEventListener("input", schedule);
+  input.addEventListener("input", function () {
+    engine.prefetch(input.value);  // dictionary buckets load while the user is still typing
+    schedule();
+  });
   input.addEventListener("focus", function () {
     engine.ready().catch(function () { /* reported when a query runs */ });  // fetch the index head early
     if (input.value.trim() && list.childNodes.length) { open(); }

@@ -806,6 +806,14 @@
     });
   };
 
+  /** Start loading what a query being typed will need (dictionary buckets); failures surface later. */
+  Engine.prototype.prefetch = function (query) {
+    var self = this;
+    return this.ready().then(function () {
+      return self.analyzer.prepare(clean(query, self.manifest.maxQueryChars));
+    }).catch(function () { return null; });
+  };
+
   /** Stored fields of documents: [{doc, label, url, chapter, text, group}] in the order given. */
   Engine.prototype.documents = function (docIds) {
     var self = this, size = this.manifest.docShardSize;
