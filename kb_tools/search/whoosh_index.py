@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import fields, index
+from whoosh import columns, fields, index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, _lenfield
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
@@ -45,7 +45,7 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MANIFEST = "manifest.json"
 GROUPS = "groups.json"
 CURRENT = "CURRENT"
@@ -135,6 +135,8 @@ def make_schema() -> fields.Schema:
     per document than eight ID fields.
     """
     schema = fields.Schema(facet=PreAnalyzed(scorable=False), data=fields.STORED())
+    for kind in GROUP_KINDS:  # each document's group number, read as one array at query time
+        schema.add(f"{kind}_id", fields.COLUMN(columns.NumericColumn("I")))
     for name in ANALYZED_FIELDS:
         schema.add(name, PreAnalyzed())
     return schema
@@ -172,6 +174,7 @@ class BuildStats:
 #: term of the title for every article (a third of all postings); the group's terms are kept
 #: in ``groups.json`` beside the index and expanded at query time.
 GROUPED_FIELDS = {"names": "grp", "docno": "grp", "chapter": "chap"}
+GROUP_KINDS = ("grp", "chap")
 
 
 def group_keys(doc: SearchDoc) -> dict[str, str]:
@@ -234,7 +237,8 @@ def _facets(doc: SearchDoc) -> list[tuple[str, int]]:
 _PACKED = [pack_uint(i) for i in range(256)]
 
 
-def _add_document(writer: Any, doc: SearchDoc, terms: dict[str, list[tuple[str, int]]]) -> None:
+def _add_document(writer: Any, doc: SearchDoc, terms: dict[str, list[tuple[str, int]]],
+                  group_ids: dict[str, dict[str, int]]) -> None:
     """``writer.add_document`` for our pre-analysed fields, without whoosh's per-posting overhead.
 
     Does what whoosh's ``SegmentWriter.add_document`` does for these field types (postings into
@@ -260,6 +264,9 @@ def _add_document(writer: Any, doc: SearchDoc, terms: dict[str, list[tuple[str, 
             field_obj = schema[name]
             perdoc.add_field(name, field_obj, None, length if field_obj.scorable else 0)
         perdoc.add_field("data", schema["data"], {k: getattr(doc, k) for k in STORED}, 0)
+        for kind, key in group_keys(doc).items():
+            name = f"{kind}_id"
+            perdoc.add_column_value(name, schema[name].column_type, group_ids[kind][key])
     except BaseException:
         perdoc.cancel_doc()
         raise
@@ -276,8 +283,8 @@ def part_of(page: str, parts: int) -> int:
     return int(hashlib.sha1(page.encode("utf-8")).hexdigest()[:8], 16) % parts
 
 
-def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *,
-                create: bool, delete_pages: Iterable[str] = ()) -> tuple[int, int]:
+def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, group_ids: dict[str, dict[str, int]],
+                *, create: bool, delete_pages: Iterable[str] = ()) -> tuple[int, int]:
     """Create or update one part (a whoosh index); returns ``(added, deleted)``."""
     if create:
         part_dir.mkdir(parents=True, exist_ok=True)
@@ -293,7 +300,7 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *
         for doc in docs:
             terms = {name: list(Counter(analyzer.analyze(getattr(doc, attrs[0]))).items())
                      for name, attrs in ANALYZED_FIELDS.items() if name not in GROUPED_FIELDS}
-            _add_document(writer, doc, terms)
+            _add_document(writer, doc, terms, group_ids)
             added += 1
             if _after_write is not None:
                 _after_write(added)
@@ -305,18 +312,20 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *
     return added, deleted
 
 
-def _write_part_in_worker(args: tuple[str, list[SearchDoc], list[tuple[str, int]], list[str]]) -> tuple[int, int]:
-    part_dir, docs, words, stopwords = args
+def _write_part_in_worker(args: tuple[str, list[SearchDoc], list[tuple[str, int]], list[str], dict]) -> tuple[int, int]:
+    part_dir, docs, words, stopwords, group_ids = args
     analyzer = Analyzer(words=words, stopwords=frozenset(stopwords))
-    return _write_part(Path(part_dir), docs, analyzer, create=True)
+    return _write_part(Path(part_dir), docs, analyzer, group_ids, create=True)
 
 
-def _create_parts(gen: Path, docs_by_part: list[list[SearchDoc]], analyzer: Analyzer, procs: int) -> int:
+def _create_parts(gen: Path, docs_by_part: list[list[SearchDoc]], analyzer: Analyzer, procs: int,
+                  group_ids: dict[str, dict[str, int]]) -> int:
     """Write every part from scratch, one process per part when it is worth it."""
     total = sum(len(d) for d in docs_by_part)
     if procs < 2 or len(docs_by_part) < 2 or total < PARALLEL_MIN_DOCS:
-        return sum(_write_part(gen / f"part-{i}", d, analyzer, create=True)[0] for i, d in enumerate(docs_by_part))
-    jobs = [(str(gen / f"part-{i}"), d, analyzer.words, sorted(analyzer.stopwords))
+        return sum(_write_part(gen / f"part-{i}", d, analyzer, group_ids, create=True)[0]
+                   for i, d in enumerate(docs_by_part))
+    jobs = [(str(gen / f"part-{i}"), d, analyzer.words, sorted(analyzer.stopwords), group_ids)
             for i, d in enumerate(docs_by_part)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(max_workers=min(procs, len(jobs)), mp_context=context) as pool:
@@ -423,6 +432,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
         stats.seconds = time.perf_counter() - started
         return stats  # nothing to rewrite: the live generation already holds these documents
 
+    group_ids = assign_group_ids(docs, None if stats.full else _read_groups(old_gen).get("ids"))  # type: ignore[arg-type]
     gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
     try:
         if stats.full:
@@ -430,17 +440,18 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
             for doc in docs:
                 docs_by_part[part_of(doc.page, parts)].append(doc)
             gen.mkdir(parents=True)
-            stats.added = _create_parts(gen, docs_by_part, analyzer, procs)
+            stats.added = _create_parts(gen, docs_by_part, analyzer, procs, group_ids)
         else:
             shutil.copytree(old_gen, gen)  # type: ignore[arg-type]
             touched = sorted(changed | removed)
             for i in sorted({part_of(p, parts) for p in touched}):
                 pages = [p for p in touched if part_of(p, parts) == i]
                 todo = [d for d in docs if d.page in changed and part_of(d.page, parts) == i]
-                added, deleted = _write_part(gen / f"part-{i}", todo, analyzer, create=False, delete_pages=pages)
+                added, deleted = _write_part(gen / f"part-{i}", todo, analyzer, group_ids, create=False,
+                                             delete_pages=pages)
                 stats.added += added
                 stats.deleted += deleted
-        _write_json(gen / GROUPS, group_terms(analyzer, docs))
+        _write_json(gen / GROUPS, {**group_terms(analyzer, docs), "ids": group_ids})
         _write_json(gen / MANIFEST, manifest)
         _point_current(index_dir, gen.name)
     except BaseException:
@@ -449,6 +460,24 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
     _prune(index_dir, keep={gen.name, old_gen.name if old_gen else ""})
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def assign_group_ids(docs: Iterable[SearchDoc], old: dict[str, dict[str, int]] | None) -> dict[str, dict[str, int]]:
+    """A number for every group key; numbers already in the index keep their meaning."""
+    ids = {kind: dict((old or {}).get(kind, {})) for kind in GROUP_KINDS}
+    for doc in docs:
+        for kind, key in group_keys(doc).items():
+            table = ids[kind]
+            if key not in table:
+                table[key] = len(table) + 1  # 0 means "no group" in the column
+    return ids
+
+
+def _read_groups(gen_dir: Path | None) -> dict[str, Any]:
+    try:
+        return json.loads((gen_dir / GROUPS).read_text(encoding="utf-8")) if gen_dir else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _same_extra(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -521,17 +550,27 @@ class WhooshIndex:
                     if leaf.is_deleted(d):
                         self.live[off + d] = False
         self.doc_count = int(self.live.sum())
-        # Grouped fields: term -> [(group key, freq)], from groups.json.
-        self._grouped: dict[str, dict[str, list[tuple[str, int]]]] = {name: {} for name in GROUPED_FIELDS}
-        try:
-            groups = json.loads((gen_dir / GROUPS).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            groups = {}
-        for name, by_key in groups.items():
-            inverted = self._grouped.setdefault(name, {})
-            for key, items in by_key.items():
+        # Grouped fields: term -> [(group number, freq)] from groups.json, and each document's
+        # group numbers from the index's columns.
+        groups = _read_groups(gen_dir)
+        ids = groups.get("ids", {})
+        self._grouped: dict[str, dict[str, list[tuple[int, int]]]] = {name: {} for name in GROUPED_FIELDS}
+        for name, kind in GROUPED_FIELDS.items():
+            numbers = ids.get(kind, {})
+            inverted = self._grouped[name]
+            for key, items in groups.get(name, {}).items():
                 for term, freq in items:
-                    inverted.setdefault(term, []).append((key, freq))
+                    inverted.setdefault(term, []).append((numbers.get(key, 0), freq))
+        self._group_of = {kind: self._column(f"{kind}_id") for kind in GROUP_KINDS}
+        self._group_count = {kind: len(ids.get(kind, {})) + 1 for kind in GROUP_KINDS}
+
+    def _column(self, name: str) -> np.ndarray:
+        out = np.zeros(self.doc_count_all, dtype=np.int64)
+        for leaf, offset in self._leaves:
+            if name in leaf.schema and leaf.has_column(name):
+                values = list(leaf.column_reader(name))
+                out[offset:offset + len(values)] = values
+        return out
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(docnums, term frequencies)`` of a term in a field, live documents only."""
@@ -564,14 +603,16 @@ class WhooshIndex:
     def _group_postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """A grouped field's postings: the documents of every group whose text has the term."""
         kind = GROUPED_FIELDS[fieldname]
-        id_parts, freq_parts = [], []
-        for group, freq in self._grouped.get(fieldname, {}).get(term, ()):
-            ids = self.postings("facet", facet(kind, group))[0]
-            id_parts.append(ids)
-            freq_parts.append(np.full(len(ids), float(freq)))
-        if not id_parts:
+        entries = self._grouped.get(fieldname, {}).get(term)
+        if not entries:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(id_parts), np.concatenate(freq_parts)
+        freq_of_group = np.zeros(self._group_count[kind])
+        for number, freq in entries:
+            if 0 < number < len(freq_of_group):
+                freq_of_group[number] = freq
+        per_doc = freq_of_group[self._group_of[kind]]
+        docs = np.flatnonzero((per_doc > 0) & self.live)
+        return docs, per_doc[docs]
 
     def doc_ids(self, fieldname: str, value: str) -> np.ndarray:
         """Documents with this exact value (``status``, ``current``, ``artkey`` …): a facet term."""
