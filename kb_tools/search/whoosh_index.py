@@ -64,6 +64,9 @@ STORED = ("id", "kind", "page", "title", "url", "text", "short_title", "aliases"
 PARALLEL_MIN_DOCS = 3000
 #: At most this many parts (whoosh indexes written side by side, one per process).
 MAX_PARTS = 8
+#: Memory for whoosh's posting pool per writer: above it, whoosh spills sorted runs to disk and
+#: merges them in Python at commit, which costs more than the sort itself.
+WRITER_LIMIT_MB = 1024
 
 
 class PreAnalyzed(fields.TEXT):
@@ -293,7 +296,7 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, g
         ix = index.open_dir(str(part_dir))
     added = deleted = 0
     # Uncompressed posting blocks: zlib was a tenth of the write time, and reads skip inflating.
-    writer = ix.writer(limitmb=256, codec=_Codec(compression=0), compound=False)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=_Codec(compression=0), compound=False)
     try:
         for page in delete_pages:
             deleted += writer.delete_by_term("facet", facet("page", page))
