@@ -509,14 +509,19 @@
 
   /** The postings of a term: the inline tier now, further tiers on demand; null when not indexed. */
   Engine.prototype.termEntry = function (term) {
-    var self = this, shard = termHash(term) % this.manifest.termShards;
-    return this.file("terms/" + shard + ".json").then(function (data) {
+    var self = this;
+    return this.termShard(term).then(function (data) {
       var entry = Object.prototype.hasOwnProperty.call(data, term) ? data[term] : null;
       if (!entry) { return null; }
       // A long first tier lives in its own file (a number here), a short one in the shard.
       var head = typeof entry[1] === "number" ? self.moreTier(entry[1]) : Promise.resolve(decodePostings(entry[1]));
       return head.then(function (postings) { return { df: entry[0], postings: postings, more: entry[2] }; });
     });
+  };
+
+  /** The term shard file that holds a term (cached like every other file). */
+  Engine.prototype.termShard = function (term) {
+    return this.file("terms/" + termHash(term) % this.manifest.termShards + ".json");
   };
 
   Engine.prototype.moreTier = function (id) {
@@ -696,10 +701,13 @@
     function fetchMore() {
       if (!pending.length || round >= cfg.maxMoreRounds) { return Promise.resolve(); }
       var coord = coordination(), top = [];
-      scores.forEach(function (s, d) { top.push(s * Math.pow(coord(d), cfg.coordinationPower)); });
-      top.sort(function (a, b) { return b - a; });
+      scores.forEach(function (s, d) { top.push([s * Math.pow(coord(d), cfg.coordinationPower), d]); });
+      top.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
       var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
-      if (top.length >= limit && top[limit - 1] >= bound) { return Promise.resolve(); }
+      if (top.length >= limit && top[limit - 1][0] >= bound) { return Promise.resolve(); }
+      if (round === 0) {  // the provisional best: their text loads while the later tiers do
+        self.warmDocuments(top.slice(0, limit).map(function (x) { return x[1]; }));
+      }
       round++;
       return Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); })).then(function (tiers) {
         tiers.forEach(function (postings, i) { addPostings(pending[i].term, pending[i].weight, postings); pending[i].more.shift(); });
@@ -806,12 +814,26 @@
     });
   };
 
-  /** Start loading what a query being typed will need (dictionary buckets); failures surface later. */
+  /**
+   * Start loading what a query being typed will need: its dictionary buckets, then the term
+   * shards of its terms, so that the search after the debounce finds them cached. Failures
+   * surface later: a failed file is not cached, the search loads it again and reports it.
+   */
   Engine.prototype.prefetch = function (query) {
     var self = this;
     return this.ready().then(function () {
       return self.analyzer.prepare(clean(query, self.manifest.maxQueryChars));
+    }).then(function () {
+      return Promise.all(self.parseQuery(query).terms.map(function (t) { return self.termShard(t.text); }));
     }).catch(function () { return null; });
+  };
+
+  /** Start loading the document shards of likely results (a guess: failures surface later). */
+  Engine.prototype.warmDocuments = function (docIds) {
+    var self = this, size = this.manifest.docShardSize;
+    new Set(docIds.map(function (d) { return Math.floor(d / size); })).forEach(function (shard) {
+      self.file("docs/" + shard + ".json").catch(function () { return null; });
+    });
   };
 
   /** Stored fields of documents: [{doc, label, url, chapter, text, group}] in the order given. */
