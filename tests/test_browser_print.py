@@ -13,8 +13,6 @@ from tests.conftest import make_config, run_build, write_files
 from tests.test_study import PENALTY_LAW, PLAN
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
 #: Labels that only the site's navigation shows (site name, tabs, sidebar, search, footer).
 NAV_LABELS = ["测试站点", "首页", "学法计划", "法治大讲堂", "搜索", "Material for MkDocs"]
 
@@ -50,27 +48,23 @@ def page_size(pdf: Path) -> tuple[float, float] | None:
     return float(match.group(1)), float(match.group(2))
 
 
-def test_reading_pack_prints_on_a4_without_navigation(site, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_reading_pack_prints_on_a4_without_navigation(site, tmp_path, browser):
     pdf = tmp_path / "pack.pdf"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto((site / "study/2026/01/index.html").as_uri())
-            chrome = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"]
-            # On screen the navigation is there (so the checks below can fail)…
-            assert all(page.locator(sel).first.is_visible() for sel in chrome)
-            assert page.locator(".kb-pack-actions button").is_visible()
-            # …and in print it is gone, with the print button.
-            page.emulate_media(media="print")
-            for sel in [*chrome, ".md-sidebar--secondary", ".kb-pack-actions button", ".kb-pack-source"]:
-                assert not page.locator(sel).first.is_visible(), sel
-            assert page.locator(".kb-pack-article").first.is_visible()
-            page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "study/2026/01/index.html").as_uri())
+        chrome = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"]
+        # On screen the navigation is there (so the checks below can fail)…
+        assert all(page.locator(sel).first.is_visible() for sel in chrome)
+        assert page.locator(".kb-pack-actions button").is_visible()
+        # …and in print it is gone, with the print button.
+        page.emulate_media(media="print")
+        for sel in [*chrome, ".md-sidebar--secondary", ".kb-pack-actions button", ".kb-pack-source"]:
+            assert not page.locator(sel).first.is_visible(), sel
+        assert page.locator(".kb-pack-article").first.is_visible()
+        page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+    finally:
+        page.close()
 
     # Cover, focus articles, study record: each section starts a new sheet, and each fits on one.
     assert page_count(pdf) == 3

@@ -8,10 +8,7 @@ that begins with the article's 第N条 label.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
@@ -21,12 +18,12 @@ import pytest
 from kb_tools.search.eval import read_queries
 from kb_tools.search.static_eval import NodeEngine
 from kb_tools.search.static_index import INDEX_DIR, term_hash
+from tests.browser import serve
 from tests.conftest import law_page, make_config, run_build
 from tests.search_fixtures import write_docs
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
 DEV_QUERIES = REPO.parent / "shared" / "eval" / "queries-dev.tsv"
 
@@ -40,18 +37,6 @@ HOSTILE_LAW = law_page(
     level="规范性文件",
     promulgated="2020-01-01",
 )
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Plain static hosting of ``root`` (what `python -m http.server` does) on a free port."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -70,25 +55,8 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
     shards = json.loads(manifest)["termShards"]
     (broken / INDEX_DIR / "terms" / f"{term_hash('施工许可证') % shards}.json").unlink()
-    server, url = serve(serve_root)
-    yield {"ok": url + "ok/", "broken": url + "broken/"}
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        yield instance
-        instance.close()
+    with serve(serve_root) as url:
+        yield {"ok": url + "ok/", "broken": url + "broken/"}
 
 
 @pytest.fixture
@@ -193,12 +161,10 @@ def test_a_missing_shard_gives_a_visible_message(page, small_site):
 def repo_site(repo_docs_site: Path) -> Iterator[dict]:
     """This repository's docs/ built (once per session) and served; the Node engine over its index."""
     site = repo_docs_site / "site"
-    server, url = serve(site)
     node = NodeEngine(site / INDEX_DIR)
-    yield {"url": url, "node": node}
+    with serve(site) as url:
+        yield {"url": url, "node": node}
     node.close()
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.skipif(not DEV_QUERIES.is_file(), reason="needs ../shared/eval/queries-dev.tsv")

@@ -3,21 +3,17 @@ marked and styled, renumbering shown; and a citation on a dated page carries its
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from tests.browser import serve
 from tests.conftest import REPO, make_config, run_build, write_files
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 NOTE = """\
 ---
 title: 复议申请期限
@@ -40,32 +36,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.copy(REPO / "docs" / "laws" / name, target)
     write_files(docs, {"index.md": "# 首页\n", "notes/期限.md": NOTE})
     site = run_build(make_config(root, {"search_index": False}))
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        yield instance
-        instance.close()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture
