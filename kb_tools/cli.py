@@ -172,7 +172,8 @@ def import_(files: tuple[Path, ...], docs_dir: Path, level: str | None, slug: st
 @click.option("-a", "--host", default="127.0.0.1", show_default=True, help="监听地址 / address")
 @click.option("-p", "--port", default=8000, show_default=True, type=int, help="端口 / port")
 @click.option("--no-build", is_flag=True, help="直接使用已有的 site/ / serve the existing site/")
-def serve(config_file: str, host: str, port: int, no_build: bool) -> None:
+@click.option("--public", is_flag=True, help="公开版：站点与检索均不含 public: false 的内容 / public build")
+def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) -> None:
     """构建并在本机提供站点与检索接口 / Build, then serve the site and /api/search.
 
     默认只监听 127.0.0.1。/ Listens on 127.0.0.1 by default.
@@ -182,10 +183,12 @@ def serve(config_file: str, host: str, port: int, no_build: bool) -> None:
     cfg = _load_mkdocs_config(config_file)
     site = Path(cfg["site_dir"])  # type: ignore[index]
     if not no_build:
-        site = build_site(config_file)
+        site = build_site(config_file, public=public)
     if not (site / "index.html").is_file():
         raise click.ClickException(f"{site} 中没有已构建的站点，请先运行 kb build。")
     plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    if plugin is not None and public:
+        plugin.config.public_build = True  # the public index folder, never the intranet one
     index_dir = _index_dir(cfg, plugin)
     click.echo(f"法规知识库：http://{host}:{port}/  （Ctrl+C 停止）")
     try:
