@@ -180,7 +180,8 @@ def test_mkdocs_build_writes_the_index_unless_disabled(tmp_path):
 def test_public_build_index_has_no_private_page(tmp_path):
     write_docs(tmp_path)
     run_build(make_config(tmp_path, {"index_dir": "idx", "public_build": True}))
-    ix = open_index(tmp_path / "idx")
+    assert not (tmp_path / "idx").exists()  # the intranet index folder is never the public one
+    ix = open_index(tmp_path / "idx-public")
     assert "laws/内部工作规程.md" not in ix.manifest["pages"]
     assert not [h for h in search(ix, "内部使用 保密事项 审批流程", limit=50) if "内部" in h.title]
 
