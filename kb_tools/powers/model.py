@@ -124,8 +124,30 @@ class LegalBasis:
         return BASIS_LABELS[self.kind]
 
 
+@dataclass(kw_only=True)
+class Provenance:
+    """Where a list entry came from and who may see it, shared by every kind of list entry.
+
+    Attributes:
+        public: 公开属性; ``false`` entries never reach a public build.
+        source: the data file (below ``docs/``) the entry was read from.
+        line: the entry's first line in that file; ``key_lines`` has each field's line.
+        sample: whether the file is marked 示例数据.
+    """
+
+    public: bool = True
+    source: str = ""
+    line: int = 0
+    sample: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """Line of a field in the data file (the item's first line when unknown)."""
+        return self.key_lines.get(key, self.line)
+
+
 @dataclass
-class PowerItem:
+class PowerItem(Provenance):
     """A power the bureau exercises (one row of the 权力清单).
 
     Attributes:
@@ -149,15 +171,6 @@ class PowerItem:
     process: str = ""
     materials: str = ""
     remarks: str = ""
-    public: bool = True
-    source: str = ""
-    line: int = 0
-    sample: bool = False
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-    def line_of(self, key: str) -> int:
-        """Line of a field in the data file (the item's first line when unknown)."""
-        return self.key_lines.get(key, self.line)
 
     @property
     def title(self) -> str:
@@ -174,7 +187,7 @@ class PowerItem:
 
 
 @dataclass
-class InspectionItem:
+class InspectionItem(Provenance):
     """A 监管事项 / 高频检查事项 used for 双随机 and special inspections.
 
     Attributes:
@@ -191,15 +204,6 @@ class InspectionItem:
     frequency: str = ""
     power_code: str = ""
     remarks: str = ""
-    public: bool = True
-    source: str = ""
-    line: int = 0
-    sample: bool = False
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-    def line_of(self, key: str) -> int:
-        """Line of a field in the data file (the item's first line when unknown)."""
-        return self.key_lines.get(key, self.line)
 
     @property
     def title(self) -> str:

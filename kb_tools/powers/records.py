@@ -101,6 +101,12 @@ def _required(record: Record, fields: tuple[FieldSpec, ...], problems: list[Cont
     return ok
 
 
+def _provenance(record: Record, problems: list[ContentProblem], sample: bool) -> dict[str, object]:
+    """The :class:`~kb_tools.powers.model.Provenance` fields of an entry read from ``record``."""
+    return {"public": _public(record, problems), "source": record.path, "line": record.line,
+            "sample": sample, "key_lines": dict(record.key_lines)}
+
+
 def _public(record: Record, problems: list[ContentProblem]) -> bool:
     text = record.text("公开").lower()
     if not text or text in _TRUE:
@@ -151,11 +157,7 @@ def power_item(record: Record, problems: list[ContentProblem], *, sample: bool =
         process=record.text("办理流程"),
         materials=record.text("申请材料"),
         remarks=record.text("备注"),
-        public=_public(record, problems),
-        source=record.path,
-        line=record.line,
-        sample=sample,
-        key_lines=dict(record.key_lines),
+        **_provenance(record, problems, sample),
     )
 
 
@@ -176,9 +178,5 @@ def inspection_item(record: Record, problems: list[ContentProblem], *, sample: b
         frequency=record.text("频次"),
         power_code=record.text("关联事项编码"),
         remarks=record.text("备注"),
-        public=_public(record, problems),
-        source=record.path,
-        line=record.line,
-        sample=sample,
-        key_lines=dict(record.key_lines),
+        **_provenance(record, problems, sample),
     )
