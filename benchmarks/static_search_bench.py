@@ -25,6 +25,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import os
 import statistics
 import subprocess
 import sys
@@ -95,8 +96,6 @@ def build(kb: bool, site: Path) -> float:
     started = time.perf_counter()
     config = scale_config(kb)
     env_path = str(REPO)
-    import os
-
     env = {**os.environ, "PYTHONPATH": env_path, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(mkdocs_build_command(config, site), check=True, cwd=config.parent, env=env)
     return time.perf_counter() - started
@@ -206,7 +205,10 @@ def measure_warm(page: object, engine: Engine, queries: list[str], got: list[int
     """(bytes, ms from the last keystroke to results) of each further query on a warm page."""
     out = []
     page.evaluate("""() => { window.__lastKey = 0; window.__lastChange = 0;
-        document.addEventListener('keydown', () => { window.__lastKey = performance.now(); }, true);
+        // A CJK character typed (or committed by an IME) fires no keydown, only an input event.
+        const key = () => { window.__lastKey = performance.now(); };
+        document.addEventListener('keydown', key, true);
+        document.addEventListener('input', key, true);
         new MutationObserver(() => { window.__lastChange = performance.now(); })
           .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
     for query in queries:
@@ -219,6 +221,8 @@ def measure_warm(page: object, engine: Engine, queries: list[str], got: list[int
             ms = float("inf")
         page.wait_for_timeout(100)
         out.append((sum(got) - before, ms))
+        if os.environ.get("KB_BENCH_EACH"):
+            print(f"  {engine.name}: {ms:.0f} ms, {(sum(got) - before) / 1024:.1f} KiB  {query}", flush=True)
     return out
 
 
@@ -250,19 +254,27 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse both built sites when present")
     parser.add_argument("--fresh", type=int, default=5, help="fresh browsers for the cold figures")
     parser.add_argument("--only", choices=["kb", "material"], help="measure one engine only")
+    parser.add_argument("--kb-site", type=Path, help="measure this built kb scale site (e.g. benchmarks/out/"
+                        "bench-scale-kb from build_bench.py --scale --search) instead of building one")
     parser.add_argument("--index", type=Path, help="serve the kb site with this search/kb folder instead of its own "
                         "(e.g. written by kb_tools.search.static_index.write_site_index from the scale corpus)")
     args = parser.parse_args()
     queries = [q.query for q in read_queries(QUERIES)]
-    sites = {"kb": OUT / "site-kb", "material": OUT / "site-material"}
+    sites = {"kb": args.kb_site or OUT / "site-kb", "material": OUT / "site-material"}
     for key, site in sites.items():
         if args.only and key != args.only:
             continue
-        if args.reuse and (site / "index.html").is_file():
+        if (args.reuse or (key == "kb" and args.kb_site)) and (site / "index.html").is_file():
             print(f"{key}: reusing {site}")
             continue
         print(f"{key}: building {site} …", flush=True)
         print(f"{key}: built in {build(key == 'kb', site):.0f} s", flush=True)
+
+    if (sites["kb"] / "assets" / "kb").is_dir():  # a reused site gets the current scripts (the plugin copies them)
+        import shutil
+
+        for asset in (REPO / "kb_tools" / "assets").iterdir():
+            shutil.copy2(asset, sites["kb"] / "assets" / "kb" / asset.name)
 
     if args.index:
         import shutil

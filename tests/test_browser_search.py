@@ -98,6 +98,20 @@ def test_results_appear_while_typing_grouped_with_badges(page, small_site):
     assert not page.errors
 
 
+def test_the_index_head_loads_while_the_page_is_idle(page, small_site):
+    """Manifest and names arrive before any typing; nothing else of the index does."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(small_site["ok"])
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.endsWith('/search/kb/groups.json'))", timeout=10000)
+    index = [url.split("/search/kb/", 1)[1] for url in requested if "/search/kb/" in url]
+    assert sorted(index) == ["groups.json", "manifest.json"]
+    type_query(page, "施工许可证")
+    first_hit(page)
+    assert sum(url.endswith("/search/kb/manifest.json") for url in requested) == 1
+
+
 def test_keyboard_alone_reaches_the_article(page, small_site):
     page.goto(small_site["ok"])
     type_query(page, "城乡规划法 64条", key="s")

@@ -382,14 +382,37 @@
     return this.cache.get(path);
   };
 
+  /**
+   * The manifest alone: enough to build the analyzer, so that dictionary buckets start loading
+   * while groups.json (the larger file) is still on its way.
+   */
+  Engine.prototype.head = function () {
+    var self = this;
+    if (!this._head) {
+      this._head = this.load("manifest.json").then(function (manifest) {
+        self.manifest = manifest;
+        self.analyzer = new Analyzer(manifest.analyzer, self.load);
+      });
+      this._head.catch(function () { self._head = null; });
+    }
+    return this._head;
+  };
+
+  /** The dictionary buckets a query needs (the analyzer's prepare, once the manifest is in). */
+  Engine.prototype.prepare = function (query) {
+    var self = this;
+    return this.head().then(function () {
+      return self.analyzer.prepare(clean(query, self.manifest.maxQueryChars));
+    });
+  };
+
+  /** Manifest and groups (titles, statuses, names): everything a query needs before its terms. */
   Engine.prototype.ready = function () {
     var self = this;
     if (!this._ready) {
       // Both at once: the first query waits for one round trip, not two.
-      this._ready = Promise.all([this.load("manifest.json"), this.load("groups.json")]).then(function (both) {
-        var manifest = both[0], data = both[1];
-        self.manifest = manifest;
-        self.analyzer = new Analyzer(manifest.analyzer, self.load);
+      this._ready = Promise.all([this.head(), this.load("groups.json")]).then(function (both) {
+        var data = both[1];
         self.groups = data.groups.map(function (g, index) {
           return { index: index, title: g[0], url: g[1] || "laws/" + g[8] + "/", status: g[2], level: g[3],
                    kind: g[4], first: g[5], count: g[6], runs: g[7], law: g[8],
@@ -546,9 +569,7 @@
     var self = this;
     var limit = Math.max(1, Math.min(parseInt(options.limit, 10) || 10, 100));
     var parsed, entries;
-    return this.ready().then(function () {
-      return self.analyzer.prepare(clean(query, self.manifest.maxQueryChars));
-    }).then(function () {
+    return Promise.all([this.ready(), this.prepare(query)]).then(function () {
       parsed = self.parseQuery(query);
       if (options.status) { (parsed.filters.status = parsed.filters.status || []).push(options.status); }
       if (options.level) { (parsed.filters.level = parsed.filters.level || []).push(options.level); }
@@ -705,11 +726,13 @@
       top.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
       var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
       if (top.length >= limit && top[limit - 1][0] >= bound) { return Promise.resolve(); }
+      // The tiers first: the browser's few connections serve requests in the order they were made.
+      var tiers = Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); }));
       if (round === 0) {  // the provisional best: their text loads while the later tiers do
         self.warmDocuments(top.slice(0, limit).map(function (x) { return x[1]; }));
       }
       round++;
-      return Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); })).then(function (tiers) {
+      return tiers.then(function (tiers) {
         tiers.forEach(function (postings, i) { addPostings(pending[i].term, pending[i].weight, postings); pending[i].more.shift(); });
         pending = pending.filter(function (p) { return p.more.length; });
         return fetchMore();
@@ -821,9 +844,7 @@
    */
   Engine.prototype.prefetch = function (query) {
     var self = this;
-    return this.ready().then(function () {
-      return self.analyzer.prepare(clean(query, self.manifest.maxQueryChars));
-    }).then(function () {
+    return Promise.all([this.ready(), this.prepare(query)]).then(function () {
       return Promise.all(self.parseQuery(query).terms.map(function (t) { return self.termShard(t.text); }));
     }).catch(function () { return null; });
   };

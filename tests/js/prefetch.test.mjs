@@ -133,3 +133,30 @@ test("a term shard that fails while typing is loaded again by the search, and it
   const result = await engine.search(QUERY, { limit: 3 });
   assert.deepEqual(result.hits.map((h) => [h.doc, h.score]), await reference());
 });
+
+test("dictionary buckets load on the manifest alone, while groups.json is still on its way", async () => {
+  const net = server(buildIndex());
+  const engine = new KbSearch.Engine(net.load);
+  net.hold("groups.json");
+  const searching = engine.search(QUERY, { limit: 3 });
+  let timer;
+  const late = new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error("prepare waited for groups.json")), 2000); });
+  await Promise.race([engine.prepare(QUERY), late]);  // resolves although groups.json is held back
+  clearTimeout(timer);
+  const buckets = new Set(Array.from(QUERY).map((ch) => `dict/${KbSearch.bucketOf(ch, BUCKETS)}.json`));
+  for (const path of buckets) { assert.ok(net.requested.includes(path), path); }
+  assert.ok(!net.requested.some((p) => p.startsWith("terms/")), "no term before the names are known");
+  net.release();
+  const result = await searching;
+  assert.deepEqual(result.hits.map((h) => [h.doc, h.score]), await reference());
+});
+
+test("a manifest that fails is asked for again by the next query", async () => {
+  const net = server(buildIndex());
+  const engine = new KbSearch.Engine(net.load);
+  net.failing.add("manifest.json");
+  await assert.rejects(engine.search(QUERY, { limit: 3 }), /manifest\.json/);
+  net.failing.delete("manifest.json");
+  const result = await engine.search(QUERY, { limit: 3 });
+  assert.deepEqual(result.hits.map((h) => [h.doc, h.score]), await reference());
+});
