@@ -235,6 +235,7 @@ def _load_law(path: Path, rel: str, problems: list[ContentProblem]) -> Law | Non
         articles=tuple(parsed.articles),
         preamble=tuple(parsed.preamble),
         body_line=doc.body_line,
+        meta_lines=dict(doc.key_lines),
     )
     _check_dates(law, doc, problems)
     return law
@@ -357,7 +358,7 @@ def _link_versions(corpus: Corpus) -> None:
         current = corpus.laws.get(law.version_of)
         if current is None or current.version_of is not None:
             corpus.problems.append(ContentProblem(
-                law.src_path, 1,
+                law.src_path, law.line_of("version_of"),
                 f"`version_of: {law.version_of}` 指向的现行文本不存在。",
                 "请填写现行文本在 docs/laws/ 下的文件名（不含 .md），例如 `version_of: 行政复议法`。",
                 code="bad-version",
@@ -380,7 +381,7 @@ def _check_titles(corpus: Corpus) -> None:
         key = normalise_title(law.title)
         if key in seen:
             corpus.problems.append(ContentProblem(
-                law.src_path, 1,
+                law.src_path, law.line_of("title"),
                 f"标题“{law.title}”与 {seen[key].src_path} 重复。",
                 "同一法规的旧版本请用 `version_of:` 指向现行文本；不同法规请核对标题。",
                 code="duplicate-title",
@@ -390,7 +391,7 @@ def _check_titles(corpus: Corpus) -> None:
     for law in corpus.current_laws:
         if law.successor and corpus.by_name(law.successor) is None:
             corpus.problems.append(ContentProblem(
-                law.src_path, 1, f"`successor` 指向的《{law.successor}》不在知识库中。",
+                law.src_path, law.line_of("successor"), f"`successor` 指向的《{law.successor}》不在知识库中。",
                 "请填写取代本法规的法规的完整标题，并先导入它。",
                 severity=Severity.WARNING, code="bad-successor",
             ))

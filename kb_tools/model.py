@@ -187,8 +187,14 @@ class Law:
     articles: tuple[Article, ...] = ()
     preamble: tuple[str, ...] = ()
     body_line: int = 1
+    #: Line of each front-matter key in the file, so that later checks point at the right line.
+    meta_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     versions: list[Law] = field(default_factory=list)
     superseded_on: dt.date | None = None
+
+    def line_of(self, key: str) -> int:
+        """Line of a front-matter key in the source file (1 when unknown)."""
+        return self.meta_lines.get(key, 1)
 
     @property
     def url(self) -> str:

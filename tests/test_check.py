@@ -91,8 +91,15 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
     ),
     "duplicate-title": (
         {"laws/甲法.md": GOOD, "laws/甲法副本.md": GOOD},
-        ["docs/laws/甲法副本.md:1: 标题“甲法”与 laws/甲法.md 重复。",
+        ["docs/laws/甲法副本.md:2: 标题“甲法”与 laws/甲法.md 重复。",
          "  → 同一法规的旧版本请用 `version_of:` 指向现行文本；不同法规请核对标题。"],
+        1,
+    ),
+    "bad-version-of-at-its-line": (
+        {"laws/旧法.md": "---\ntitle: 旧法\nlevel: 法律\npromulgated: 2001-01-01\n"
+                         "version_of: 不存在的法\n---\n\n第一条 甲。\n"},
+        ["docs/laws/旧法.md:5: `version_of: 不存在的法` 指向的现行文本不存在。",
+         "  → 请填写现行文本在 docs/laws/ 下的文件名（不含 .md），例如 `version_of: 行政复议法`。"],
         1,
     ),
     "gbk-encoding": (

@@ -202,8 +202,11 @@ def test_dev_queries_agree_with_kb_search(repo_docs_site):
     queries = read_queries(DEV_QUERIES)
     whoosh, static = get_engine("whoosh", context), get_engine("static", context)
     try:
-        overlap = sum(bool(set(whoosh(q.query, 10)[:5]) & set(static(q.query, 10)[:5])) for q in queries)
-        assert overlap >= 0.9 * len(queries)
+        # "Overlap" read strictly: at least 4 of the 5 results in common (today 38 of 40 are the same
+        # five, and all 40 have the same first result).
+        pairs = [(whoosh(q.query, 10)[:5], static(q.query, 10)[:5]) for q in queries]
+        assert sum(len(set(a) & set(b)) >= 4 for a, b in pairs) >= 0.9 * len(queries)
+        assert sum(bool(a) and a[:1] == b[:1] for a, b in pairs) >= 0.9 * len(queries)
         report = evaluate(static, queries, "static")
         assert report.recall[5] >= 0.90 and report.mrr >= 0.75, report.as_dict()
     finally:
