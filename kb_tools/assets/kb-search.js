@@ -654,14 +654,17 @@
       bySource.get(t.source).terms.push([t.text, t.weight, t.whole || t.text]);
     });
 
-    var scores = new Map(), docsOf = new Map();
+    // Scores in typed arrays indexed by document (a Map per posting was most of a query's time
+    // at scale); `scored` lists the documents that have a score, in the order first scored.
+    var scores = new Float64Array(n), hasScore = new Uint8Array(n), scored = [], docsOf = new Map();
     function addPostings(term, qweight, postings) {
-      var docs = docsOf.get(term);
-      for (var i = 0; i < postings.docs.length; i++) {
-        var d = postings.docs[i];
+      var docs = docsOf.get(term), ids = postings.docs, impacts = postings.impacts;
+      for (var i = 0; i < ids.length; i++) {
+        var d = ids[i];
         if (!allowed(d)) { continue; }
-        scores.set(d, (scores.get(d) || 0) + qweight * postings.impacts[i] / scale);
-        docs.add(d);
+        if (!hasScore[d]) { hasScore[d] = 1; scored.push(d); }
+        scores[d] += qweight * impacts[i] / scale;
+        docs.push(d);  // tiers split one list: a document comes once per term
       }
     }
     var pending = [];
@@ -669,7 +672,7 @@
       group.terms.forEach(function (t) {
         var entry = entries.get(t[0]);
         if (!entry || !entry.df || docsOf.has(t[0])) { return; }
-        docsOf.set(t[0], new Set());
+        docsOf.set(t[0], []);
         addPostings(t[0], t[1], entry.postings);
         if (entry.more.length) { pending.push({ term: t[0], weight: t[1], more: entry.more.slice() }); }
       });
@@ -681,8 +684,11 @@
     }
 
     // Coordination (ranking._credits): how much of each query word a document has.
+    var matched = new Float64Array(n), credit = new Float64Array(n), partial = new Float64Array(n);
+    var inPartial = new Uint8Array(n);
     function coordination() {
-      var matched = new Float64Array(n), total = 0;
+      var total = 0;
+      matched.fill(0);
       groups.forEach(function (group) {
         var idfs = new Map();
         group.terms.forEach(function (t) { var v = idfOf(t[0]); if (v !== null) { idfs.set(t[0], v); } });
@@ -694,23 +700,28 @@
           if (!wholes.has(t[2])) { wholes.set(t[2], { weight: t[1], pieces: [] }); }
           if (t[0] !== t[2]) { wholes.get(t[2]).pieces.push(t[0]); }
         });
-        var credit = new Float64Array(n), touched = [];
+        var touched = [], i, d;
         wholes.forEach(function (w, whole) {
           var present = w.pieces.filter(function (p) { return idfs.has(p); });
           var pieceTotal = present.reduce(function (a, p) { return a + idfs.get(p); }, 0);
-          var partial = new Map();
+          var seen = [];  // documents with a partial credit for this whole word
+          function see(doc) { if (!inPartial[doc]) { inPartial[doc] = 1; partial[doc] = 0; seen.push(doc); } }
           if (pieceTotal > 0) {
             present.forEach(function (p) {
-              (docsOf.get(p) || new Set()).forEach(function (d) { partial.set(d, (partial.get(d) || 0) + idfs.get(p) / pieceTotal); });
+              var docs = docsOf.get(p) || [], share = idfs.get(p) / pieceTotal;
+              for (i = 0; i < docs.length; i++) { d = docs[i]; see(d); partial[d] += share; }
             });
           }
-          (docsOf.get(whole) || new Set()).forEach(function (d) { partial.set(d, 1.0); });
-          partial.forEach(function (c, d) {
-            var value = Math.min(c, 1.0) * w.weight;
+          var whole_ = docsOf.get(whole) || [];
+          for (i = 0; i < whole_.length; i++) { d = whole_[i]; see(d); partial[d] = 1.0; }
+          for (i = 0; i < seen.length; i++) {
+            d = seen[i];
+            inPartial[d] = 0;
+            var value = Math.min(partial[d], 1.0) * w.weight;
             if (value > credit[d]) { if (credit[d] === 0) { touched.push(d); } credit[d] = value; }
-          });
+          }
         });
-        touched.forEach(function (d) { matched[d] += groupIdf * credit[d]; });
+        for (i = 0; i < touched.length; i++) { d = touched[i]; matched[d] += groupIdf * credit[d]; credit[d] = 0; }
       });
       var share = function (d) { return total <= 0 ? 1.0 : matched[d] / total; };
       share.total = total;
@@ -721,14 +732,18 @@
     var round = 0;
     function fetchMore() {
       if (!pending.length || round >= cfg.maxMoreRounds) { return Promise.resolve(); }
-      var coord = coordination(), top = [];
-      scores.forEach(function (s, d) { top.push([s * Math.pow(coord(d), cfg.coordinationPower), d]); });
-      top.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      var coord = coordination(), values = new Float64Array(scored.length), i;
+      for (i = 0; i < scored.length; i++) { values[i] = scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
+      // The limit-th best value: a numeric sort of a copy (typed arrays sort natively).
+      var kth = scored.length >= limit ? values.slice().sort()[scored.length - limit] : -Infinity;
       var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
-      if (top.length >= limit && top[limit - 1][0] >= bound) { return Promise.resolve(); }
+      if (scored.length >= limit && kth >= bound) { return Promise.resolve(); }
       // The tiers first: the browser's few connections serve requests in the order they were made.
       var tiers = Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); }));
       if (round === 0) {  // the provisional best: their text loads while the later tiers do
+        var top = [];
+        for (i = 0; i < scored.length; i++) { if (values[i] >= kth) { top.push([values[i], scored[i]]); } }
+        top.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
         self.warmDocuments(top.slice(0, limit).map(function (x) { return x[1]; }));
       }
       round++;
@@ -786,18 +801,25 @@
       var coord = coordination();
       var weighted = coord.total > 0;
       var pool = (parsed.phrases.length || parsed.excluded.length) ? Math.max(400, limit * 10) : Math.max(cfg.pool, limit * 3);
-      var candidates = new Set(), prelim = [];
-      scores.forEach(function (s, d) { candidates.add(d); });
-      extra.forEach(function (d) { candidates.add(d); });
-      exact.forEach(function (d) { candidates.add(d); });
-      candidates.forEach(function (d) {
-        var s = weighted ? (scores.get(d) || 0) * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0);
+      var keptDocs = [], keptValues = [];
+      function consider(d) {
+        var s = weighted ? scores[d] * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0);
         if (!(s > 0 || extra.has(d) || exact.has(d)) || masked.has(d)) { return; }
-        if (lawDocs.has(d)) { s *= cfg.namedLawFactor; }
-        if (numbered.has(d)) { s *= cfg.articleFactor; }
-        if (exact.has(d)) { s += cfg.exactBonus; }
-        prelim.push([s, d]);
-      });
+        if (lawDocs.size && lawDocs.has(d)) { s *= cfg.namedLawFactor; }
+        if (numbered.size && numbered.has(d)) { s *= cfg.articleFactor; }
+        if (exact.size && exact.has(d)) { s += cfg.exactBonus; }
+        keptDocs.push(d);
+        keptValues.push(s);
+      }
+      // Every scored document, then the named ones without a score (the sort below fixes the order).
+      scored.forEach(consider);
+      extra.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
+      exact.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
+      // Only the pool's worth is sorted: the pool-th best value first (a native numeric sort),
+      // then the documents at or above it (ties included, so the cut is the same as sorting all).
+      var floor = keptValues.length > pool ? Float64Array.from(keptValues).sort()[keptValues.length - pool] : -Infinity;
+      var prelim = [];
+      for (var c = 0; c < keptDocs.length; c++) { if (keptValues[c] >= floor) { prelim.push([keptValues[c], keptDocs[c]]); } }
       prelim.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
       prelim = prelim.slice(0, pool);
       var hits = [];
