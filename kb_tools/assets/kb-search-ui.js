@@ -18,10 +18,12 @@
   var TIMEOUT_MS = 15000;
   var STATUS_CLASS = { "有效": "in-force", "已修改": "amended", "已废止": "repealed", "尚未生效": "not-yet-effective" };
 
-  function load(path) {
+  function load(path, hint) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) { controller.abort(); } }, TIMEOUT_MS);
-    return fetch(new URL(path, indexBase).href, controller ? { signal: controller.signal } : {})
+    var init = controller ? { signal: controller.signal } : {};
+    if (hint && hint.priority) { init.priority = hint.priority; }  // fetch priority hints (ignored where unknown)
+    return fetch(new URL(path, indexBase).href, init)
       .then(function (response) {
         if (!response.ok) { throw new Error(path + "（HTTP " + response.status + "）"); }
         return response.json();

@@ -372,10 +372,11 @@
   }
 
   /** A cached load: a failed file is forgotten, so that the next query tries again. */
-  Engine.prototype.file = function (path, transform) {
+  Engine.prototype.file = function (path, transform, hint) {
     var self = this;
     if (!this.cache.has(path)) {
-      var promise = this.load(path).then(transform || function (x) { return x; });
+      // `hint` ({priority: "low"}) marks a guess, so that the browser serves needed files first.
+      var promise = (hint ? this.load(path, hint) : this.load(path)).then(transform || function (x) { return x; });
       promise.catch(function () { self.cache.delete(path); });
       this.cache.set(path, promise);
     }
@@ -875,7 +876,7 @@
   Engine.prototype.warmDocuments = function (docIds) {
     var self = this, size = this.manifest.docShardSize;
     new Set(docIds.map(function (d) { return Math.floor(d / size); })).forEach(function (shard) {
-      self.file("docs/" + shard + ".json").catch(function () { return null; });
+      self.file("docs/" + shard + ".json", null, { priority: "low" }).catch(function () { return null; });
     });
   };
 
