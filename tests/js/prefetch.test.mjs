@@ -63,10 +63,11 @@ function buildIndex() {
 
 /** A loader over the files: records each request; `hold(prefix)` keeps matching ones waiting. */
 function server(files) {
-  const requested = [], held = [], failing = new Set();
+  const requested = [], held = [], failing = new Set(), hints = new Map();
   let holding = null;
-  function load(path) {
+  function load(path, hint) {
     requested.push(path);
+    if (hint) { hints.set(path, hint); }
     if (failing.has(path)) { return Promise.reject(new Error(path + "（HTTP 500）")); }
     if (!files.has(path)) { return Promise.reject(new Error(path + "（HTTP 404）")); }
     const body = JSON.parse(JSON.stringify(files.get(path)));
@@ -74,7 +75,7 @@ function server(files) {
     return Promise.resolve(body);
   }
   return {
-    load, requested, failing,
+    load, requested, failing, hints,
     hold(prefix) { holding = prefix; },
     release() { holding = null; held.splice(0).forEach((go) => go()); },
   };
@@ -111,6 +112,9 @@ test("the text of the provisional best documents loads while a later tier is on 
   // Documents 4 and 9/10 lead on the first tiers: their shards are already requested.
   assert.ok(net.requested.includes("docs/2.json"), net.requested.join(" "));
   assert.ok(net.requested.includes("docs/4.json") || net.requested.includes("docs/5.json"), net.requested.join(" "));
+  // A guess goes at low priority, behind the later tier that the query needs.
+  assert.deepEqual(net.hints.get("docs/2.json"), { priority: "low" });
+  assert.equal(net.hints.get("more/0.json"), undefined);
   net.release();
   const result = await searching;
   assert.deepEqual(result.hits.map((h) => [h.doc, h.score]), await reference());
