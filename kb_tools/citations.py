@@ -52,6 +52,9 @@ _LEGAL_SUFFIX_RE = re.compile(
     r"(?:法|法典|条例|规定|办法|细则|规则|解释|决定|意见|通知|规范|准则|批复|答复|纲要|章程)(?:[（(].*[）)])?$"
 )
 _NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{1,30}(?:法典?|条例|规定|办法|细则|解释)$")
+#: 该法第三条, 该条例第五条: the law of that kind named last on the page.
+_THAT_RE = re.compile(r"该(?P<kind>法典|法|条例|规定|办法|细则|解释|决定)")
+_THAT_KINDS = ("法典", "法", "条例", "规定", "办法", "细则", "解释", "决定")
 _KIND_WORDS = [("法典", "该法典"), ("法", "该法"), ("条例", "该条例"), ("规定", "该规定"), ("办法", "该办法"),
                ("细则", "该细则"), ("解释", "该解释")]
 _SKIP_TAGS = {"a", "code", "pre", "script", "style", "button", "textarea", "kbd", "samp", "title",
@@ -200,6 +203,9 @@ class _Context:
     #: Outside a regulation, the law the paragraph cited last: “（第十九条）” then means its article.
     last_law: Law | None = None
     last_end: int = 0
+    #: Every title named so far on the page, as (kind, law or None when not in the knowledge
+    #: base): 该法第三条 means the law of kind 法 named last.
+    named: list[tuple[str | None, Law | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -272,7 +278,7 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
     length = len(text)
     while pos < length:
         # Find the next interesting character.
-        next_pos = _next_candidate(text, pos, ctx.current is not None, ctx.last_law is not None)
+        next_pos = _next_candidate(text, pos, ctx.current is not None, ctx.last_law is not None, bool(ctx.named))
         if next_pos < 0:
             break
         while label_index < len(labels) and labels[label_index].start() <= next_pos:
@@ -288,6 +294,8 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             end = match.end() if match else end
         elif ch == "本" or ch == "前":
             citation, end = _context_mention(text, next_pos, ctx)
+        elif ch == "该":
+            citation, end = _that_mention(text, next_pos, ctx)
         elif ch == "第" and ctx.current is not None:
             citation, end = _bare_mention(text, next_pos, ctx, ctx.current)
         elif ch == "第" and ctx.last_law is not None:
@@ -303,13 +311,13 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
     return found
 
 
-def _next_candidate(text: str, pos: int, in_law: bool, after_title: bool) -> int:
+def _next_candidate(text: str, pos: int, in_law: bool, after_title: bool, named: bool = False) -> int:
     best = text.find("《", pos)
-    if in_law or after_title:
-        for ch in "本前第" if in_law else "第":
-            i = text.find(ch, pos)
-            if i >= 0 and (best < 0 or i < best):
-                best = i
+    chars = ("本前第" if in_law else "第" if after_title else "") + ("该" if named else "")
+    for ch in chars:
+        i = text.find(ch, pos)
+        if i >= 0 and (best < 0 or i < best):
+            best = i
     return best
 
 
@@ -427,12 +435,41 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
         severity = Severity.WARNING if code == "citation-unknown-law" or ctx.in_law_page else Severity.ERROR
         parts = _parts(start, refs, [None] * len(refs))
         ctx.last_law = None
+        ctx.named.append((_title_kind(title), None))
         return replace(citation, problem=problem, suggestion=suggestion, hint=hint, severity=severity,
                        code=code, parts=parts), end
     citation = _with_articles(citation, law, refs, version, ctx)
     if ctx.current is None:
         ctx.last_law, ctx.last_end = citation.law, end
+    ctx.named.append((_title_kind(citation.law.title if citation.law else title), citation.law))
     return citation, end
+
+
+def _title_kind(title: str) -> str | None:
+    """法, 条例, 办法…: the word 该 takes to refer to a title (a trailing （一） aside)."""
+    bare = re.sub(r"[（(][^）)]*[）)]$", "", title.strip())
+    return next((kind for kind in _THAT_KINDS if bare.endswith(kind)), None)
+
+
+def _that_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | None, int]:
+    """该法第三条: an article of the law of that kind named last on the page.
+
+    Linked only when that law is in the knowledge base; a reference it cannot place stays text
+    (a 该法 may point back past the page's titles). Not finding the article is a warning, as for
+    other inferred references.
+    """
+    match = _THAT_RE.match(text, start)
+    if match is None:
+        return None, start + 1
+    refs, end = _parse_refs(text, match.end())
+    if not refs:
+        return None, match.end()
+    law = next((named for kind, named in reversed(ctx.named) if kind == match.group("kind")), None)
+    if law is None:
+        return None, end
+    citation = Citation(start, end, text[start:end], None, written_title=law.title)
+    found = _with_articles(citation, law, refs, None, replace(ctx, on=None))
+    return replace(found, severity=Severity.WARNING), end
 
 
 def _version_tuple(match: re.Match[str]) -> tuple[int, int | None, int | None]:
@@ -793,7 +830,8 @@ def link_citations(
 
 
 def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> str:
-    if "《" not in text and (ctx.current is None or not any(c in text for c in "本前第")):
+    if ("《" not in text and not (ctx.named and "该" in text)
+            and (ctx.current is None or not any(c in text for c in "本前第"))):
         return text
     citations = _scan(text, ctx)
     if not citations:

@@ -390,3 +390,45 @@ def test_cited_by_block_groups_by_kind_and_folds_when_long():
     assert [page_kind(p) for p in ("powers/a.md", "study/2026/01.md", "classroom/x.md", "laws/a.md", "notes/a.md")] == [
         "权力事项", "学法计划", "讲堂", "法规", "其他"]
     assert page_kind("talks/a.md", {"lecturer": "张三"}) == "讲堂"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 该法 / 该条例: the law of that kind named last on the page, across paragraphs.
+        ("《中华人民共和国建筑法》规定了施工许可制度。该法第八条列明了申领条件。",
+         [("建筑法", []), ("建筑法", ["第八条"])]),
+        ("学习《建筑法》。\n\n该法第七条、第八条规定了施工许可证。",
+         [("建筑法", []), ("建筑法", ["第七条", "第八条"])]),
+        # The last 法, not the last title: 条例 in between does not count for 该法.
+        ("《建筑法》和《建设工程质量管理条例》都有规定，该法第七条、该条例第十三条。",
+         [("建筑法", []), ("建设工程质量管理条例", []), ("建筑法", ["第七条"]),
+          ("建设工程质量管理条例", ["第十三条"])]),
+        # No title of that kind before it: not a citation at all.
+        ("《建设工程质量管理条例》第十三条。该法第七条。", [("建设工程质量管理条例", ["第十三条"])]),
+        ("该法第七条规定。", []),
+    ],
+)
+def test_that_law_refers_to_the_last_title_of_its_kind(corpus, text, expected):
+    found = find_citations(text, corpus)
+    assert [(c.law.slug if c.law else None, labels(c)) for c in found] == expected
+
+
+def test_that_law_of_a_law_outside_the_knowledge_base_stays_text(corpus):
+    found = find_citations("《中华人民共和国民法典》第五百条。该法典第五百零一条。", corpus)
+    assert [c.text for c in found] == ["《中华人民共和国民法典》第五百条"]
+    # The 民法典 came last: 该法 must not jump back to an earlier 法 of the page.
+    found = find_citations("《建筑法》第七条，《中华人民共和国刑法》第一百三十七条。该法第二十条。", corpus)
+    assert [c.text for c in found] == ["《建筑法》第七条", "《中华人民共和国刑法》第一百三十七条"]
+
+
+def test_that_law_article_out_of_range_is_a_warning(corpus):
+    found = find_citations("《建筑法》总则。该法第九十九条。", corpus)
+    assert found[1].problem.startswith("引用的《中华人民共和国建筑法》第九十九条不存在")
+    assert found[1].severity is Severity.WARNING
+
+
+def test_that_law_is_linked_in_html_across_paragraphs(corpus):
+    html, _ = link_citations("<p>《建筑法》是基本法律。</p><p>该法第八条规定了条件。</p>", corpus, base="../")
+    assert '<a class="kb-cite" href="../laws/建筑法/#article-8"' in html
+    assert ">该法第八条</a>" in html
