@@ -26,10 +26,14 @@ import contextlib
 import functools
 import gzip
 import http.server
+import io
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,8 +81,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=3600")
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -132,9 +134,6 @@ http {{
 @contextlib.contextmanager
 def serve_nginx(site: Path) -> Iterator[str]:
     """Serve ``site`` with Debian's nginx (gzip on, keep-alive), as an intranet would host it."""
-    import socket
-    import tempfile
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -398,14 +397,10 @@ def main() -> None:
         print(f"{key}: built in {build(key == 'kb', site):.0f} s", flush=True)
 
     if (sites["kb"] / "assets" / "kb").is_dir():  # a reused site gets the current scripts (the plugin copies them)
-        import shutil
-
         for asset in (REPO / "kb_tools" / "assets").iterdir():
             shutil.copy2(asset, sites["kb"] / "assets" / "kb" / asset.name)
 
     if args.index:
-        import shutil
-
         shutil.rmtree(sites["kb"] / "search" / "kb", ignore_errors=True)
         shutil.copytree(args.index, sites["kb"] / "search" / "kb")
         print(f"kb: serving the static index {args.index}")

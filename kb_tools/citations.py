@@ -53,8 +53,9 @@ _LEGAL_SUFFIX_RE = re.compile(
 )
 _NAME_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{1,30}(?:法典?|条例|规定|办法|细则|解释)$")
 #: 该法第三条, 该条例第五条: the law of that kind named last on the page.
-_THAT_RE = re.compile(r"该(?P<kind>法典|法|条例|规定|办法|细则|解释|决定)")
-_THAT_KINDS = ("法典", "法", "条例", "规定", "办法", "细则", "解释", "决定")
+_THAT_KINDS = ("法典", "法", "条例", "规定", "办法", "细则", "解释", "决定")  # 法典 before 法
+_THAT_RE = re.compile(f"该(?P<kind>{'|'.join(_THAT_KINDS)})")
+_TRAILING_PAREN_RE = re.compile(r"[（(][^）)]*[）)]$")
 _KIND_WORDS = [("法典", "该法典"), ("法", "该法"), ("条例", "该条例"), ("规定", "该规定"), ("办法", "该办法"),
                ("细则", "该细则"), ("解释", "该解释")]
 _SKIP_TAGS = {"a", "code", "pre", "script", "style", "button", "textarea", "kbd", "samp", "title",
@@ -447,7 +448,7 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
 
 def _title_kind(title: str) -> str | None:
     """法, 条例, 办法…: the word 该 takes to refer to a title (a trailing （一） aside)."""
-    bare = re.sub(r"[（(][^）)]*[）)]$", "", title.strip())
+    bare = _TRAILING_PAREN_RE.sub("", title.strip())
     return next((kind for kind in _THAT_KINDS if bare.endswith(kind)), None)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb_tools.frontmatter import Document, as_date, load_document
+from kb_tools.frontmatter import Document, as_date, load_page
 from kb_tools.law_parser import parse_body
 from kb_tools.model import HistoryEvent, Law, Level, Status
 from kb_tools.problems import ContentProblem, Severity
@@ -195,16 +195,12 @@ def load_corpus(docs_dir: Path, today: dt.date | None = None, *, public_only: bo
 
 
 def _load_law(path: Path, rel: str, problems: list[ContentProblem]) -> Law | None:
-    doc, problem = load_document(path, rel)
+    doc = load_page(path, rel, problems, missing=(
+        "法规页面缺少文件头（front matter）。",
+        "请在文件开头加上 ---、title、level 等字段和结束的 ---，或用 `kb import` 导入原文。",
+        "front-matter",
+    ))
     if doc is None:
-        problems.append(problem)  # type: ignore[arg-type]
-        return None
-    if not doc.has_front_matter:
-        problems.append(ContentProblem(
-            rel, 1, "法规页面缺少文件头（front matter）。",
-            "请在文件开头加上 ---、title、level 等字段和结束的 ---，或用 `kb import` 导入原文。",
-            code="front-matter",
-        ))
         return None
     meta = check_meta(doc, LAW_KEYS, problems)
     if meta is None:

@@ -162,6 +162,25 @@ def load_document(path: Path, display: str) -> tuple[Document | None, ContentPro
     return split_front_matter(text, display)
 
 
+def load_page(
+    path: Path, display: str, problems: list[ContentProblem], *, missing: tuple[str, str, str],
+) -> Document | None:
+    """A content page that must have front matter; what is wrong goes to ``problems``.
+
+    ``missing`` is the (message, hint, code) reported at line 1 when the file has none: each
+    kind of page tells its authors how to start one.
+    """
+    doc, problem = load_document(path, display)
+    if doc is None:
+        problems.append(problem)  # type: ignore[arg-type]
+        return None
+    if not doc.has_front_matter:
+        message, hint, code = missing
+        problems.append(ContentProblem(display, 1, message, hint, code=code))
+        return None
+    return doc
+
+
 def as_date(value: Any) -> dt.date | None:
     """Accept a YAML date or an ISO / Chinese date string; None when it is neither."""
     if isinstance(value, dt.datetime):

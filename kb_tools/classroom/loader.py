@@ -16,7 +16,7 @@ from typing import Any
 from kb_tools.citations import Citation, CitingRef, add_citing, find_citations
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
 from kb_tools.corpus import Corpus, check_meta
-from kb_tools.frontmatter import Document, load_document
+from kb_tools.frontmatter import Document, load_page
 from kb_tools.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
 
@@ -62,19 +62,15 @@ def load(corpus: Corpus) -> None:
 def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
     """One lecture page; problems go to ``corpus.problems``. None when it cannot be listed."""
     problems = corpus.problems
-    doc, problem = load_document(corpus.docs_dir / rel, rel)
+    doc = load_page(corpus.docs_dir / rel, rel, problems, missing=(
+        "讲堂讲稿缺少文件头（front matter）。",
+        '请用 `kb new lecture "标题"` 生成模板，或在开头补上 title、lecturer、date、hours 等字段。',
+        "lecture-front-matter",
+    ))
     if doc is None:
-        problems.append(problem)  # type: ignore[arg-type]
         return None
     if corpus.public_only and doc.meta.get("public") is False:
         _withhold_files(corpus, rel, doc)
-        return None
-    if not doc.has_front_matter:
-        problems.append(ContentProblem(
-            rel, 1, "讲堂讲稿缺少文件头（front matter）。",
-            '请用 `kb new lecture "标题"` 生成模板，或在开头补上 title、lecturer、date、hours 等字段。',
-            code="lecture-front-matter",
-        ))
         return None
     hours = _hours(doc, problems)
     plain = Document(doc.path, {k: v for k, v in doc.meta.items() if k != "hours"}, doc.body, doc.body_line,

@@ -177,8 +177,13 @@ def _maintenance(plist: PowerList) -> str:
     ])
 
 
-def _ref_summary(basis: Iterable[LegalBasis], corpus: Corpus) -> str:
-    """Short form of the cited articles for a table cell: 《建筑法》第七条、第八条."""
+def _ref_summary(basis: Iterable[LegalBasis], corpus: Corpus | None) -> str:
+    """Short form of the cited articles for a table cell: 《建筑法》第七条、第八条.
+
+    Without a corpus (lists rendered on their own), the bases as their authors wrote them.
+    """
+    if corpus is None:
+        return "；".join(b.text for b in basis)
     parts: list[str] = []
     for entry in basis:
         for ref in entry.refs:
@@ -222,10 +227,9 @@ def _th(key: str, label: str, kind: str = "text") -> str:
 def power_table_markdown(plist: PowerList, corpus: Corpus | None = None) -> str:
     """The table of power items."""
     items = sorted(plist.items, key=lambda i: (i.type.rank, i.code))
-    corpus_ref = corpus
     rows = []
     for item in items:
-        basis = _ref_summary(item.bases, corpus_ref) if corpus_ref is not None else _basis_text(item.bases)
+        basis = _ref_summary(item.bases, corpus)
         href = f"../items/{page_name(item.code)}/"
         rows.append(
             f'<tr data-type="{escape(item.type.value)}" data-dept="{escape(item.department)}" '
@@ -254,10 +258,6 @@ def power_table_markdown(plist: PowerList, corpus: Corpus | None = None) -> str:
     ])
 
 
-def _basis_text(bases: Iterable[LegalBasis]) -> str:
-    return "；".join(b.text for b in bases)
-
-
 def _methods(inspection: InspectionItem) -> list[str]:
     text = inspection.method
     for sep in "，,；;/":
@@ -271,7 +271,7 @@ def inspection_table_markdown(plist: PowerList, corpus: Corpus | None = None) ->
     methods = sorted({m for i in inspections for m in _methods(i)}, key=lambda m: (not m.startswith("双随机"), m))
     rows = []
     for inspection in inspections:
-        basis = _ref_summary(inspection.basis, corpus) if corpus is not None else _basis_text(inspection.basis)
+        basis = _ref_summary(inspection.basis, corpus)
         href = f"../inspection-items/{page_name(inspection.code)}/"
         rows.append(
             f'<tr data-type="{escape("|".join(_methods(inspection)))}" data-dept="{escape(inspection.department)}">'
