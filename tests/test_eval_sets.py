@@ -121,3 +121,11 @@ def test_ids_and_queries_are_unique_across_both_halves_and_the_dev_set(sets):
     texts = Counter(normalised(q.query) for q in everything)
     assert [i for i, n in ids.items() if n > 1] == []
     assert [t for t, n in texts.items() if n > 1] == []
+
+
+def test_readme_states_the_sizes_of_both_files(sets):
+    readme = (QUERIES / "README.md").read_text(encoding="utf-8")
+    for name, path in SETS.items():
+        stated = re.search(rf"^\| `{re.escape(path.name)}` \| (\d+) \|", readme, re.M)
+        assert stated, f"README.md 没有 {path.name} 的条数"
+        assert int(stated.group(1)) == len(sets[name])
