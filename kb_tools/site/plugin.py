@@ -15,31 +15,31 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from kb_tools.citations.resolver import link_citations
-from kb_tools.citations.graph import decorate_law_html
-from kb_tools.classroom import lecture_markdown
-from kb_tools.problems import ContentProblem
-from kb_tools.site.config import KbConfig
 from kb_tools.checks import validate
-from kb_tools.corpus import Corpus, SiteOptions, generated_files, generated_pages, is_data_file, load_corpus
+from kb_tools.citations.graph import decorate_law_html
+from kb_tools.citations.resolver import link_citations
+from kb_tools.classroom import lecture_markdown
+from kb_tools.corpus import Corpus, generated_files, generated_pages, is_data_file, load_corpus
 from kb_tools.features import default_features
 from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
+from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
-from kb_tools.site.nav import tab_for
+from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
+from kb_tools.site.nav import tab_for
 from kb_tools.site.staging import StagedOutput, is_temporary
-from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-    from mkdocs.structure.nav import Navigation
-    from mkdocs.utils.templates import TemplateContext
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
@@ -95,9 +95,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Load the corpus once, report its problems, add generated pages, exports and assets."""
         if not self.config.enabled:
             return files
-        options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
-                              use_directory_urls=config.use_directory_urls,
-                              classroom_hours_target=self.config.classroom_hours_target)
+        options = site_options(config, self.config)
         self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
                                   features=default_features(), options=options)
         report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
