@@ -68,6 +68,7 @@ class SiteOptions:
     """Site facts and plugin options that generated pages need (feed links, hours target)."""
 
     site_name: str = "法规知识库"
+    bureau_name: str = "住房和城乡建设局"
     site_url: str = ""
     use_directory_urls: bool = True
     classroom_hours_target: float = 8

@@ -51,5 +51,6 @@ def site_options(config: Any, options: KbConfig | None) -> SiteOptions:
                            use_directory_urls=config.use_directory_urls)
     return SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
                        use_directory_urls=config.use_directory_urls,
+                       bureau_name=options.bureau_name,
                        classroom_hours_target=options.classroom_hours_target,
                        next_plan_from=options.study_next_plan_from)

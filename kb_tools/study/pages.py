@@ -15,6 +15,7 @@ from kb_tools.corpus import Corpus
 from kb_tools.laws.model import Law
 from kb_tools.laws.render import status_badge
 from kb_tools.model import GeneratedPage
+from kb_tools.printing import running_header
 from kb_tools.study.loader import next_plan_missing
 from kb_tools.study.model import READING_CHARS_PER_MINUTE, StudyMonth, StudyPlan
 
@@ -181,11 +182,13 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     """
     law = month.law
     name = f"《{law.title}》" if law else (month.regulation or "（未安排法规）")
-    lines = [f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
+    meeting = f"{month.meeting.year}年{_date(month)}" if month.meeting else "待定"
+    header = running_header(f"{corpus.options.bureau_name} · {plan.year}年{month.month}月会前学法", f"学法会：{meeting}")
+    lines = [header, "", f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
     lines += ['<div class="kb-pack" markdown>', ""]
     lines += ['<section class="kb-pack-section kb-pack-cover" markdown>', ""]
     facts = [
-        ("学法会", _date(month) if month.meeting is None else f"{month.meeting.year}年{_date(month)}"),
+        ("学法会", meeting),
         ("领学人", escape(month.presenter) or "待定"),
     ]
     if law is not None:
