@@ -183,7 +183,8 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     law = month.law
     name = f"《{law.title}》" if law else (month.regulation or "（未安排法规）")
     meeting = f"{month.meeting.year}年{_date(month)}" if month.meeting else "待定"
-    header = running_header(f"{corpus.options.bureau_name} · {plan.year}年{month.month}月会前学法", f"学法会：{meeting}")
+    title = f"{corpus.options.bureau_name} · {plan.year}年{month.month}月会前学法"
+    header = running_header(title, f"学法会：{meeting}")
     lines = [header, "", f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
     lines += ['<div class="kb-pack" markdown>', ""]
     lines += ['<section class="kb-pack-section kb-pack-cover" markdown>', ""]
