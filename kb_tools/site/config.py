@@ -25,6 +25,9 @@ class KbConfig(base.Config):
     index_dir = c.Optional(c.Type(str))
     """Where the whoosh index is kept; default ``.kb_cache/index`` beside ``mkdocs.yml``."""
 
+    bureau_name = c.Type(str, default="住房和城乡建设局")
+    """The bureau's name, shown in every page's footer beside the date the data was built."""
+
     classroom_hours_target = c.Type(int, default=8)
     """法治大讲堂: yearly class-hour target shown on the classroom index."""
 
