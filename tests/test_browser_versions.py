@@ -90,3 +90,48 @@ def test_revision_alert_badge_on_a_dated_page(page, site_url):
     assert badge.get_attribute("title") == "《中华人民共和国行政复议法》第九条 在 2024-01-01 修订后变为第二十条"
     cite.click()
     page.wait_for_url("**/2017-09-01/#article-9")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)])
+def test_compare_page_is_full_width_with_a_changes_only_toggle_and_an_outline(browser, site_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}laws/{quote('行政复议法')}/compare-2017-09-01/")
+        table = page.locator("table.kb-compare")
+        box = table.bounding_box()
+        assert box is not None
+        # No empty sidebars: the two columns take nearly the whole window, and nothing scrolls sideways.
+        assert box["width"] > width * 0.85, box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+        assert page.evaluate("() => document.querySelector('.md-content').scrollWidth") <= width
+        if width > 1220:
+            for sidebar in ("primary", "secondary"):
+                assert not page.locator(f".md-sidebar--{sidebar}").is_visible()
+        rows = page.locator("tr.kb-compare-row")
+        unchanged = page.locator("tr.kb-compare--unchanged")
+        total, same = rows.count(), unchanged.count()
+        assert same > 0 and total > same
+        assert unchanged.first.is_visible()
+        toggle = page.get_by_role("button", name="只看变化")
+        toggle.click()
+        assert toggle.get_attribute("aria-pressed") == "true"
+        assert not unchanged.first.is_visible()
+        visible = page.evaluate("() => [...document.querySelectorAll('tr.kb-compare-row')]"
+                                ".filter(r => r.offsetParent !== null).length")
+        assert visible == total - same
+        toggle.click()
+        assert unchanged.first.is_visible()
+        # The outline lists every changed row and leads to it.
+        links = page.locator(".kb-compare-outline a")
+        assert links.count() == total - same
+        last = links.last
+        target = last.get_attribute("href")
+        assert page.locator(f"tr{target}").count() == 1
+        last.click()
+        page.wait_for_function(
+            "(sel) => { const r = document.querySelector(sel).getBoundingClientRect();"
+            " return r.top >= 0 && r.top < window.innerHeight; }", arg=target, timeout=5000)
+        assert page.locator(f"tr{target}").get_attribute("class").find("kb-compare--unchanged") < 0
+    finally:
+        context.close()

@@ -54,9 +54,26 @@
       links[i].setAttribute("data-kb-href", absolute);
     }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markPrintedLinks);
-  } else {
+  // 新旧对照: 只看变化 hides the rows whose text is unchanged; an outline link to a row shows it.
+  function setupCompare() {
+    var button = document.querySelector(".kb-compare-toggle");
+    var table = document.querySelector("table.kb-compare");
+    if (!button || !table) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      table.classList.toggle("kb-compare--changes-only", on);
+    });
+  }
+
+  function ready() {
     markPrintedLinks();
+    setupCompare();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
