@@ -127,6 +127,7 @@ def test_phone_gets_an_outline_with_chapters_and_a_jump_to_article_box(browser, 
             assert page.locator(".md-sidebar--secondary .md-nav__link", has_text="第三章").count() == 1
             return
         assert outline.is_visible()
+        assert outline.locator("a.kb-cite").count() == 0  # its own words are not citations
         outline.locator("summary").click()
         links = outline.locator(".kb-outline-list a")
         assert links.all_inner_texts() == [f"第{n}章 第{i}部分" for i, n in enumerate("一二三四", 1)]

@@ -136,7 +136,10 @@ def test_compare_page_is_full_width_with_a_changes_only_toggle_and_an_outline(br
         assert visible == total - same
         toggle.click()
         assert unchanged.first.is_visible()
-        # The outline lists every changed row and leads to it.
+        # The outline lists every changed row and leads to it; a long one starts closed.
+        outline = page.locator("details.kb-compare-outline")
+        assert not outline.evaluate("d => d.open")
+        outline.locator("summary").click()
         links = page.locator(".kb-compare-outline a")
         assert links.count() == total - same
         last = links.last

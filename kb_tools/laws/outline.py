@@ -17,13 +17,12 @@ def outline_html(law: Law) -> str:
     """``<details class="kb-outline">`` with the divisions and the jump box; '' for no articles."""
     if not law.articles:
         return ""
-    last = law.articles[-1].label
     jump = (
         '<form class="kb-jump" data-kb-jump hidden>'
         '<label>跳到第 <input type="text" name="article" inputmode="text" autocomplete="off" size="6" '
         f'aria-label="条号，如 八 或 8" placeholder="八 或 8"> 条</label>'
         '<button type="submit">跳转</button>'
-        f'<span class="kb-jump-range">共 {len(law.articles)} 条，至{escape(last)}</span>'
+        f'<span class="kb-jump-range">共 {len(law.articles)} 条</span>'
         '<span class="kb-jump-message" role="status" aria-live="polite"></span></form>'
     )
     items = []

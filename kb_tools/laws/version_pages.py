@@ -92,6 +92,10 @@ def _label_cell(article: Article | None, law: Law, base: str) -> str:
     return f'<a class="kb-compare-label" href="{escape(href, quote=True)}">{article.label}</a>'
 
 
+#: Up to this many changed articles, the outline starts open.
+_OPEN_OUTLINE = 24
+
+
 def _row_id(index: int) -> str:
     """Fragment of the ``index``-th row (1-based), for the outline of changed articles."""
     return f"change-{index}"
@@ -113,7 +117,9 @@ def _outline(changes: list[Change]) -> str:
     ]
     if not items:
         return '<p class="kb-compare-outline">两个文本的条文内容相同。</p>'
-    return (f'<details class="kb-compare-outline" open><summary>变化的条文（{len(items)}）</summary>'
+    # A short list is open; a long one (a rewritten law) would push the table off the first screen.
+    state = " open" if len(items) <= _OPEN_OUTLINE else ""
+    return (f'<details class="kb-compare-outline"{state}><summary>变化的条文（{len(items)}）</summary>'
             f'<ol>{"".join(items)}</ol></details>')
 
 
