@@ -169,7 +169,7 @@ def test_api_answers_gzip_when_asked(served):
 ])
 def test_bad_requests_get_400_and_no_traceback(served, capfd, path):
     status, ctype, body = get(served, path)
-    assert status == 400
+    assert status == 400 and ctype.endswith("charset=utf-8")
     assert body.decode("utf-8")  # a Chinese line, as text or JSON
     assert "参数" in body.decode() if path.startswith("/api/") else "控制字符" in body.decode()
     assert "Traceback" not in capfd.readouterr().err
@@ -344,7 +344,7 @@ def test_pipelined_and_http10_keep_alive_requests(served):
         for _ in range(2):
             sock.sendall(b"GET /laws/page.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             status, headers, body = read_answer(fp)
-            assert headers["connection"] == "keep-alive" and body == "条文".encode()
+            assert status == 200 and headers["connection"] == "keep-alive" and body == "条文".encode()
 
 
 def test_a_request_with_a_body_closes_its_connection(served):
