@@ -241,13 +241,12 @@ def test_check_reports_lecture_problems(tmp_path):
 
 def test_sample_lectures_are_clean_and_substantive():
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
 
-    register()
     docs = Path(__file__).resolve().parent.parent / "docs"
-    corpus = load_corpus(docs, dt.date(2026, 11, 26))
+    corpus = load_corpus(docs, dt.date(2026, 11, 26), features=default_features())
     assert [p for p in corpus.problems if p.path.startswith("classroom/")] == []
-    lectures = corpus.extras["lectures"]
+    lectures = corpus.lectures
     assert len(lectures) >= 4
     for lecture in lectures:
         body = (docs / lecture.src_uri).read_text(encoding="utf-8").split("---", 2)[2]

@@ -209,13 +209,12 @@ def test_check_flags_plan_mistakes(tmp_path):
 
 def test_the_sample_plan_is_complete_and_clean():
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
 
-    register()
     docs = Path(__file__).resolve().parent.parent / "docs"
-    corpus = load_corpus(docs, None)
+    corpus = load_corpus(docs, None, features=default_features())
     assert [p for p in corpus.problems if p.path.startswith("study/")] == []
-    plan = corpus.extras["plans"][2026]
+    plan = corpus.plans[2026]
     assert [m.month for m in plan.months] == list(range(1, 13))
     assert all(m.law is not None and m.articles and m.presenter for m in plan.months)
     assert all(m.meeting.year == 2026 and m.meeting.month == m.month for m in plan.months)

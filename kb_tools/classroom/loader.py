@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from kb_tools.citations import Citation, CitingRef, add_citing, find_citations
+from kb_tools.citations.resolver import Citation, CitingRef, add_citing, find_citations
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
-from kb_tools.corpus import Corpus, check_meta
+from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import Document, load_page
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
+from kb_tools.schema import check_meta
 
 LECTURE_KIND = "讲堂"
 #: Splits a Markdown body before each heading line, keeping the pieces' text intact.
@@ -43,7 +44,7 @@ LECTURE_KEYS: dict[str, tuple[str, bool]] = {
 
 
 def load(corpus: Corpus) -> None:
-    """Corpus loader: every lecture into ``corpus.extras["lectures"]``, newest first."""
+    """Corpus loader: every lecture into ``corpus.lectures``, newest first."""
     folder = corpus.docs_dir / CLASSROOM_DIR
     lectures: list[Lecture] = []
     if folder.is_dir():
@@ -55,7 +56,7 @@ def load(corpus: Corpus) -> None:
             if lecture is not None:
                 lectures.append(lecture)
     lectures.sort(key=lambda lec: (lec.date, lec.src_uri), reverse=True)
-    corpus.extras["lectures"] = lectures
+    corpus.lectures = lectures
     _register_citing(corpus, lectures)
 
 
@@ -108,7 +109,7 @@ def _withhold_files(corpus: Corpus, rel: str, doc: Document) -> None:
     folder = rel.rpartition("/")[0]
     names = [str(n) for n in doc.meta.get("attachments") or () if isinstance(n, str)]
     names += _IMAGE_RE.findall(doc.body)
-    private: set[str] = corpus.extras.setdefault("private_files", set())
+    private = corpus.private_files
     for name in names:
         if "://" not in name and not name.startswith("/"):
             private.add(posixpath.normpath(f"{folder}/{name}"))

@@ -1,7 +1,7 @@
 """The classroom's generated pages and the box added to every lecture page.
 
 ``classroom/index.md`` groups lectures by year with the year's class hours against the target
-(plugin option ``classroom_hours_target``, placed on ``corpus.extras`` by the plugin);
+(plugin option ``classroom_hours_target``, in ``corpus.options``);
 ``by-lecturer.md`` and ``by-topic.md`` regroup the same lectures. :func:`lecture_markdown`
 adds the facts, the attachments and the cited articles to a lecture page while it renders.
 """
@@ -23,12 +23,12 @@ DEFAULT_HOURS_TARGET = 8
 
 def lectures_of(corpus: Corpus) -> list[Lecture]:
     """The lectures loaded into the corpus, newest first."""
-    return corpus.extras.get("lectures") or []
+    return corpus.lectures
 
 
 def hours_target(corpus: Corpus) -> float:
     """The yearly class-hour target (plugin option ``classroom_hours_target``)."""
-    return corpus.extras.get("classroom_hours_target", DEFAULT_HOURS_TARGET)
+    return corpus.options.classroom_hours_target
 
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from kb_tools.classroom.model import CLASSROOM_DIR
-from kb_tools.corpus import slug_for_title
+from kb_tools.laws.names import slug_for_title
 from kb_tools.problems import KbError
 
 LECTURE_BODY = """

@@ -19,7 +19,7 @@ from kb_tools.frontmatter import Document, load_document, split_front_matter
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.model import Article, Law
+    from kb_tools.laws.model import Article, Law
 
 #: ``kind`` of a search document.
 ARTICLE = "article"
@@ -87,11 +87,6 @@ class SearchDoc:
         return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()[:16]
 
 
-#: Page generators whose pages only re-present regulation text that is already indexed article
-#: by article (version comparisons, the citation graph): indexing them would repeat articles.
-LAW_DERIVED_GENERATORS = frozenset({"kb_tools.version_pages", "kb_tools.citation_pages"})
-
-
 _FIELDS = fields(SearchDoc)
 
 
@@ -111,15 +106,19 @@ def search_documents(corpus: Corpus) -> list[SearchDoc]:
 
 
 def generated_documents(corpus: Corpus) -> list[SearchDoc]:
-    """Sections of the generated pages (not the regulation indexes, not law-derived pages)."""
-    from kb_tools import pages  # imports go one way: pages never imports search
+    """Sections of the generated pages of indexed features, and the features' own documents.
 
+    Features marked ``indexed=False`` (regulation indexes, comparisons, the citation graph) only
+    re-present regulation text that is already indexed article by article.
+    """
     docs: list[SearchDoc] = []
-    for generator in pages.GENERATORS:
-        if getattr(generator, "__module__", "") in LAW_DERIVED_GENERATORS:
+    for feature in corpus.features:
+        if feature.documents is not None:
+            docs.extend(feature.documents(corpus))
+        if feature.pages is None or not feature.indexed:
             continue
         try:
-            generated = list(generator(corpus))
+            generated = list(feature.pages(corpus))
         except Exception:  # a broken generator is reported by the build, not by search
             continue
         for page in generated:

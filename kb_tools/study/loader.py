@@ -27,11 +27,12 @@ from typing import Any
 
 import yaml
 
-from kb_tools.citations import CitingRef, add_citing, find_citations
+from kb_tools.citations.resolver import CitingRef, add_citing, find_citations
 from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import as_date, read_text
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
+from kb_tools.schema import unknown_key_hint
 from kb_tools.study.model import StudyMonth, StudyPlan
 
 STUDY_DIR = "study"
@@ -55,7 +56,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def load(corpus: Corpus) -> None:
-    """Corpus loader: every plan under ``docs/study/`` into ``corpus.extras["plans"]`` (by year)."""
+    """Corpus loader: every plan under ``docs/study/`` into ``corpus.plans`` (by year)."""
     plans: dict[int, StudyPlan] = {}
     folder = corpus.docs_dir / STUDY_DIR
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
@@ -71,7 +72,7 @@ def load(corpus: Corpus) -> None:
             ))
             continue
         plans[plan.year] = plan
-    corpus.extras["plans"] = dict(sorted(plans.items()))
+    corpus.plans = dict(sorted(plans.items()))
     _register_citing(corpus, plans.values())
 
 
@@ -236,7 +237,7 @@ def _unknown_keys(rel: str, data: dict[str, Any], known: tuple[str, ...], proble
         if key not in known:
             problems.append(ContentProblem(
                 rel, data["__lines__"].get(key, data["__line__"]), f"学法计划中有未知字段 `{key}`。",
-                f"可用的字段有：{'、'.join(known)}。", code="plan-unknown-key",
+                unknown_key_hint(key, known), code="plan-unknown-key",
             ))
 
 

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from html import escape
 
 from kb_tools.corpus import Corpus
-from kb_tools.model import GeneratedPage, Law
-from kb_tools.render import status_badge
+from kb_tools.laws.model import Law
+from kb_tools.laws.render import status_badge
+from kb_tools.model import GeneratedPage
 from kb_tools.study.model import READING_CHARS_PER_MINUTE, StudyMonth, StudyPlan
 
 WEEKDAYS = "一二三四五六日"
@@ -21,7 +22,7 @@ WEEKDAYS = "一二三四五六日"
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     """Page generator: ``study/index.md``, ``study/<year>/index.md`` and ``study/<year>/<MM>.md``."""
-    plans: dict[int, StudyPlan] = corpus.extras.get("plans") or {}
+    plans = corpus.plans
     if not plans:
         return
     yield GeneratedPage("study/index.md", overview_markdown(corpus, plans))

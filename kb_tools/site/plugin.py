@@ -15,22 +15,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from kb_tools.citations import link_citations
-from kb_tools.cited_by import check as check_citations
-from kb_tools.cited_by import decorate_law_html
+from kb_tools.citations.resolver import link_citations
+from kb_tools.citations.graph import decorate_law_html
 from kb_tools.classroom import lecture_markdown
-from kb_tools.config import KbConfig
-from kb_tools.corpus import Corpus, load_corpus
-from kb_tools.features import register as register_features
-from kb_tools.frontmatter import as_date, is_private, read_text
-from kb_tools.model import Law
-from kb_tools.pages import generated_files, generated_pages, home_block, is_data_file
-from kb_tools.render import law_markdown, restore_articles
+from kb_tools.problems import ContentProblem
+from kb_tools.site.config import KbConfig
+from kb_tools.checks import validate
+from kb_tools.corpus import Corpus, SiteOptions, generated_files, generated_pages, is_data_file, load_corpus
+from kb_tools.features import default_features
+from kb_tools.frontmatter import as_date
+from kb_tools.laws.pages import home_block
+from kb_tools.laws.render import law_markdown, restore_articles
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
-from kb_tools.site_output import StagedOutput, is_temporary
-from kb_tools.version_pages import dated_text, point_in_time_markdown
+from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
+from kb_tools.site.staging import StagedOutput, is_temporary
+from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-ASSETS_DIR = Path(__file__).parent / "assets"
+ASSETS_DIR = Path(__file__).parent.parent / "assets"
 HOME_MARKER = "<!-- kb:home -->"
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
@@ -56,11 +57,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
-        register_features()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        register_features()  # also here: plain load_config()+build() callers skip on_startup
+        """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
+        self.article_html = {}  # MkDocs keeps plugin instances across `mkdocs serve` rebuilds
         if not self.config.enabled:
             return config
         for name in REQUIRED_EXTENSIONS:
@@ -83,23 +85,19 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
-        self.corpus = load_corpus(
-            Path(config.docs_dir), self.status_date(), public_only=self.config.public_build
-        )
-        # Options and site facts that generators need (classroom target, feed links).
-        self.corpus.extras.update(classroom_hours_target=self.config.classroom_hours_target,
-                                  site_url=config.site_url or "", site_name=config.site_name,
-                                  use_directory_urls=config.use_directory_urls)
-        report(self.corpus)
-        for problem in check_citations(self.corpus):  # unresolved citations fail --strict like other errors
-            (log.warning if problem.is_error else log.info)(problem.format())
+        options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
+                              use_directory_urls=config.use_directory_urls,
+                              classroom_hours_target=self.config.classroom_hours_target)
+        self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
+                                  features=default_features(), options=options)
+        report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
         read_undecodable(files, self.corpus)
         for page in generated_pages(self.corpus):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=page.markdown))
-        for file in [f for f in files if is_data_file(f.src_uri)]:
+        for file in [f for f in files if is_data_file(self.corpus, f.src_uri)]:
             files.remove(file)
         for path, content in generated_files(self.corpus):
             files.append(File.generated(config, path, content=content))
@@ -189,53 +187,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         return dt.date.today()
 
 
-def law_for_page(corpus: Corpus, src_uri: str) -> Law | None:
-    """The regulation rendered by a page, if the page is one."""
-    if not src_uri.startswith("laws/") or not src_uri.endswith(".md"):
-        return None
-    return corpus.laws.get(src_uri[len("laws/"):-len(".md")])
-
-
-def read_undecodable(files: Files, corpus: Corpus) -> None:
-    """Report pages that are not UTF-8 (``--strict`` then fails) and read them as GB18030.
-
-    Without this MkDocs stops with a traceback on the first GBK page. Regulations that loaded
-    were read already; every other page is checked once here.
-    """
-    reported = {p.path for p in corpus.problems if p.code == "encoding"}
-    loaded = {law.src_path for law in corpus.laws.values()}
-    for file in files.documentation_pages():
-        if file.generated_by or not file.abs_src_path or file.src_uri in loaded:
-            continue
-        path = Path(file.abs_src_path)
-        _text, problem = read_text(path, file.src_uri)
-        if problem is None:
-            continue
-        if file.src_uri not in reported:
-            log.warning(problem.format())
-        file.content_string = path.read_bytes().decode("gb18030", errors="replace").replace("\r\n", "\n")
-
-
-def report(corpus: Corpus) -> None:
+def report(problems: list[ContentProblem]) -> None:
     """Log every problem: errors as warnings (so ``--strict`` fails), warnings as info."""
-    for problem in corpus.problems:
+    for problem in problems:
         if problem.is_error:
             log.warning(problem.format())
         else:
             log.info(problem.format())
-
-
-def remove_private_pages(files: Files, corpus: Corpus) -> None:
-    """Drop every page whose front matter says ``public: false`` from a public build."""
-    docs = corpus.docs_dir
-    for file in list(files.documentation_pages()):
-        is_law_file = file.src_uri.startswith("laws/") and not file.generated_by
-        if is_law_file and law_for_page(corpus, file.src_uri) is None and file.src_uri != "laws/index.md":
-            files.remove(file)
-            continue
-        if file.abs_src_path and is_private(Path(docs) / file.src_uri):
-            files.remove(file)
-    for src_uri in corpus.extras.get("private_files", ()):  # files of private pages (a lecture's slides)
-        private = files.get_file_from_path(src_uri)
-        if private is not None:
-            files.remove(private)

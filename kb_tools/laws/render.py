@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from kb_tools.model import Article, DivisionKind, Law, Level, Status
+from kb_tools.laws.model import Article, DivisionKind, Law
+from kb_tools.model import Level, Status
 
 
 def status_badge(status: Status) -> str:
