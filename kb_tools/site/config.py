@@ -31,3 +31,8 @@ class KbConfig(base.Config):
     atomic_output = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds, so a failed
     ``mkdocs build`` leaves the previous ``site/`` untouched."""
+
+    precompress = c.Type(bool, default=True)
+    """Write ``<file>.gz`` beside each HTML, JSON, JS and CSS file of the built site (``kb build``
+    and ``mkdocs build``; not ``mkdocs serve``), which nginx's ``gzip_static`` and ``kb serve``
+    send to browsers that accept gzip."""

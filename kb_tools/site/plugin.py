@@ -30,6 +30,7 @@ from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
 from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
+from kb_tools.site.precompress import precompress_site
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 
@@ -163,6 +164,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             stats = index_corpus(self.corpus, index_dir_for(config, self))  # whoosh: kb search, /api/search
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
+        if self.config.enabled and self.config.precompress and self.command == "build":
+            packed = precompress_site(Path(config.site_dir))  # last: the search shards are written
+            log.info(f"预压缩：{packed.files} 个文件，"
+                     f"{packed.raw_bytes // 1024} KiB → {packed.gzip_bytes // 1024} KiB。")
         if self.staged is not None:
             self.staged.finished = True
 
