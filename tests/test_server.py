@@ -53,6 +53,7 @@ def root(tmp_path_factory) -> Path:
     (site / "laws" / "page.html").write_text("条文", encoding="utf-8")
     (site / "search" / "kb" / "manifest.json").write_text(json.dumps({"terms": list(range(2000))}), encoding="utf-8")
     (site / ".hidden").write_text(SECRET, encoding="utf-8")
+    (site / "laws" / "附件.bin").write_bytes(os.urandom(3 * server_module.CHUNK + 17))
     (root / "secret.txt").write_text(SECRET, encoding="utf-8")
     (site / "link-out").symlink_to(root, target_is_directory=True)
     (site / "leak.txt").symlink_to(root / "secret.txt")
@@ -247,6 +248,15 @@ def test_without_a_404_page_the_answer_is_chinese_text(tmp_path):
         stop(server)
 
 
+def test_large_files_arrive_whole(served, root):
+    data = (root / "site" / "laws" / "附件.bin").read_bytes()
+    path = "/laws/" + urllib.parse.quote("附件.bin")
+    response, body = fetch(served, path, {"Accept-Encoding": "gzip"})
+    assert response.status == 200 and body == data and response.getheader("Content-Encoding") is None
+    response, body = fetch(served, path, method="HEAD")
+    assert body == b"" and response.getheader("Content-Length") == str(len(data))
+
+
 def test_head_and_revalidation(served):
     response, body = fetch(served, "/laws/page.html", method="HEAD")
     assert response.status == 200 and body == b""
@@ -392,6 +402,8 @@ class GateHandler(PooledRequestHandler):
         if self.path == "/wait":
             GateHandler.entered.set()
             GateHandler.release.wait(30)
+        if self.path == "/boom":
+            raise RuntimeError("a bug in a handler")
         body = b"ok"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -423,6 +435,19 @@ def test_overload_is_shed_with_503_and_retry_after():
             assert busy.result(timeout=30)[0] == 200 and queued.result(timeout=30)[0] == 200
     finally:
         GateHandler.release.set()
+        stop(server)
+
+
+def test_a_failing_handler_answers_500_and_keeps_its_worker(capfd):
+    server = PooledHTTPServer(("127.0.0.1", 0), GateHandler, workers=1)
+    serving(server)
+    try:
+        for _ in range(3):
+            assert get(server.server_address, "/boom")[0] == 500
+        assert get(server.server_address, "/")[2] == b"ok"  # the only worker is still there
+        err = capfd.readouterr().err
+        assert err.count("a bug in a handler") == 3 and "Traceback" not in err
+    finally:
         stop(server)
 
 

@@ -152,8 +152,8 @@ class PooledRequestHandler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug: one line on stderr and a 500, never a traceback
             print(f"kb serve：处理 {getattr(self, 'path', '?')!r} 时出错：{type(exc).__name__}: {exc}",
                   file=sys.stderr)
-            with contextlib.suppress(OSError):
-                self.send_error(500, "服务器内部错误")
+            with contextlib.suppress(Exception):  # the answer may be half sent already
+                self.send_error(500)
             return False
         return not self.close_connection
 
@@ -268,8 +268,14 @@ class PooledHTTPServer:
                     last_sweep = now
                     self._close_stale(selector, now)
         finally:
+            with contextlib.suppress(queue.Empty):
+                while True:  # requests not begun: closed, so that the queue has room for the stops
+                    waiting = self._pending.get_nowait()
+                    if waiting is not None:
+                        waiting.close()
             for _ in self._threads:
-                self._pending.put(None)
+                with contextlib.suppress(queue.Full):
+                    self._pending.put(None, timeout=self.request_timeout)
             for thread in self._threads:
                 thread.join(timeout=self.request_timeout)
             for conn in list(self._connections):
@@ -288,15 +294,23 @@ class PooledHTTPServer:
             if len(self._connections) >= self.max_connections:
                 self._refuse(sock)
                 continue
-            conn = _Connection(sock, self.handler_class.attach(sock, address, self))
+            try:
+                conn = _Connection(sock, self.handler_class.attach(sock, address, self))
+            except OSError:  # reset before we could set it up
+                sock.close()
+                continue
             self._connections.add(conn)
             self._park(selector, conn)
 
     def _park(self, selector: selectors.BaseSelector, conn: _Connection) -> None:
         """Wait for the connection's next request without a thread."""
-        conn.sock.settimeout(0.0)  # the loop never blocks on a client
-        conn.idle_since = time.monotonic()
-        selector.register(conn.sock, selectors.EVENT_READ, conn)
+        try:
+            conn.sock.settimeout(0.0)  # the loop never blocks on a client
+            conn.idle_since = time.monotonic()
+            selector.register(conn.sock, selectors.EVENT_READ, conn)
+        except (OSError, ValueError):  # closed meanwhile
+            self._connections.discard(conn)
+            conn.close()
 
     def _read_head(self, selector: selectors.BaseSelector, conn: _Connection) -> None:
         """Collect a request head; hand it to a worker once complete (a worker never waits for
@@ -379,11 +393,15 @@ class PooledHTTPServer:
                 return
             head, conn.head = bytes(conn.head), bytearray()
             deadline = conn.started + self.request_timeout
-            while True:
-                keep = conn.handler.serve_one(head, deadline)
-                if not keep or self._stop.is_set() or not conn.handler.has_buffered_request():
-                    break
-                head, deadline = b"", time.monotonic() + self.request_timeout  # pipelined: already here
+            keep = False
+            try:
+                while True:
+                    keep = conn.handler.serve_one(head, deadline)
+                    if not keep or self._stop.is_set() or not conn.handler.has_buffered_request():
+                        break
+                    head, deadline = b"", time.monotonic() + self.request_timeout  # pipelined: already here
+            except Exception:  # never lose a worker; serve_one has reported what it could
+                keep = False
             if not keep or self._stop.is_set():
                 conn.close()
             self._returned.append(conn)

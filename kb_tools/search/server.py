@@ -25,6 +25,7 @@ import json
 import mimetypes
 import re
 import threading
+import time
 import urllib.parse
 from collections import OrderedDict
 from pathlib import Path
@@ -52,6 +53,8 @@ MAX_GZIP_BYTES = 16 * 1024 * 1024
 GZIP_CACHE_BYTES = 64 * 1024 * 1024
 #: Bodies up to this size go out in the same write as the headers; larger ones in chunks.
 CHUNK = 256 * 1024
+#: Bytes per second a client must at least accept a large file at.
+MIN_SEND_RATE = 32 * 1024
 
 #: Material's own bundles carry a content hash in their names: cached for a year.
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
@@ -304,8 +307,16 @@ class SiteHandler(PooledRequestHandler):
             self.send_head(status, headers, length=size)
             if self.command == "HEAD":
                 return
+            # A client that reads too slowly would hold a worker: it gets the time a 32 KiB/s link needs.
+            deadline = time.monotonic() + self.raw_timeout() + size / MIN_SEND_RATE
             while chunk := handle.read(CHUNK):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("客户端接收过慢")
                 self.wfile.write(chunk)
+
+    def raw_timeout(self) -> float:
+        """Seconds of no progress after which a send fails (the pool's request timeout)."""
+        return getattr(getattr(self, "raw", None), "io_timeout", None) or 10.0
 
     def gzipped(self, path: Path, mtime_ns: int, size: int) -> tuple[Path, bytes | None]:
         """``(file to send, bytes to send)``: the build's current ``.gz``, compressed bytes, or
