@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kb_tools.search.server import make_server
 from kb_tools.site.precompress import MIN_BYTES, SUFFIXES
 from tests.conftest import BUILDING_LAW, REPO, make_config, run_build, write_files
 
@@ -202,3 +204,19 @@ def test_serve_sh_installs_only_when_needed(tmp_path):
     assert any("-m pip install" in line for line in calls(tmp_path))
     run_serve(repo)
     assert calls(tmp_path) == ["kb serve --host 127.0.0.1 --port 8123"]
+
+
+def test_kb_serve_answers_the_built_site_as_nginx_does(site):
+    """The built 404 page with status 404, and the build's .gz as it is."""
+    server = make_server(site, None, port=0)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    try:
+        response, body = fetch(server.server_address, "/laws/没有这部法规/", {"Accept-Encoding": "gzip"})
+        assert response.status == 404 and response.getheader("Content-Encoding") == "gzip"
+        assert gzip.decompress(body) == (site / "404.html").read_bytes()
+        assert "页面不存在" in gzip.decompress(body).decode("utf-8")
+        response, body = fetch(server.server_address, "/laws/建筑法/", {"Accept-Encoding": "gzip"})
+        assert body == (site / "laws" / "建筑法" / "index.html.gz").read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
