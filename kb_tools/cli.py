@@ -158,7 +158,7 @@ def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) 
 
     默认只监听 127.0.0.1。/ Listens on 127.0.0.1 by default.
     """
-    from kb_tools.search.server import serve_site
+    from kb_tools.search.server import make_server, serve_forever
 
     cfg = _load_mkdocs_config(config_file)
     site = Path(cfg["site_dir"])  # type: ignore[index]
@@ -170,11 +170,14 @@ def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) 
     if plugin is not None and public:
         plugin.config.public_build = True  # the public index folder, never the intranet one
     index_dir = _index_dir(cfg, plugin)
-    click.echo(f"法规知识库：http://{host}:{port}/  （Ctrl+C 停止）")
     try:
-        serve_site(site, index_dir, host=host, port=port)
-    except KbError as exc:
+        server = make_server(site, index_dir, host=host, port=port)
+    except KbError as exc:  # the port is taken, the site is missing
         raise _fail(exc) from exc
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    also = "（内网其他机器用本机地址访问）" if shown != host else ""
+    click.echo(f"法规知识库：http://{shown}:{server.server_address[1]}/{also}  （Ctrl+C 停止）")
+    serve_forever(server)
 
 
 def _index_dir(cfg: object, plugin: object) -> Path:

@@ -9,8 +9,10 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -220,3 +222,19 @@ def test_kb_serve_answers_the_built_site_as_nginx_does(site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_kb_serve_command_serves_until_ctrl_c(site):
+    port = free_port()
+    kb = Path(sys.executable).with_name("kb")
+    command = [str(kb), "serve", "--no-build", "-f", str(site.parent / "mkdocs.yml"), "--port", str(port)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site.parent)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == f"法规知识库：http://127.0.0.1:{port}/  （Ctrl+C 停止）"
+        response, body = fetch(("127.0.0.1", port), "/laws/建筑法/")
+        assert response.status == 200 and "中华人民共和国建筑法" in body.decode("utf-8")
+    finally:
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=30)
+    assert child.returncode == 0 and "Traceback" not in err

@@ -442,12 +442,12 @@ def make_server(site_dir: Path, index_dir: Path | None, host: str = "127.0.0.1",
     return server
 
 
-def serve_site(site_dir: Path, index_dir: Path | None, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve until interrupted."""
-    server = make_server(site_dir, index_dir, host, port)
+def serve_forever(server: PooledHTTPServer) -> None:
+    """Serve until interrupted (Ctrl+C ends it quietly)."""
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
