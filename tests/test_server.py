@@ -303,13 +303,17 @@ def test_a_current_precompressed_file_is_sent_as_it_is(tmp_path):
     (tmp_path / "stale.html.gz").write_bytes(gzip.compress(b"old text", mtime=0))
     old = (tmp_path / "stale.html").stat().st_mtime - 60
     os.utime(tmp_path / "stale.html.gz", (old, old))  # written before the page changed: not used
+    (tmp_path / "copied.html").write_text(page, encoding="utf-8")
+    (tmp_path / "copied.html.gz").write_bytes(gzip.compress(b"an older text", mtime=0))
+    os.utime(tmp_path / "copied.html", (old, old))  # copied in with its old time (cp -p): sizes differ
     server = make_server(tmp_path, None, port=0)
     serving(server)
     try:
         response, body = fetch(server.server_address, "/", {"Accept-Encoding": "gzip"})
         assert response.getheader("Content-Encoding") == "gzip" and body == gz
-        response, body = fetch(server.server_address, "/stale.html", {"Accept-Encoding": "gzip"})
-        assert gzip.decompress(body).decode("utf-8") == page
+        for stale in ("/stale.html", "/copied.html"):
+            response, body = fetch(server.server_address, stale, {"Accept-Encoding": "gzip"})
+            assert gzip.decompress(body).decode("utf-8") == page
     finally:
         stop(server)
 

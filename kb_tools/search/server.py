@@ -320,11 +320,19 @@ class SiteHandler(PooledRequestHandler):
 
     def gzipped(self, path: Path, mtime_ns: int, size: int) -> tuple[Path, bytes | None]:
         """``(file to send, bytes to send)``: the build's current ``.gz``, compressed bytes, or
-        the file itself (tiny or huge files)."""
+        the file itself (tiny or huge files).
+
+        A ``.gz`` is current when it is not older than its file and holds as many bytes as the
+        file has (gzip's last four bytes): a page edited or copied in place after the build is
+        never answered with its old text.
+        """
         gz = path.with_name(path.name + ".gz")
         try:
             if gz.is_file() and gz.stat().st_mtime_ns >= mtime_ns:
-                return gz, None
+                with gz.open("rb") as handle:
+                    handle.seek(-4, 2)
+                    if int.from_bytes(handle.read(4), "little") == size & 0xFFFFFFFF:
+                        return gz, None
         except OSError:
             pass
         if MIN_GZIP_BYTES <= size <= MAX_GZIP_BYTES:
