@@ -331,9 +331,12 @@ def diff_html(old: str, new: str) -> tuple[str, str]:
     return "".join(left), "".join(right)
 
 
-def _merge_small_equals(ops: Sequence[tuple[str, int, int, int, int]], old: str) -> list[tuple[str, int, int, int, int]]:
+Opcode = tuple[str, int, int, int, int]
+
+
+def _merge_small_equals(ops: Sequence[Opcode], old: str) -> list[Opcode]:
     """Fold an equal run of one character between two changes into them (fewer, longer marks)."""
-    out: list[tuple[str, int, int, int, int]] = []
+    out: list[Opcode] = []
     for op in ops:
         tag = op[0]
         if (tag != "equal" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] != "equal"
