@@ -53,6 +53,7 @@ def child_server(kind: str, site: Path, index: Path, workers: int | None, slots:
     from http.server import ThreadingHTTPServer
 
     from kb_tools.search import server as server_module
+    from kb_tools.search.httpd import WORKERS
     from kb_tools.search.server import SiteHandler, attach_site, make_server
 
     if slots:
@@ -62,13 +63,15 @@ def child_server(kind: str, site: Path, index: Path, workers: int | None, slots:
         protocol_version = "HTTP/1.0"  # as kb serve spoke before: one request per connection
 
     if kind == "old":
-        server = ThreadingHTTPServer(("127.0.0.1", 0), OldStyle)
-        server.daemon_threads = True
-        attach_site(server, site, index)
+        old = ThreadingHTTPServer(("127.0.0.1", 0), OldStyle)
+        old.daemon_threads = True
+        attach_site(old, site, index)
+        print(old.server_address[1], flush=True)
+        old.serve_forever()
     else:
-        server = make_server(site, index, port=0, **({"workers": workers} if workers else {}))
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+        new = make_server(site, index, port=0, workers=workers or WORKERS)
+        print(new.server_address[1], flush=True)
+        new.serve_forever()
 
 
 def start_server(kind: str, site: Path, index: Path, workers: int | None = None,

@@ -124,6 +124,7 @@ class PooledRequestHandler(BaseHTTPRequestHandler):
     #: wait for its delayed ACK (40 ms) on every small answer.
     disable_nagle_algorithm = True
     raw: DeadlineReader
+    reader: io.BufferedReader
 
     @classmethod
     def attach(cls, sock: socket.socket, address: tuple[str, int], server: PooledHTTPServer) -> PooledRequestHandler:
@@ -134,7 +135,7 @@ class PooledRequestHandler(BaseHTTPRequestHandler):
         handler.server = server  # type: ignore[assignment]
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
         handler.raw = DeadlineReader(sock, server.request_timeout)
-        handler.rfile = io.BufferedReader(handler.raw)
+        handler.rfile = handler.reader = io.BufferedReader(handler.raw)
         handler.wfile = SocketWriter(sock)  # type: ignore[assignment]
         return handler
 
@@ -161,7 +162,7 @@ class PooledRequestHandler(BaseHTTPRequestHandler):
         """Whether a next (pipelined) request has arrived already, in the buffer or the socket."""
         self.raw.peeking = True
         try:
-            return bool(self.rfile.peek(1))
+            return bool(self.reader.peek(1))
         except OSError:
             return False
         finally:

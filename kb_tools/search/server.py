@@ -29,9 +29,10 @@ import time
 import urllib.parse
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kb_tools.problems import KbError
+from kb_tools.search import httpd
 from kb_tools.search.httpd import PooledHTTPServer, PooledRequestHandler
 
 if TYPE_CHECKING:
@@ -222,7 +223,8 @@ class SiteHandler(PooledRequestHandler):
 
     @property
     def site(self) -> Site:
-        return self.server.kb_site  # type: ignore[attr-defined]
+        site: Site = self.server.kb_site  # type: ignore[attr-defined]  # set by attach_site()
+        return site
 
     def respond(self) -> None:
         if self.headers.get("Transfer-Encoding") or self.headers.get("Content-Length", "0").strip() != "0":
@@ -379,8 +381,8 @@ class SiteHandler(PooledRequestHandler):
         if ix is None:
             self.send_json(503, {"error": "检索索引不存在，请先运行 kb build。"})
             return
-        status = (params.get("status") or [None])[0] or None
-        level = (params.get("level") or [None])[0] or None
+        status = (params.get("status") or [""])[0] or None
+        level = (params.get("level") or [""])[0] or None
         with self.site.search_slots:
             hits, message = search_safely(ix, query, limit=limit, status=status, level=level)
         if not hits and not query.strip():
@@ -436,14 +438,16 @@ def attach_site(server: socketserver.BaseServer | PooledHTTPServer, site_dir: Pa
     server.kb_site = Site(site_dir, index_dir)  # type: ignore[union-attr]
 
 
-def make_server(site_dir: Path, index_dir: Path | None, host: str = "127.0.0.1", port: int = 8000,
-                **pool: Any) -> PooledHTTPServer:
-    """A ready server (not yet serving); port 0 picks a free port, for tests. ``pool``: the
-    options of :class:`PooledHTTPServer` (workers, queue_size, timeouts)."""
+def make_server(site_dir: Path, index_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, *,
+                workers: int = httpd.WORKERS, request_timeout: float = httpd.REQUEST_TIMEOUT,
+                idle_timeout: float = httpd.IDLE_TIMEOUT) -> PooledHTTPServer:
+    """A ready server (not yet serving); port 0 picks a free port, for tests. The keywords are
+    those of :class:`PooledHTTPServer`."""
     if not site_dir.is_dir():
         raise KbError(f"站点目录 {site_dir} 不存在，请先运行 kb build。")
     try:
-        server = PooledHTTPServer((host, port), SiteHandler, **pool)
+        server = PooledHTTPServer((host, port), SiteHandler, workers=workers, request_timeout=request_timeout,
+                                  idle_timeout=idle_timeout)
     except OSError as exc:
         raise KbError(f"无法监听 {host}:{port}：{exc.strerror}。可用 --port 换一个端口。") from exc
     attach_site(server, site_dir, index_dir)
