@@ -22,6 +22,7 @@ from kb_tools.citations.resolver import (
     Citation,
     CitingRef,
     add_citing,
+    add_policy_citing,
     find_citations,
     find_in_law,
 )
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from kb_tools.laws.model import Article, Law
 
 #: Which kind of page a top-level folder of docs/ holds, for the cited-by groups.
-KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
+KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规", "policies": "本局文件"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
@@ -103,7 +104,7 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
     if corpus.public_only and doc.meta.get("public") is False:
         return
     body = _blank(doc.body)
-    if "《" not in body:
+    if "《" not in body and not (corpus.policies and "号" in body):
         return
     found = find_citations(body, corpus, on=as_date(doc.meta.get("date")))
     if not found:
@@ -115,6 +116,9 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         mentions.append(Mention(rel, line, citation, False))
         if citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
+        elif citation.policy is not None and citation.policy.src_path != rel:
+            for item in citation.items or (None,):
+                add_policy_citing(corpus, citation.policy, item, CitingRef(kind, title, rel))
 
 
 def _add(corpus: Corpus, citation: Citation, ref: CitingRef) -> None:

@@ -28,6 +28,13 @@ class KbConfig(base.Config):
     classroom_hours_target = c.Type(int, default=8)
     """法治大讲堂: yearly class-hour target shown on the classroom index."""
 
+    policy_expiry_warning_days = c.Type(int, default=90)
+    """本局文件: a document ending within this many days of the status date is 即将失效
+    (badge, banner, the 清理 view)."""
+
+    policy_max_validity_years = c.Type(int, default=5)
+    """本局文件: `kb check` reports a 行政规范性文件 valid for longer than this many years."""
+
     atomic_output = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds, so a failed
     ``mkdocs build`` leaves the previous ``site/`` untouched."""

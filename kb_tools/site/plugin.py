@@ -32,10 +32,13 @@ from kb_tools.search.static_index import write_site_index
 from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.policies.render import policy_markdown
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
+
+    from kb_tools.policies.model import Policy
 
 log = get_plugin_logger(__name__)
 
@@ -87,7 +90,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             return files
         options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
                               use_directory_urls=config.use_directory_urls,
-                              classroom_hours_target=self.config.classroom_hours_target)
+                              classroom_hours_target=self.config.classroom_hours_target,
+                              policy_expiry_warning_days=self.config.policy_expiry_warning_days,
+                              policy_max_validity_years=self.config.policy_max_validity_years)
         self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
                                   features=default_features(), options=options)
         report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
@@ -129,6 +134,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             markdown = point_in_time_markdown(corpus, dated, page.file.src_uri, stash=stash)
             self.article_html[page.file.src_uri] = stash
             return markdown
+        policy = policy_for_page(corpus, page.file.src_uri)
+        if policy is not None:  # 本局文件: facts, lifecycle, item anchors, bases, cited-by
+            return policy_markdown(corpus, policy, base)
         markdown = lecture_markdown(corpus, page.file.src_uri, markdown)
         if HOME_MARKER in markdown:
             markdown = markdown.replace(HOME_MARKER, home_block(corpus))
@@ -148,7 +156,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
-        html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
+        on = as_date(page.meta.get("date"))
+        policy = policy_for_page(self.corpus, page.file.src_uri)
+        if policy is not None:
+            on = policy.issued  # a document cites the laws as they stood when it was issued
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= {item.anchor for item in policy.items}
+        html, _found = link_citations(html, self.corpus, base=base, current=law, on=on)
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)
         return html
@@ -185,6 +199,13 @@ class KbPlugin(BasePlugin[KbConfig]):
                 raise PluginError(f"kb 插件的 status_date 不是有效日期：{self.config.status_date!r}（应为 YYYY-MM-DD）")
             return date
         return dt.date.today()
+
+
+def policy_for_page(corpus: Corpus, src_uri: str) -> Policy | None:
+    """The policy document a page under ``docs/policies/`` is, if any."""
+    if not src_uri.startswith("policies/") or not src_uri.endswith(".md"):
+        return None
+    return corpus.policies.get(src_uri[len("policies/"): -len(".md")])
 
 
 def report(problems: list[ContentProblem]) -> None:
