@@ -230,6 +230,8 @@ class _Context:
     #: Every title named so far on the page, as (kind, law or None when not in the knowledge
     #: base): 该法第三条 means the law of kind 法 named last.
     named: list[tuple[str | None, Law | None]] = field(default_factory=list)
+    #: The policy document the page is, if any: its own 文号 and title are not linked to itself.
+    policy: Policy | None = None
 
 
 @dataclass
@@ -896,6 +898,7 @@ def link_citations(
     base: str,
     current: Law | None = None,
     on: dt.date | None = None,
+    policy: Policy | None = None,
 ) -> tuple[str, list[Citation]]:
     """Turn every resolved citation in rendered HTML into a link to the article anchor.
 
@@ -911,6 +914,8 @@ def link_citations(
         current: the regulation rendered by this page, if any.
         on: the page's date (front matter ``date:``), for point-in-time resolution; on a
             regulation's page, the date its text took effect.
+        policy: the policy document rendered by this page, if any (its items link to anchors on
+            the page, the document itself is not linked).
 
     Returns:
         The rewritten HTML and every citation found (resolved or not), spans relative to the
@@ -918,7 +923,7 @@ def link_citations(
     """
     if on is None and current is not None:
         on = _citing_date(current)
-    ctx = _Context(corpus, current, None, on, in_law_page=current is not None)
+    ctx = _Context(corpus, current, None, on, in_law_page=current is not None, policy=policy)
     out: list[str] = []
     found: list[Citation] = []
     skip: list[str] = []
@@ -963,7 +968,9 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
     for citation in citations:
         if citation.policy is not None and citation.start >= pos:
             out.append(text[pos:citation.start])
-            out.append(_policy_links(citation, text, base))
+            own = citation.policy is ctx.policy
+            out.append(_policy_links(citation, text, base, own=own))
+            out.append("" if own else _badges(citation, ctx))
             pos = citation.end
             continue
         if citation.law is None or citation.self_ref or citation.start < pos:
@@ -981,15 +988,21 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
     return "".join(out)
 
 
-def _policy_links(citation: Citation, text: str, base: str) -> str:
-    """A policy mention with each part linked to the document or its item, and a status badge."""
+def _policy_links(citation: Citation, text: str, base: str, *, own: bool = False) -> str:
+    """A policy mention with each part linked to the document or its item (on the document's own
+    page: items to their anchors, the document itself not at all)."""
     policy = citation.policy
     assert policy is not None
     out: list[str] = []
     pos = citation.start
     for part in citation.parts:
         out.append(text[pos:part.start])
-        href = f"{base}{policy.url}" + (f"#{part.item.anchor}" if part.item else "")
+        if own and part.item is None:
+            out.append(text[part.start:part.end])
+            pos = part.end
+            continue
+        page = "" if own else f"{base}{policy.url}"
+        href = page + (f"#{part.item.anchor}" if part.item else "")
         title = f"《{policy.title}》" + (f"（{policy.doc_number}）" if policy.doc_number else "")
         title += part.item.cite if part.item else ""
         out.append(f'<a class="kb-cite kb-cite--policy" href="{escape(href, quote=True)}" '

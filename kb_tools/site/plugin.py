@@ -164,7 +164,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             on = policy.issued  # a document cites the laws as they stood when it was issued
             if page.present_anchor_ids is not None:
                 page.present_anchor_ids |= {item.anchor for item in policy.items}
-        html, _found = link_citations(html, self.corpus, base=base, current=law, on=on)
+        html, _found = link_citations(html, self.corpus, base=base, current=law, on=on, policy=policy)
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)
         return html
