@@ -358,3 +358,25 @@ def test_items_are_search_documents_and_a_number_query_finds_the_document(tmp_pa
     hits = search(ix, "告知单 材料清单", limit=3)
     assert hits[0].url == "policies/2024/notice-12/#part-2-item-1-point-1-sub-1"
     assert hits[0].article == "第二部分第（一）项第1点第（1）目"
+
+
+def test_power_items_cite_policies_and_a_void_one_is_reported(tmp_path: Path, build_site):
+    import yaml
+
+    items = {"权力事项": [
+        {"事项编码": "P-1", "事项名称": "施工许可", "事项类型": "行政许可", "承办科室": "建筑业管理科",
+         "设定依据": ["《中华人民共和国建筑法》第七条"], "实施依据": ["海住建规〔2021〕3号第二条"], "法定期限": "7日"},
+        {"事项编码": "P-2", "事项名称": "扬尘检查", "事项类型": "行政检查", "承办科室": "质量安全监管科",
+         "设定依据": ["《中华人民共和国建筑法》第八条"], "实施依据": ["《海州市建筑工地扬尘管理暂行办法》第一条"]},
+    ]}
+    files = {**site_files(), "powers/list.yaml": yaml.safe_dump(items, allow_unicode=True, sort_keys=False)}
+    corpus = corpus_of(tmp_path, files)
+    void = [p for p in validate(corpus) if p.code == "policy-void-cited"]
+    assert [(p.path, p.line) for p in void] == [("powers/list.yaml", 18)]  # the basis line
+    assert "《海州市建筑工地扬尘管理暂行办法》已失效" in void[0].message
+    assert not [p for p in validate(corpus) if p.code == "power-basis-unresolved"]
+    site = build_site(files, search_index=False)
+    item = body(read(site, "powers/items/P-1/index.html"))
+    assert 'href="../../../policies/2021/gui-3/#article-2"' in item and "无法解析" not in item
+    cited = body(read(site, "policies/2021/gui-3/index.html"))
+    assert '<span class="kb-cited-kind">权力事项</span>' in cited and "施工许可（行政许可）" in cited
