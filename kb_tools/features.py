@@ -26,7 +26,8 @@ POLICIES = Feature("policies", load=policy_feature.load, pages=policy_pages.gene
                    files=policy_pages.export_files, check=policy_checks.check,
                    documents=policy_search.documents)
 #: 学法计划: the loader also reports the plan's problems (no regulation, missing focus article …).
-STUDY = Feature("study", load=study.load, pages=study.generate, data_dir=study.STUDY_DIR)
+STUDY = Feature("study", load=study.load, pages=study.generate, check=study.check, data_dir=study.STUDY_DIR,
+                home=study.home_block)
 #: 法治大讲堂: lectures, their indexes and the Atom feed.
 CLASSROOM = Feature("classroom", load=classroom.load, pages=classroom.generate, files=classroom.feed_files)
 #: 权力清单 and 检查事项: the loader checks codes, types and bases and registers each item as citing.
