@@ -24,7 +24,7 @@ LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
 #: one search document per numbered item. Before the kinds whose pages may cite a policy.
 POLICIES = Feature("policies", load=policy_feature.load, pages=policy_pages.generate,
                    files=policy_pages.export_files, check=policy_checks.check,
-                   documents=policy_search.documents)
+                   documents=policy_search.documents, home=policy_pages.home_block)
 #: 学法计划: the loader also reports the plan's problems (no regulation, missing focus article …).
 STUDY = Feature("study", load=study.load, pages=study.generate, check=study.check, data_dir=study.STUDY_DIR,
                 home=study.home_block)

@@ -282,6 +282,8 @@ def test_review_lists_expired_expiring_and_changed_bases(site: Path):
     assert "海州市建筑市场管理办法" not in section["expired"]  # repealed, not expired
     # The 细则 (2015) rests on 建筑法 as amended in 2011, whose 第八条 changed in 2019; the 办法 (2021)
     # and the notice (2024) on the current text.
+    # The basis links to the text in force when the document was issued.
+    assert 'class="kb-pl-basis" href="../../laws/建筑法/2011-04-22/#article-8"' in section["basis-changed"]
     changed = re.sub(r"<[^>]+>", "", section["basis-changed"])
     assert re.search(r"海州市建筑工程施工许可实施细则.*第八条 在 2019-04-23 修订后内容有修改", changed)
     assert "海州市施工许可管理办法" not in changed and "关于加强施工许可管理的通知" not in changed
@@ -380,3 +382,10 @@ def test_power_items_cite_policies_and_a_void_one_is_reported(tmp_path: Path, bu
     assert 'href="../../../policies/2021/gui-3/#article-2"' in item and "无法解析" not in item
     cited = body(read(site, "policies/2021/gui-3/index.html"))
     assert '<span class="kb-cited-kind">权力事项</span>' in cited and "施工许可（行政许可）" in cited
+
+
+def test_home_page_counts_documents_in_force_and_expiring(build_site):
+    site = build_site({**site_files(), "index.md": "# 首页\n\n<!-- kb:home -->\n"}, search_index=False)
+    html = body(read(site, "index.html"))
+    assert ('<a href="policies/">本局文件</a>：现行有效 5 件，<a href="policies/review/#expiring">1 件即将失效</a>，'
+            '<a href="policies/review/#basis-changed">1 处制定依据已变化</a>。') in html

@@ -139,7 +139,14 @@ def review_markdown(corpus: Corpus) -> str:
                      f"{days} 天内没有到期的文件。"))
     changes = review.all_basis_changes(corpus)
     out.append(f'## 制定依据已修改或废止（{len(changes)} 处） {{#basis-changed}}\n')
-    out.append(_list([f"{link(c.policy)}：依据“{escape(c.basis)}”——{escape(c.change)}" for c in changes],
+    def basis(c: review.BasisChange) -> str:
+        if not c.url:
+            return escape(c.basis)
+        href = escape(base + c.url, quote=True)
+        return f'<a class="kb-pl-basis" href="{href}" title="文件印发时所依据的文本">{escape(c.basis)}</a>'
+
+    out.append(_list([f"{link(c.policy)}：依据“{basis(c)}”——<span class=\"kb-pl-change\">{escape(c.change)}</span>"
+                      for c in changes],
                      "没有文件的制定依据在印发后被修改或废止。"))
     return "\n".join(out)
 
@@ -173,3 +180,18 @@ def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
     yield EXPORTS["csv"][0], to_csv(fields, rows)
     yield EXPORTS["xlsx"][0], to_xlsx(fields, rows, title="本局文件目录", today=corpus.today)
 
+
+
+def home_block(corpus: Corpus) -> str:
+    """The home page's line on 本局文件 (the feature's ``home``): in force, expiring, to review."""
+    if not corpus.policies:
+        return ""
+    in_force = sum(1 for p in corpus.policies.values() if policy_status(corpus, p) is Status.IN_FORCE)
+    soon = len(review.expiring_soon(corpus))
+    parts = [f'<a href="policies/">本局文件</a>：现行有效 {in_force} 件']
+    if soon:
+        parts.append(f'<a href="policies/review/#expiring">{soon} 件即将失效</a>')
+    changed = len(review.all_basis_changes(corpus))
+    if changed:
+        parts.append(f'<a href="policies/review/#basis-changed">{changed} 处制定依据已变化</a>')
+    return '<p class="kb-home-policies">' + "，".join(parts) + "。</p>\n"

@@ -27,6 +27,7 @@ class BasisChange:
     basis: str
     change: str
     line: int
+    url: str = ""
 
 
 def expired(corpus: Corpus) -> list[Policy]:
@@ -51,8 +52,20 @@ def basis_changes(corpus: Corpus, policy: Policy) -> list[BasisChange]:
         for citation in find_citations(basis, corpus, on=policy.issued):
             change = _change(corpus, policy, citation)
             if change:
-                changes.append(BasisChange(policy, basis, change, line))
+                changes.append(BasisChange(policy, basis, change, line, _url(citation)))
     return changes
+
+
+def _url(citation: object) -> str:
+    """Where the basis pointed when the document was issued (an older text when there is one)."""
+    from kb_tools.citations.resolver import Citation
+
+    assert isinstance(citation, Citation)
+    if citation.policy is not None:
+        return citation.policy.url
+    if citation.law is None:
+        return ""
+    return citation.law.url + (f"#{citation.articles[0].anchor}" if citation.articles else "")
 
 
 def _change(corpus: Corpus, policy: Policy, citation: object) -> str | None:
