@@ -389,3 +389,21 @@ def test_home_page_counts_documents_in_force_and_expiring(build_site):
     html = body(read(site, "index.html"))
     assert ('<a href="policies/">本局文件</a>：现行有效 5 件，<a href="policies/review/#expiring">1 件即将失效</a>，'
             '<a href="policies/review/#basis-changed">1 处制定依据已变化</a>。') in html
+
+
+def test_the_browser_index_finds_a_number_and_an_item(build_site):
+    import shutil
+
+    from kb_tools.search.static_eval import NodeEngine
+
+    if shutil.which("node") is None:
+        pytest.skip("needs Node.js")
+    site = build_site(site_files())
+    node = NodeEngine(site / "search" / "kb")
+    try:
+        hits = node.query("海应急〔2024〕15号", limit=5)  # the second 文号 of a joint notice
+        assert [h["url"] for h in hits[:2]] == ["policies/2024/joint-30/", "policies/2024/joint-30/#part-1"]
+        hits = node.query("告知单 材料清单", limit=3)
+        assert hits[0]["url"] == "policies/2024/notice-12/#part-2-item-1-point-1-sub-1"
+    finally:
+        node.close()
