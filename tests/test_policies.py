@@ -49,7 +49,7 @@ NOTICE = policy("关于加强施工许可管理的通知", """
 
     （一）依法审批。严格执行《中华人民共和国建筑法》第七条。
 
-    （二）限时办结。
+    （二）限时办结。网上办理按本通知第二部分第（一）项执行。
 
     ## 二、工作措施
 
@@ -247,6 +247,12 @@ def test_citations_by_title_item_and_number_link_on_ordinary_pages(site: Path):
     assert links["《关于加强施工许可管理的通知》（海住建〔2024〕12号）"] == "../policies/2024/notice-12/"
 
 
+def test_own_items_link_to_their_anchors(site: Path):
+    html = body(read(site, "policies/2024/notice-12/index.html"))
+    assert '<a class="kb-cite kb-cite--policy" href="#part-2-item-1"' in html
+    assert ">本通知第二部分第（一）项</a>" in html
+
+
 def test_void_documents_carry_their_badge_where_cited(site: Path):
     html = body(read(site, "policies/2022/gui-5/index.html"))
     assert re.search(r'href="../../../policies/2018/gui-2/"[^>]*>海住建规〔2018〕2号</a>'
@@ -318,6 +324,7 @@ def test_kb_check_reports_each_policy_problem_with_file_and_line(tmp_path: Path)
                                 effective="2024-04-01"),
         "policies/d.md": policy("丁办法", "第一条 丁。", kind="行政规范性文件", issued="2018-01-01",
                                 doc_number="海住建规〔2018〕1号", validity="有效期三年"),
+        "policies/e.md": policy("戊通知", "一、按本通知第九部分办理。", kind="通知", issued="2024-01-01"),
         "page.md": "# 工作指引\n\n依照《丁办法》第一条办理。\n\n历史文件《丁办法》（已失效）不再适用。\n\n"
                    "见《丙通知》第五部分。\n",
     }
@@ -331,6 +338,7 @@ def test_kb_check_reports_each_policy_problem_with_file_and_line(tmp_path: Path)
     assert ("page.md", 3, "policy-void-cited") in found
     assert not any(path == "page.md" and line == 5 for path, line, _ in found)  # says 已失效 itself
     assert ("page.md", 7, "citation-missing-policy-item") in found
+    assert ("policies/e.md", 8, "citation-missing-policy-item") in found  # 本通知第九部分
     messages = [p.format() for p in validate(corpus) if p.path.startswith(("policies/", "page.md"))]
     assert all("Traceback" not in m for m in messages)
     longer = corpus_of(tmp_path / "seven", files, policy_max_validity_years=8)

@@ -107,9 +107,11 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
     if corpus.public_only and doc.meta.get("public") is False:
         return
     body = _blank(doc.body)
-    if "《" not in body and not (corpus.policies and "号" in body):
+    if "《" not in body and not (corpus.policies and ("号" in body or rel.startswith("policies/"))):
         return
-    found = find_citations(body, corpus, on=as_date(doc.meta.get("date")))
+    policy = corpus.policies.get(rel[len("policies/"):-len(".md")]) if rel.startswith("policies/") else None
+    on = policy.issued if policy is not None else as_date(doc.meta.get("date"))
+    found = find_citations(body, corpus, on=on, policy=policy)
     if not found:
         return
     kind = page_kind(rel, doc.meta)

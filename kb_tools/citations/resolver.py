@@ -73,6 +73,8 @@ _POLICY_REF_RE = re.compile(
     rf"(?:{_SP}第{_SP}[（(](?P<i>{_NUM}+)[）)]{_SP}项)?(?:{_SP}第{_SP}(?P<t>\d+){_SP}点)?"
     rf"|第{_SP}[（(](?P<oi>{_NUM}+)[）)]{_SP}项"
 )
+#: 本办法第四条, 本通知第二部分: on a policy's own page, its own items.
+_POLICY_SELF_RE = re.compile(r"本(?:制度|办法|通知|方案|规定|细则|意见|举措|决定|规则|措施|意见)(?=第)")
 _AFTER_DOCNO_RE = re.compile(rf"{_SP}[（(](?P<no>[^（()）]{{4,30}}号)[）)]")
 
 
@@ -251,6 +253,7 @@ def find_citations(
     current: Law | None = None,
     article: Article | None = None,
     on: dt.date | None = None,
+    policy: Policy | None = None,
 ) -> list[Citation]:
     """Every citation in ``text``, resolved against ``corpus``.
 
@@ -260,6 +263,7 @@ def find_citations(
         current: the regulation the text belongs to; enables 本法/本条例, bare 第N条, 本条/前条/前款.
         article: the article the text belongs to (for 本条/前款/前条); when None, article labels at
             the start of a line (``第十条　…``) set it as the text goes.
+        policy: the policy document the text belongs to; enables 本办法第四条 / 本通知第二部分.
         on: the date of the citing page; a citation then resolves to the text in force that day.
             Inside a regulation it defaults to the date its text took effect: a 2007 regulation
             citing 《行政复议法》第二十八条 means the article as numbered then.
@@ -270,7 +274,7 @@ def find_citations(
     """
     if on is None and current is not None:
         on = _citing_date(current)
-    ctx = _Context(corpus, current, article, on, in_law_page=current is not None)
+    ctx = _Context(corpus, current, article, on, in_law_page=current is not None, policy=policy)
     return _scan(text, ctx)
 
 
@@ -303,6 +307,8 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
     label_index = 0
     length = len(text)
     numbers = _policy_numbers(text, ctx)
+    if ctx.policy is not None and "本" in text:
+        numbers = sorted([*numbers, *_POLICY_SELF_RE.finditer(text)], key=lambda m: m.start())
     number_index = 0
     while pos < length:
         # Find the next interesting character.
@@ -311,7 +317,11 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             number_index += 1
         number = numbers[number_index] if number_index < len(numbers) else None
         if number is not None and (next_pos < 0 or number.start() < next_pos):
-            citation, end = _number_mention(text, number, ctx)
+            if number.re is _POLICY_SELF_RE and ctx.policy is not None:
+                citation, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
+                citation = replace(citation, self_ref=True)
+            else:
+                citation, end = _number_mention(text, number, ctx)
             if citation is not None:
                 found.append(citation)
             pos = max(end, number.start() + 1)
@@ -957,7 +967,8 @@ def link_citations(
 def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> str:
     if ("《" not in text and not (ctx.named and "该" in text)
             and (ctx.current is None or not any(c in text for c in "本前第"))
-            and not (ctx.corpus.policies and "号" in text)):
+            and not (ctx.corpus.policies and "号" in text)
+            and not (ctx.policy is not None and "本" in text)):
         return text
     citations = _scan(text, ctx)
     if not citations:
