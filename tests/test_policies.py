@@ -415,3 +415,14 @@ def test_the_browser_index_finds_a_number_and_an_item(build_site):
         assert hits[0]["url"] == "policies/2024/notice-12/#part-2-item-1-point-1-sub-1"
     finally:
         node.close()
+
+
+def test_a_public_build_leaves_internal_documents_out(build_site):
+    files = {**site_files(), "policies/2023/internal.md": policy(
+        "海州市住房和城乡建设局内部会商制度", "第一条 内部。", kind="内部制度", issued="2023-01-01",
+        doc_number="海住建〔2023〕2号", public=False)}
+    site = build_site(files, public_build=True)
+    assert not (site / "policies/2023/internal").exists()
+    everything = read(site, "policies/index.html") + read(site, "policies/export/policies.csv")
+    everything += "".join(p.read_text(encoding="utf-8") for p in (site / "search/kb/docs").glob("*.json"))
+    assert "内部会商制度" not in everything and "海州市施工许可管理办法" in everything
