@@ -208,6 +208,13 @@ def test_statuses_on_the_fixed_date(tmp_path: Path):
     # 2021/gui-3 ends on 2026-12-31, 35 days after the status date: inside the default window of 90.
     assert is_expiring(corpus, corpus.policies["2021/gui-3"])
     assert corpus.policies["2022/gui-5"].valid_until == dt.date(2027, 6, 30)
+    amended = {**site_files(), "policies/2026/amend.md": policy(
+        "关于修改施工许可管理办法的决定", "一、修改第二条。", kind="行政规范性文件", issued="2026-10-01",
+        doc_number="海住建规〔2026〕1号", validity="有效期五年")}
+    amended["policies/2021/gui-3.md"] = NORMATIVE.replace(
+        "kind: 行政规范性文件", "kind: 行政规范性文件\namended_by: 海住建规〔2026〕1号")
+    changed = corpus_of(tmp_path / "amended", amended)
+    assert policy_status(changed, changed.policies["2021/gui-3"]).value == "已修改"
     narrow = corpus_of(tmp_path / "narrow", site_files(), policy_expiry_warning_days=30)
     assert not is_expiring(narrow, narrow.policies["2021/gui-3"])
 
@@ -325,6 +332,8 @@ def test_kb_check_reports_each_policy_problem_with_file_and_line(tmp_path: Path)
         "policies/d.md": policy("丁办法", "第一条 丁。", kind="行政规范性文件", issued="2018-01-01",
                                 doc_number="海住建规〔2018〕1号", validity="有效期三年"),
         "policies/e.md": policy("戊通知", "一、按本通知第九部分办理。", kind="通知", issued="2024-01-01"),
+        "policies/f.md": policy("己通知", "一、己", kind="通知", issued="2024-01-01",
+                                basis=["《中华人民共和国建筑法》第九十九条", "有关规定"]),
         "page.md": "# 工作指引\n\n依照《丁办法》第一条办理。\n\n历史文件《丁办法》（已失效）不再适用。\n\n"
                    "见《丙通知》第五部分。\n",
     }
@@ -339,6 +348,10 @@ def test_kb_check_reports_each_policy_problem_with_file_and_line(tmp_path: Path)
     assert not any(path == "page.md" and line == 5 for path, line, _ in found)  # says 已失效 itself
     assert ("page.md", 7, "citation-missing-policy-item") in found
     assert ("policies/e.md", 8, "citation-missing-policy-item") in found  # 本通知第九部分
+    basis = [p.message for p in validate(corpus) if p.path == "policies/f.md" and p.line == 6]
+    assert basis == ["制定依据“《中华人民共和国建筑法》第九十九条”无法解析："
+                     "引用的《中华人民共和国建筑法》第九十九条不存在（该法共5条，最后一条为第八条）。",
+                     "制定依据“有关规定”中没有找到《法规名称》第X条形式的引用。"]
     messages = [p.format() for p in validate(corpus) if p.path.startswith(("policies/", "page.md"))]
     assert all("Traceback" not in m for m in messages)
     longer = corpus_of(tmp_path / "seven", files, policy_max_validity_years=8)
@@ -365,6 +378,7 @@ def test_items_are_search_documents_and_a_number_query_finds_the_document(tmp_pa
     ix, _ = ensure_index(tmp_path / "docs", tmp_path / "index", today=TODAY)
     hits = search(ix, "海住建规〔2021〕3号", limit=5)
     assert hits and all(h.url.startswith("policies/2021/gui-3/") for h in hits)
+    assert {h.level for h in search(ix, "办法 level:行政规范性文件", limit=20)} == {"行政规范性文件"}
     hits = search(ix, "告知单 材料清单", limit=3)
     assert hits[0].url == "policies/2024/notice-12/#part-2-item-1-point-1-sub-1"
     assert hits[0].article == "第二部分第（一）项第1点第（1）目"

@@ -90,8 +90,30 @@ def _dates(policy: Policy) -> list[ContentProblem]:
     return out
 
 
-def _references(corpus: Corpus, policy: Policy) -> list[ContentProblem]:
+def _bases(corpus: Corpus, policy: Policy) -> list[ContentProblem]:
+    """Each ``basis`` entry must name an article (or item) the knowledge base has."""
+    from kb_tools.citations.resolver import find_citations  # the resolver imports this package's lookup
+
     out = []
+    line = policy.line_of("basis")
+    for basis in policy.basis:
+        found = find_citations(basis, corpus, on=policy.issued)
+        if not found:
+            out.append(ContentProblem(policy.src_path, line,
+                                      f"制定依据“{basis}”中没有找到《法规名称》第X条形式的引用。",
+                                      "请按《法规全称》第X条书写，例如《中华人民共和国建筑法》第七条。",
+                                      code="policy-basis-unresolved"))
+        for citation in found:
+            if citation.problem:
+                out.append(ContentProblem(policy.src_path, line,
+                                          f"制定依据“{citation.text}”无法解析：{citation.problem}",
+                                          citation.hint or "", severity=citation.severity,
+                                          code="policy-basis-unresolved"))
+    return out
+
+
+def _references(corpus: Corpus, policy: Policy) -> list[ContentProblem]:
+    out = _bases(corpus, policy)
     for key, label in (("successor", "继承文件"), ("amended_by", "修改文件")):
         ref = getattr(policy, key)
         if ref and by_reference(corpus, ref) is None:
