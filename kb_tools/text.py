@@ -1,6 +1,6 @@
 """Shared text helpers: what every exporter and page writer needs to say the same way.
 
-Today this holds the spreadsheet-cell neutraliser used by every CSV and xlsx the project writes
+Chinese dates (``cn_date``) and the spreadsheet-cell neutraliser used by every CSV and xlsx the project writes
 (power lists, inspection items, and the lists and penalty tables that reuse it). A spreadsheet
 program runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
 (``=HYPERLINK("http://…","点此")``, ``@SUM(…)``, ``-2+3+cmd|…``); text imported from provincial
@@ -16,6 +16,7 @@ shows as text and does not print.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TypeVar
 
@@ -47,3 +48,12 @@ def neutralise_cell(value: Cell) -> Cell | str:
     if first in FORMULA_STARTS and not _NUMBER.fullmatch(core) and core not in _LONE_SIGNS:
         return "'" + value
     return value
+
+
+def cn_date(value: dt.date | None) -> str:
+    """``2024年3月1日``, or "" for no date.
+
+    >>> cn_date(dt.date(2024, 3, 1)), cn_date(None)
+    ('2024年3月1日', '')
+    """
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""

@@ -25,6 +25,7 @@ from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
+
+    from kb_tools.policies.model import Policy
 
 log = get_plugin_logger(__name__)
 
@@ -154,6 +157,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             markdown = point_in_time_markdown(corpus, dated, page.file.src_uri, stash=stash)
             self.article_html[page.file.src_uri] = stash
             return markdown
+        policy = policy_for_page(corpus, page.file.src_uri)
+        if policy is not None:  # 本局文件: facts, lifecycle, item anchors, bases, cited-by
+            return policy_markdown(corpus, policy, base)
         markdown = lecture_markdown(corpus, page.file.src_uri, markdown)
         if HOME_MARKER in markdown:
             markdown = markdown.replace(HOME_MARKER, home_block(corpus))
@@ -173,7 +179,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
-        html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
+        on = as_date(page.meta.get("date"))
+        policy = policy_for_page(self.corpus, page.file.src_uri)
+        if policy is not None:
+            on = policy.issued  # a document cites the laws as they stood when it was issued
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= {item.anchor for item in policy.items}
+        html, _found = link_citations(html, self.corpus, base=base, current=law, on=on, policy=policy)
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)
         return html
@@ -234,6 +246,13 @@ class KbPlugin(BasePlugin[KbConfig]):
                 raise PluginError(f"kb 插件的 status_date 不是有效日期：{self.config.status_date!r}（应为 YYYY-MM-DD）")
             return date
         return dt.date.today()
+
+
+def policy_for_page(corpus: Corpus, src_uri: str) -> Policy | None:
+    """The policy document a page under ``docs/policies/`` is, if any."""
+    if not src_uri.startswith("policies/") or not src_uri.endswith(".md"):
+        return None
+    return corpus.policies.get(src_uri[len("policies/"): -len(".md")])
 
 
 def report(problems: list[ContentProblem]) -> None:
