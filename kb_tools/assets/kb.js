@@ -315,7 +315,22 @@
     window.addEventListener("scroll", function () { if (tipLink) { place(tipLink); } }, { passive: true });
   }
 
+  // A repealed or older text keeps its banner in view (sticky): a deep-linked article must land
+  // below it, not under it. The banner's height varies with the screen, so it is measured.
+  function clearBanner() {
+    var banner = document.querySelector(".md-content .kb-banner");
+    if (!banner) { return; }
+    var apply = function () {
+      document.documentElement.style.setProperty("--kb-banner-height", banner.offsetHeight + "px");
+    };
+    apply();
+    window.addEventListener("resize", apply);
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.classList.contains("kb-article")) { target.scrollIntoView(); }
+  }
+
   function ready() {
+    clearBanner();
     markPrintedLinks();
     setupCompare();
     setupJump();
