@@ -21,6 +21,7 @@ from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search import ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
+from kb_tools.search.mechanisms import ablated
 from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
 from kb_tools.search.whoosh_index import (
     SCHEMA_VERSION,
@@ -76,10 +77,12 @@ def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: 
             :func:`ensure_index` can open the index without reading the corpus again.
     """
     docs = search_documents(corpus)
+    analyzer = analyzer_for_corpus(corpus)
     return build_index(
-        index_dir, docs, analyzer_for_corpus(corpus), names=law_names(corpus), name_words=corpus_names(corpus),
+        index_dir, docs, analyzer, names=law_names(corpus), name_words=corpus_names(corpus),
         docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs,
         extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
+               "definitions": {k: list(v) for k, v in analyzer.definitions.items()},
                "source_stamp": stamp or source_stamp(corpus.docs_dir, corpus.today, corpus.public_only)},
     )
 
@@ -88,9 +91,10 @@ def source_stamp(docs_dir: Path, today: dt.date, public_only: bool) -> str:
     """Changes whenever anything the index is made from may have changed.
 
     Every file below ``docs/`` (path, size, modification time), the shipped word lists, the
-    analyzer's code, the status date and the public flag.
+    analyzer's code, the status date, the public flag and the mechanisms switched off.
     """
-    h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION}".encode())
+    off = ",".join(sorted(ablated()))
+    h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION} {off}".encode())
     h.update(Path(analyzer_module.__file__).read_bytes())
     roots = [docs_dir, DATA_DIR]
     for root in roots:

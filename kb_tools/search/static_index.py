@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from kb_tools.search import ranking
 from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
+from kb_tools.search.mechanisms import enabled
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
 from kb_tools.search.segmenter import DICT_PATH, HAN_RE, Segmenter
 
@@ -454,9 +455,9 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "maxLen": dictionary.max_len,
             "buckets": DICT_BUCKETS,
             "stopwords": sorted(analyzer.stopwords),
-            "questionWords": sorted(analyzer.question_words),
+            "questionWords": sorted(analyzer.question_words) if enabled("questions") else [],
             "synonyms": {word: [synonym_terms(analyzer, f) for f in formal]
-                         for word, formal in sorted(analyzer.synonyms.items())},
+                         for word, formal in sorted(analyzer.expansions().items())},
             "synonymWeight": SYNONYM_WEIGHT,
         },
         "ranking": {

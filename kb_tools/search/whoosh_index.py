@@ -527,7 +527,8 @@ class WhooshIndex:
         self.gen_dir = gen_dir
         self.manifest = read_manifest(gen_dir) or {}
         docs_dir = self.manifest.get("docs_dir")
-        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []))
+        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []),
+                                     self.manifest.get("definitions") or {})
         self.names: dict[str, str] = self.manifest.get("names", {})
         part_dirs = sorted((p for p in gen_dir.iterdir() if p.name.startswith("part-")),
                            key=lambda p: int(p.name.split("-")[1]))
