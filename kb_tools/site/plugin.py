@@ -15,23 +15,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from kb_tools.citations.resolver import link_citations
-from kb_tools.citations.graph import decorate_law_html
-from kb_tools.classroom import lecture_markdown
-from kb_tools.problems import ContentProblem
-from kb_tools.site.config import KbConfig
 from kb_tools.checks import validate
+from kb_tools.citations.graph import decorate_law_html
+from kb_tools.citations.resolver import link_citations
+from kb_tools.classroom import lecture_markdown
 from kb_tools.corpus import Corpus, SiteOptions, generated_files, generated_pages, is_data_file, load_corpus
 from kb_tools.features import default_features
 from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
+from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
+from kb_tools.site.config import KbConfig
 from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
 from kb_tools.site.staging import StagedOutput, is_temporary
-from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
