@@ -596,27 +596,58 @@
     return Array.from(new Set(sources));
   };
 
-  /** engine._back_off: a word none of whose terms is indexed is looked up by its characters. */
+  /**
+   * engine._back_off: a word none of whose terms is indexed is looked up by its character
+   * bigrams, then by the characters no indexed bigram covers; a long word found only in pieces
+   * also tries its bigrams (engine.back_off_terms, same order, same weights).
+   */
   Engine.prototype.backOff = function (parsed, entries) {
-    var self = this, sources = [], present = new Set();
+    var self = this, cfg = this.manifest.ranking, sources = [], present = new Set(), known = new Set();
     parsed.terms.forEach(function (t) {
+      known.add(t.text);
       if (sources.indexOf(t.source) < 0) { sources.push(t.source); }
       if (entries.get(t.text)) { present.add(t.source); }
     });
     var missing = sources.filter(function (s) { return !present.has(s); });
-    if (!missing.length) { return Promise.resolve(); }
-    var chars = [];
-    missing.forEach(function (s) {
-      Array.from(new Set(Array.from(s))).forEach(function (ch) {
-        if (ch >= "\u4e00" && ch <= "\u9fff" && !self.analyzer.stopwords.has(ch)) { chars.push([s, ch]); }
-      });
+    var partly = sources.filter(function (s) {
+      return present.has(s) && Array.from(s).length >= cfg.partlyMin && !entries.get(s);
     });
-    return this.entries(chars.map(function (p) { return p[1]; })).then(function (found) {
-      chars.forEach(function (p) {
-        if (found.get(p[1])) {
-          parsed.terms.push({ text: p[1], weight: self.manifest.ranking.backOffWeight, source: p[0], whole: p[1] });
-          entries.set(p[1], found.get(p[1]));
+    if (!missing.length && !partly.length) { return Promise.resolve(); }
+    var han = function (text) { return /^[\u4e00-\u9fff]+$/.test(text); };
+    var wanted = new Set();
+    missing.concat(partly).forEach(function (s) {
+      var chars = Array.from(s);
+      for (var i = 0; cfg.bigrams && i < chars.length - 1; i++) { if (han(chars[i] + chars[i + 1])) { wanted.add(chars[i] + chars[i + 1]); } }
+      chars.forEach(function (ch) { if (han(ch)) { wanted.add(ch); } });
+    });
+    var list = Array.from(wanted);
+    return this.entries(list).then(function (found) {
+      var out = [];
+      function indexed(text) { return !!found.get(text); }
+      missing.concat(partly).forEach(function (source) {
+        var chars = Array.from(source), covered = new Set(), i;
+        if (cfg.bigrams) {
+          for (i = 0; i < chars.length - 1; i++) {
+            var pair = chars[i] + chars[i + 1];
+            if (han(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
+              out.push({ text: pair, weight: cfg.bigramWeight, source: source, whole: source });
+              covered.add(i); covered.add(i + 1);
+            }
+          }
         }
+        var isPartly = partly.indexOf(source) >= 0;
+        for (i = 0; i < chars.length; i++) {
+          var ch = chars[i];
+          if (isPartly || covered.has(i) || chars.slice(0, i).indexOf(ch) >= 0) { continue; }
+          if (han(ch) && !self.analyzer.stopwords.has(ch) && indexed(ch)) {
+            out.push({ text: ch, weight: cfg.backOffWeight, source: source, whole: ch });
+          }
+        }
+      });
+      out.forEach(function (term) {
+        if (known.has(term.text)) { return; }
+        parsed.terms.push(term);
+        entries.set(term.text, found.get(term.text));
       });
     });
   };

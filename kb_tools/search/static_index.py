@@ -441,7 +441,7 @@ def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
 def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
              term_shards: int) -> dict[str, object]:
     """Everything the browser needs before its first shard: analyzer lists, shard counts, ranking."""
-    from kb_tools.search.engine import BACK_OFF_WEIGHT  # the whoosh engine's constant, shared
+    from kb_tools.search.engine import BACK_OFF_WEIGHT, BIGRAM_WEIGHT, PARTLY_MIN  # the whoosh engine's, shared
 
     return {
         "version": FORMAT_VERSION,
@@ -469,6 +469,9 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "exactBonus": ranking.EXACT_BONUS,
             "pool": 100,
             "backOffWeight": BACK_OFF_WEIGHT,
+            "bigrams": enabled("bigrams"),
+            "bigramWeight": BIGRAM_WEIGHT,
+            "partlyMin": PARTLY_MIN,
             "maxMoreRounds": MAX_MORE_ROUNDS,
         },
     }
