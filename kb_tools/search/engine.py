@@ -235,7 +235,7 @@ def _han(text: str) -> bool:
 
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
-    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body"))
+    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
 
 
 def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray | None:

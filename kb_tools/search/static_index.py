@@ -204,6 +204,7 @@ def doc_fields(doc: SearchDoc) -> dict[str, str]:
         "names": "\n".join(x for x in (doc.title, doc.short_title, doc.aliases) if x),
         "chapter": doc.chapter,
         "body": doc.text,
+        "anchor": doc.anchor,
     }
 
 
@@ -232,7 +233,7 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
     ``idf × (K1 + 1) × tf / (K1 + tf)`` with tf the field-weighted, length-normalised frequency:
     a query's BM25F is then the sum of ``weight × impact`` over its terms, as in the ranking.
     """
-    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body")]
+    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
     field_tf: list[dict[str, Counter[str]]] = []
     totals: Counter[str] = Counter()
     df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
