@@ -8,6 +8,27 @@
  *  - the ranking: impact-scored postings (BM25F computed at build time) per term shard, summed,
  *    with coordination, status demotion and exact article references first.
  * Loads as a browser global (window.KbSearch) and as a CommonJS module (Node: tests, kb eval).
+ *
+ * Public API (what kb-search-ui.js, the results page, static_runner.js and the tests use):
+ *   new KbSearch.Engine(load)      load(relPath[, {priority}]) -> Promise of the parsed JSON file
+ *                                  below search/kb/ (fetch in the browser, fs under Node).
+ *   engine.search(query, options) -> Promise of
+ *       {parsed, terms, hits: [{doc, score, group}], total, totalExact}
+ *     options: limit (default 10, at most 100), offset (default 0: hits of a later page),
+ *     status ("有效" …), level ("法律" …). `hits` are in the ranking's order exactly as
+ *     `kb search` ranks them: never grouped or capped per regulation (grouping is the UI's
+ *     choice). `total` is the number of matching documents (all pages); `totalExact` is false
+ *     only when phrases or exclusions were checked on the best candidates alone (then `total`
+ *     is an upper bound).
+ *   engine.documents(docIds)       -> Promise of [{doc, label, url, chapter, text, group}]
+ *   engine.prefetch(query)         start loading what a query being typed needs.
+ *   engine.ready()                 -> Promise: groups (regulations/pages) loaded.
+ *   engine.vocabulary()            -> Promise of {statuses: [{value, css}], levels: [效力级别 …]}.
+ *   group fields: title, url, status (时效性), level (效力级别), kind ("article"|"section"),
+ *     law, current, docno, category; the vocabulary of status and level comes from Python
+ *     (kb_tools/model.py) through manifest.json ("vocabulary").
+ *   KbSearch.snippet(text, terms[, width]) -> [[piece, isMatch], …] (never HTML).
+ *   KbSearch.normalise, clean, cnToInt, termHash, bucketOf, Segmenter, Analyzer: the analyzer twin.
  */
 (function (root, factory) {
   "use strict";
@@ -400,6 +421,12 @@
   };
 
   /** The dictionary buckets a query needs (the analyzer's prepare, once the manifest is in). */
+  /** The shared vocabulary shipped from Python: {statuses: [{value, css}], levels: [...]}. */
+  Engine.prototype.vocabulary = function () {
+    var self = this;
+    return this.head().then(function () { return self.manifest.vocabulary; });
+  };
+
   Engine.prototype.prepare = function (query) {
     var self = this;
     return this.head().then(function () {
@@ -561,14 +588,19 @@
     });
   };
 
+  /** Deepest result a page of results may start at (20 per page: 50 pages). */
+  var MAX_OFFSET = 1000;
+
   /**
-   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}]}.
-   * Options: limit (default 10), status (e.g. "有效": only texts in force).
+   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}], total, totalExact}.
+   * Options: limit (default 10, at most 100), status (e.g. "有效": only texts in force), level.
+   * `hits` are in pure rank order (no grouping by regulation); `total` counts every match.
    */
   Engine.prototype.search = function (query, options) {
     options = options || {};
     var self = this;
     var limit = Math.max(1, Math.min(parseInt(options.limit, 10) || 10, 100));
+    var offset = Math.max(0, Math.min(parseInt(options.offset, 10) || 0, MAX_OFFSET));
     var parsed, entries;
     return Promise.all([this.ready(), this.prepare(query)]).then(function () {
       parsed = self.parseQuery(query);
@@ -583,10 +615,12 @@
         entries = found;
         return self.backOff(parsed, entries);
       }).then(function () {
-        return self.rank(parsed, entries, limit);
+        return self.rank(parsed, entries, offset + limit);
       });
-    }).then(function (hits) {
-      return { parsed: parsed, terms: parsed.terms, hits: hits || [] };
+    }).then(function (ranked) {
+      ranked = ranked || { hits: [], total: 0, totalExact: true };
+      if (offset) { ranked.hits = ranked.hits.slice(offset); }
+      return { parsed: parsed, terms: parsed.terms, hits: ranked.hits, total: ranked.total, totalExact: ranked.totalExact };
     });
   };
 
@@ -871,7 +905,10 @@
         var ka = self.articleKey(a.doc), kb = self.articleKey(b.doc);
         return ka[0] - kb[0] || ka[1] - kb[1] || a.doc - b.doc;
       });
-      if (!parsed.phrases.length && !parsed.excluded.length) { return hits.slice(0, limit); }
+      // Every candidate above is a match (it has a query word, or the query names it).
+      if (!parsed.phrases.length && !parsed.excluded.length) {
+        return { hits: hits.slice(0, limit), total: keptDocs.length, totalExact: true };
+      }
       return self.acceptPhrases(hits, parsed, limit);
     });
   };
@@ -887,7 +924,10 @@
         if (parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; })) { return; }
         kept.push(head[i]);
       });
-      return kept.slice(0, limit);
+      // Only the best candidates are checked against the phrases: beyond them the count is a bound.
+      var checkedAll = head.length === hits.length;
+      return { hits: kept.slice(0, limit), total: checkedAll ? kept.length : kept.length + hits.length - head.length,
+               totalExact: checkedAll };
     });
   };
 

@@ -451,6 +451,7 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
         "docShardSize": DOC_SHARD_SIZE,
         "impactScale": IMPACT_SCALE,
         "maxQueryChars": MAX_QUERY_CHARS,
+        "vocabulary": vocabulary(),
         "analyzer": {
             "total": dictionary.total,
             "maxLen": dictionary.max_len,
@@ -476,6 +477,15 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "maxMoreRounds": MAX_MORE_ROUNDS,
         },
     }
+
+
+def vocabulary() -> dict[str, object]:
+    """The shared words of the UI, from :mod:`kb_tools.model`: 时效性 with their badge classes,
+    效力级别 in order of precedence (the browser repeats none of them)."""
+    from kb_tools.model import Level, Status
+
+    return {"statuses": [{"value": s.value, "css": s.css_class} for s in Status],
+            "levels": [level.value for level in Level]}
 
 
 def synonym_terms(analyzer: Analyzer, formal: str) -> list[list[str]]:
