@@ -80,7 +80,10 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     cfg = _load_mkdocs_config(config_file)
     plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
     date = status_date or (plugin.config.status_date if plugin else None)
-    problems = check_docs(Path(cfg["docs_dir"]), date)  # type: ignore[index]
+    from kb_tools.site.config import site_options
+
+    options = site_options(cfg, plugin.config if plugin else None)
+    problems = check_docs(Path(cfg["docs_dir"]), date, options)
     errors = [p for p in problems if p.is_error]
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
