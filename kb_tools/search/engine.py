@@ -22,7 +22,7 @@ from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search import mechanisms, ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
-from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
+from kb_tools.search.query import ParsedQuery, clean, compact_docno, name_table, parse_query
 from kb_tools.search.whoosh_index import (
     SCHEMA_VERSION,
     BuildStats,
@@ -87,6 +87,7 @@ def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: 
         docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs,
         extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
                "definitions": {k: list(v) for k, v in analyzer.definitions.items()},
+               "docnos": {d.law or d.page: compact_docno(d.doc_number) for d in docs if d.doc_number},
                "source_stamp": stamp or source_stamp(corpus.docs_dir, corpus.today, corpus.public_only)},
     )
 
@@ -152,10 +153,13 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 
 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
-    weights = ranking.DOCNO_FIELD_WEIGHTS if parsed.doc_number else ranking.FIELD_WEIGHTS
+    weights = ranking.FIELD_WEIGHTS
     allowed = _allowed(ix, parsed)
     none = np.zeros(0, dtype=np.int64)
     law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
+    docno_docs = _docno_docs(ix, parsed.doc_number)
+    if parsed.terms:  # a 文号 with words: its documents rank as those of a named regulation
+        law_docs = np.union1d(law_docs, docno_docs)
     exact, extra, numbered = none, none, none
     if parsed.article:
         art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
@@ -167,6 +171,7 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
             numbered = art_docs  # an unrecognised name + 第N条: that number ranks higher
     if not parsed.terms:
         extra = np.union1d(extra, law_docs)  # 《建筑法》第八条 first, then the rest of 建筑法 in order
+        extra = np.union1d(extra, docno_docs)  # a bare 文号: its document
         if not len(extra) and allowed is not None:
             extra = np.flatnonzero(allowed)[: max(200, limit * 3)]
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
@@ -236,6 +241,15 @@ def _han(text: str) -> bool:
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
     return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
+
+
+def _docno_docs(ix: WhooshIndex, doc_number: str) -> np.ndarray:
+    """The documents of the regulations (or pages) whose 文号 contains the query's."""
+    if not doc_number:
+        return np.zeros(0, dtype=np.int64)
+    groups = [g for g, number in ix.manifest.get("docnos", {}).items() if doc_number in number]
+    found = [ix.doc_ids("grp", g) for g in groups]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray | None:
