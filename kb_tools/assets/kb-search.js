@@ -656,6 +656,8 @@
     });
     if (!missing.length && !partly.length) { return Promise.resolve(); }
     var han = function (text) { return /^[\u4e00-\u9fff]+$/.test(text); };
+    var qw = this.analyzer.questionWords;  // empty when the question-word mechanism is off
+    var skip = function (text) { return self.analyzer.stopwords.has(text) || qw.has(text); };
     var wanted = new Set();
     missing.concat(partly).forEach(function (s) {
       var chars = Array.from(s);
@@ -671,7 +673,7 @@
         if (cfg.bigrams) {
           for (i = 0; i < chars.length - 1; i++) {
             var pair = chars[i] + chars[i + 1];
-            if (han(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
+            if (han(pair) && !skip(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
               out.push({ text: pair, weight: cfg.bigramWeight, source: source, whole: source });
               covered.add(i); covered.add(i + 1);
             }
@@ -681,7 +683,7 @@
         for (i = 0; i < chars.length; i++) {
           var ch = chars[i];
           if (isPartly || covered.has(i) || chars.slice(0, i).indexOf(ch) >= 0) { continue; }
-          if (han(ch) && !self.analyzer.stopwords.has(ch) && indexed(ch)) {
+          if (han(ch) && !skip(ch) && indexed(ch)) {
             out.push({ text: ch, weight: cfg.backOffWeight, source: source, whole: ch });
           }
         }

@@ -208,15 +208,16 @@ def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
     # A long word found only in pieces (the text says it in other words) also tries its bigrams.
     partly = [s for s in sources if s in matched and len(s) >= PARTLY_MIN and s not in present]
     known = {t.text for t in parsed.terms}
-    for term in back_off_terms(missing, partly, ix.analyzer.stopwords, lambda t: _in_index(ix, t)):
+    skip = ix.analyzer.stopwords | (ix.analyzer.question_words if mechanisms.enabled("questions") else frozenset())
+    for term in back_off_terms(missing, partly, skip, lambda t: _in_index(ix, t)):
         if term.text not in known:
             parsed.terms.append(term)
 
 
-def back_off_terms(missing: list[str], partly: list[str], stopwords: frozenset[str],
+def back_off_terms(missing: list[str], partly: list[str], skip: frozenset[str],
                    indexed: Callable[[str], bool]) -> list[QueryTerm]:
     """The fallback terms of words that matched nothing, and the bigrams of words that matched
-    only in pieces (see :func:`_back_off`)."""
+    only in pieces (see :func:`_back_off`); stopwords and question words (``skip``) never come back."""
     out: list[QueryTerm] = []
     for source in [*missing, *partly]:
         covered: set[int] = set()
@@ -224,13 +225,13 @@ def back_off_terms(missing: list[str], partly: list[str], stopwords: frozenset[s
         if mechanisms.enabled("bigrams"):
             for i in range(len(chars) - 1):
                 pair = chars[i] + chars[i + 1]
-                if _han(pair) and indexed(pair) and all(q.text != pair for q in out):
+                if _han(pair) and pair not in skip and indexed(pair) and all(q.text != pair for q in out):
                     out.append(QueryTerm(pair, BIGRAM_WEIGHT, source, source))
                     covered.update((i, i + 1))
         for i, ch in enumerate(chars):
             if source in partly or i in covered or ch in chars[:i]:
                 continue
-            if _han(ch) and ch not in stopwords and indexed(ch):
+            if _han(ch) and ch not in skip and indexed(ch):
                 out.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
     return out
 
