@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb_tools.problems import KbError
+from kb_tools.text import clean_text
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -28,7 +29,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                 continue
         else:
             raise KbError(f"{name}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 后再导入。")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n")), encoding  # NUL bytes never reach a page
 
 
 def docx_lines(path: Path) -> list[str]:
@@ -50,10 +51,10 @@ def docx_lines(path: Path) -> list[str]:
                 cells = [cell.text.strip() for cell in row.cells]
                 # Merged cells repeat their text in every grid cell they span: keep one.
                 kept = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
-                lines.append("| " + " | ".join(kept) + " |")
+                lines.append(clean_text("| " + " | ".join(kept) + " |"))
         else:
             # A soft line break (Shift+Enter) inside a paragraph is one more line of text.
-            lines.extend(block.text.split("\n"))
+            lines.extend(clean_text(block.text).split("\n"))
         lines.append("")
     return lines
 

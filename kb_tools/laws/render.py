@@ -12,6 +12,7 @@ from html import escape
 
 from kb_tools.laws.model import Article, DivisionKind, Law
 from kb_tools.model import Level, Status
+from kb_tools.text import md_text
 
 
 def status_badge(status: Status) -> str:
@@ -151,7 +152,7 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
             letting Python-Markdown's HTML parser walk tens of thousands of them was most of
             a large site's build time.
     """
-    out = [breadcrumbs(law, base), "", f"# {law.title}", ""]
+    out = [breadcrumbs(law, base), "", f"# {md_text(law.title)}", ""]
     banner = version_banner(law, current, status, base)
     if successor_url and law.successor:
         banner = banner.replace(
@@ -186,7 +187,7 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
         hashes = "#" * min(max(division.depth, 2), 6)
         if division.kind is DivisionKind.HEADING:
             hashes = "##"
-        out += [f"{hashes} {division.heading} {{#{division.anchor}}}", ""]
+        out += [f"{hashes} {md_text(division.heading)} {{#{division.anchor}}}", ""]
         add_articles(by_division.get(division.anchor, ()))
     return "\n".join(out)
 

@@ -30,6 +30,7 @@ from kb_tools.powers.model import (
 )
 from kb_tools.powers.records import Record, inspection_item, power_item
 from kb_tools.problems import ContentProblem, KbError
+from kb_tools.text import clean_text
 
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
@@ -199,7 +200,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\u3000", " ").strip()
+    return clean_text(text.replace("\u3000", " ")).strip()  # no NUL bytes in the YAML written
 
 
 def read_xlsx(path: Path, display: str) -> list[Table]:
@@ -316,7 +317,8 @@ def import_powers(source: Path, docs_dir: Path, *, output: Path | None = None,
     if not any(data.values()):
         return ImportResult(source, None, tables)
     target.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# 由 kb import-powers 从 {source.name} 导入（{dt.date.today().isoformat()}）。\n"
+    name = " ".join(clean_text(source.name).split())  # a comment line: no line break from the name
+    header = (f"# 由 kb import-powers 从 {name} 导入（{dt.date.today().isoformat()}）。\n"
               "# 可直接编辑；字段说明见“权力清单”栏目首页。修改后运行 kb check 检查依据能否解析。\n")
     target.write_text(header + dump_yaml(data), encoding="utf-8")
     return ImportResult(source, target, tables)

@@ -15,23 +15,24 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from kb_tools.citations.resolver import link_citations
-from kb_tools.citations.graph import decorate_law_html
-from kb_tools.classroom import lecture_markdown
-from kb_tools.problems import ContentProblem
-from kb_tools.site.config import KbConfig
 from kb_tools.checks import validate
+from kb_tools.citations.graph import decorate_law_html
+from kb_tools.citations.resolver import link_citations
+from kb_tools.classroom import lecture_markdown
 from kb_tools.corpus import Corpus, SiteOptions, generated_files, generated_pages, is_data_file, load_corpus
 from kb_tools.features import default_features
 from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
+from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
+from kb_tools.site.config import KbConfig
 from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
 from kb_tools.site.staging import StagedOutput, is_temporary
-from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.text import html_text
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -110,6 +111,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     ) -> str | None:
         if not self.config.enabled or self.corpus is None:
             return markdown
+        escape_theme_meta(page.meta)
         corpus = self.corpus
         base = "../" * page.url.count("/")
         law = law_for_page(corpus, page.file.src_uri)
@@ -185,6 +187,20 @@ class KbPlugin(BasePlugin[KbConfig]):
                 raise PluginError(f"kb 插件的 status_date 不是有效日期：{self.config.status_date!r}（应为 YYYY-MM-DD）")
             return date
         return dt.date.today()
+
+
+#: Front-matter values the Material theme prints into the page without escaping
+#: (``<title>``, the header, navigation, ``<meta name="description">``).
+THEME_RAW_META = ("title", "description", "subtitle", "author")
+
+
+def escape_theme_meta(meta: dict[str, object]) -> None:
+    """Escape the front-matter values the theme prints raw, so that a title such as
+    ``</title><script>…`` is shown as text; MkDocs takes ``page.title`` from the same value."""
+    for key in THEME_RAW_META:
+        value = meta.get(key)
+        if isinstance(value, str):
+            meta[key] = html_text(value)
 
 
 def report(problems: list[ContentProblem]) -> None:

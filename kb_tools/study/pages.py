@@ -16,6 +16,7 @@ from kb_tools.laws.model import Law
 from kb_tools.laws.render import status_badge
 from kb_tools.model import GeneratedPage
 from kb_tools.study.model import READING_CHARS_PER_MINUTE, StudyMonth, StudyPlan
+from kb_tools.text import md_text
 
 WEEKDAYS = "一二三四五六日"
 
@@ -34,11 +35,8 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
 
 def _law_link(law: Law, prefix: str, anchor: str = "") -> str:
     target = f"{prefix}laws/{law.slug}.md" + (f"#{anchor}" if anchor else "")
-    return f"[《{_md(law.title)}》]({target})"
+    return f"[《{md_text(law.title)}》]({target})"
 
-
-def _md(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
 
 
 def _date(month: StudyMonth) -> str:
@@ -72,7 +70,7 @@ def overview_markdown(corpus: Corpus, plans: dict[int, StudyPlan]) -> str:
         "|---|---|---|",
     ]
     for p in reversed(plans.values()):
-        lines.append(f"| {p.year} | [{_md(p.title)}]({p.year}/index.md) | {len(p.months)} |")
+        lines.append(f"| {p.year} | [{md_text(p.title)}]({p.year}/index.md) | {len(p.months)} |")
     lines += ["", f"## {plan.year}年日历", ""]
     lines += _calendar_cards(corpus, plan, prefix="../", pack_dir=f"{plan.year}/")
     return "\n".join(lines) + "\n"
@@ -111,7 +109,7 @@ def _calendar_cards(corpus: Corpus, plan: StudyPlan, *, prefix: str, pack_dir: s
             "",
             f"- 重点条文：{_articles_line(month)}",
             f"- 学法会：{_date(month)}",
-            f"- 领学人：{_md(month.presenter) or '待定'}",
+            f"- 领学人：{md_text(month.presenter) or '待定'}",
             f"- [学习材料（可打印）]({pack_dir}{month.month:02d}.md)",
             "",
             "</div>",
@@ -129,7 +127,7 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     """
     law = month.law
     name = f"《{law.title}》" if law else (month.regulation or "（未安排法规）")
-    lines = [f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
+    lines = [f"# {plan.year}年{month.month}月会前学法：{md_text(name)}", ""]
     lines += ['<div class="kb-pack" markdown>', ""]
     lines += ['<section class="kb-pack-section kb-pack-cover" markdown>', ""]
     facts = [
@@ -156,7 +154,7 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     lines += ['<p class="kb-pack-actions kb-no-print"><button type="button" class="md-button" '
               'onclick="window.print()">打印学习材料</button></p>', ""]
     if month.notes:
-        lines += ["## 学习要点 {#notes}", "", _md(month.notes), ""]
+        lines += ["## 学习要点 {#notes}", "", md_text(month.notes), ""]
     if law is not None:
         lines += [f"在线阅读全文：{_law_link(law, '../../')}", ""]
     lines += ["</section>", ""]
