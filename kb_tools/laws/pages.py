@@ -93,10 +93,10 @@ def law_index_pages(corpus: Corpus) -> Iterable[GeneratedPage]:
         lines = [f"# 法律法规 · {title}", ""]
         groups = _groups(corpus, key)
         lines += ['<div class="kb-group-links" markdown>', "",
-                  " ".join(f"[{name}（{len(laws)}）](#{_group_anchor(key, name, i)})"
+                  " ".join(f"[{md_text(name)}（{len(laws)}）](#{_group_anchor(key, name, i)})"
                            for i, (name, laws) in enumerate(groups)), "", "</div>", ""]
         for i, (name, laws) in enumerate(groups):
-            lines += [f"## {name}（{len(laws)}） {{#{_group_anchor(key, name, i)}}}", "",
+            lines += [f"## {md_text(name)}（{len(laws)}） {{#{_group_anchor(key, name, i)}}}", "",
                       _table(corpus, laws, _GROUP_COLUMN.get(key, ""))]
         yield GeneratedPage(f"laws/{filename}", "\n".join(lines))
 

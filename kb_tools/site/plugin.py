@@ -150,6 +150,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
+        if "title" not in page.meta and page.title and not page.is_homepage:  # from the first heading, entities kept
+            page.meta["title"] = page.title  # the theme's <title> would decode them (| striptags)
         html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)

@@ -79,7 +79,7 @@ def overview_markdown(corpus: Corpus, plans: dict[int, StudyPlan]) -> str:
 def calendar_markdown(corpus: Corpus, plan: StudyPlan) -> str:
     """``study/<year>/index.md``: twelve month cards, the current month highlighted."""
     lines = [
-        f"# {plan.title}",
+        f"# {md_text(plan.title)}",
         "",
         f"共安排 {len(plan.months)} 个月。当前日期 {corpus.today.isoformat()}"
         + ("，本月的学习内容已突出显示。" if plan.year == corpus.today.year else "。"),
@@ -103,7 +103,7 @@ def _calendar_cards(corpus: Corpus, plan: StudyPlan, *, prefix: str, pack_dir: s
         if month is None:
             lines += ["未安排", "", "</div>", ""]
             continue
-        regulation = _law_link(month.law, prefix) if month.law else escape(month.regulation or "（未填写法规）")
+        regulation = _law_link(month.law, prefix) if month.law else md_text(month.regulation or "（未填写法规）")
         lines += [
             f"**{regulation}**",
             "",
