@@ -13,6 +13,7 @@ import html.parser
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 from click.testing import CliRunner
@@ -186,7 +187,7 @@ class Live:
 class _Scanner(html.parser.HTMLParser):
     """Collects every element, attribute and URL that a payload could have produced."""
 
-    URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "srcdoc", "data", "poster"}
+    URL_ATTRS: ClassVar[set[str]] = {"href", "src", "action", "formaction", "xlink:href", "srcdoc", "data", "poster"}
 
     def __init__(self, page: str) -> None:
         super().__init__(convert_charrefs=True)
