@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb_tools.frontmatter import Document, load_document, split_front_matter
+from kb_tools.frontmatter import Document, load_document, privacy_of_value, split_front_matter
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -183,7 +183,7 @@ def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> lis
 
 
 def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
-    if public_only and doc.meta.get("public") is False:
+    if public_only and privacy_of_value(doc.meta.get("public")) is not False:
         return []
     url = page_url(rel)
     page_title = str(doc.meta.get("title") or "")
