@@ -31,3 +31,10 @@ class KbConfig(base.Config):
     atomic_output = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds, so a failed
     ``mkdocs build`` leaves the previous ``site/`` untouched."""
+
+    build_lock_timeout = c.Type((int, float), default=60)
+    """Seconds a build waits for another build of the same ``site/`` to finish before it gives
+    up with a message (two builds at once would otherwise prune each other's index)."""
+
+    max_import_mb = c.Type((int, float), default=50)
+    """Largest file (and largest inflated .docx/.xlsx content) the importers read, in MiB."""
