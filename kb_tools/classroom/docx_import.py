@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb_tools.classroom.scaffold import front_matter, lecture_path
+from kb_tools.importing.limits import check_archive, unreadable
 from kb_tools.problems import KbError
 from kb_tools.text import clean_text, md_text
 
@@ -60,13 +61,13 @@ def convert_docx(path: Path, image_stem: str) -> ConvertedLecture:
         KbError: when the file is not a readable Word document.
     """
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
+    check_archive(path, "Word 文档（.docx）")  # size, and what it inflates to (a zip bomb)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise KbError(f"{path} 不是可读取的 Word 文档（.docx）：{exc}") from exc
-    return _Converter(document, image_stem).run()
+        return _Converter(document, image_stem).run()
+    except Exception as exc:  # broken XML, missing parts: python-docx and lxml raise many kinds
+        raise unreadable(path, "Word 文档（.docx）", exc) from exc
 
 
 class _Converter:

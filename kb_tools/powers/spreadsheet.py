@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from kb_tools.importing.limits import check_archive, check_size, unreadable
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     INSPECTIONS_KEY,
@@ -208,10 +209,19 @@ def read_xlsx(path: Path, display: str) -> list[Table]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_archive(path, "Excel 工作簿（.xlsx）")  # random bytes, a zip bomb: one line, no traceback
     try:
         workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        return _sheets(workbook, display)
+    except InvalidFileException as exc:
         raise KbError(f"无法读取 {display}：{exc}（请确认是 .xlsx 文件；.xls 请先在 Excel 中另存为 .xlsx）") from exc
+    except KbError:
+        raise
+    except Exception as exc:  # broken XML inside the archive: openpyxl and lxml raise many kinds
+        raise unreadable(path, "Excel 工作簿（.xlsx）", exc) from exc
+
+
+def _sheets(workbook: Any, display: str) -> list[Table]:
     tables = []
     for sheet in workbook.worksheets:
         grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -243,7 +253,11 @@ def decode_csv(data: bytes) -> str:
 
 
 def read_csv(path: Path, display: str) -> list[Table]:
-    text = decode_csv(path.read_bytes())
+    check_size(path)
+    try:
+        text = decode_csv(path.read_bytes())
+    except KbError as exc:
+        raise KbError(f"{path}: {exc}") from exc
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:

@@ -35,6 +35,3 @@ class KbConfig(base.Config):
     build_lock_timeout = c.Type((int, float), default=60)
     """Seconds a build waits for another build of the same ``site/`` to finish before it gives
     up with a message (two builds at once would otherwise prune each other's index)."""
-
-    max_import_mb = c.Type((int, float), default=50)
-    """Largest file (and largest inflated .docx/.xlsx content) the importers read, in MiB."""
