@@ -101,3 +101,11 @@ def _linked_files(pages: list[Path], docs: Path) -> set[str]:
                 continue
             linked.add(posixpath.normpath(posixpath.join(folder, target)))
     return linked
+
+
+def remove_drafts(files: Files, corpus: Corpus) -> None:
+    """Drop every page whose front matter says ``draft: true`` (a lecture still being written)."""
+    for src_uri in sorted(corpus.drafts):
+        draft = files.get_file_from_path(src_uri)
+        if draft is not None:
+            files.remove(draft)
