@@ -75,7 +75,10 @@ def remove_private_pages(files: Files, corpus: Corpus) -> None:
             private_pages.append(docs / file.src_uri)
         else:
             public_pages.append(docs / file.src_uri)
-    withheld = set(corpus.private_files) | (_linked_files(private_pages, docs) - _linked_files(public_pages, docs))
+    linked = _linked_files(private_pages, docs)
+    if linked:  # a file that a public page links to as well stays (read public pages only then)
+        linked -= _linked_files(public_pages, docs)
+    withheld = set(corpus.private_files) | linked
     for src_uri in sorted(withheld):  # files of private pages (a lecture's slides, a linked PDF)
         private = files.get_file_from_path(src_uri)
         if private is not None and not private.is_documentation_page():
