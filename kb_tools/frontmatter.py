@@ -197,22 +197,64 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def is_private(path: Path) -> bool:
+#: How authors write "not public" / "public" (YAML 1.1 booleans, and the Chinese words).
+_PRIVATE_WORDS = {"false", "no", "off", "否", "不公开", "0"}
+_PUBLIC_WORDS = {"true", "yes", "on", "是", "公开", "1"}
+
+
+def privacy_of_value(value: Any) -> bool | None:
+    """A ``public:`` value read as privacy: True private, False public, None unreadable.
+
+    >>> privacy_of_value(False), privacy_of_value("否"), privacy_of_value(None), privacy_of_value("也许")
+    (True, True, False, None)
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return not value
+    word = str(value).strip().strip("'\"").strip().lower()
+    if word in _PRIVATE_WORDS:
+        return True
+    if word in _PUBLIC_WORDS:
+        return False
+    return None
+
+
+def page_privacy(path: Path) -> bool | None:
     """Whether a page's front matter says ``public: false`` (公开属性: 不公开).
 
-    Reads only the front matter, so a public build can filter thousands of pages cheaply.
+    Decided after decoding (UTF-8, else GBK/GB18030, as the build reads such pages), from the
+    front matter only, so a public build can filter thousands of pages cheaply.
+
+    Returns:
+        True (private), False (public) or None when privacy cannot be read: the file cannot be
+        read or decoded, its front matter never ends, or the ``public:`` value is neither yes
+        nor no. A public build leaves such a page out (fail closed).
     """
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            first = handle.readline()
-            if not _FENCE_RE.match(first.rstrip("\r\n")):
-                return False
-            for line in handle:
-                if _FENCE_RE.match(line.rstrip("\r\n")):
-                    return False
-                match = re.match(r"^public\s*:\s*(\S+)", line)
-                if match:
-                    return match.group(1).lower() in ("false", "no", "off")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not _FENCE_RE.match(lines[0]):
         return False
-    return False
+    for line in lines[1:]:
+        if _FENCE_RE.match(line):
+            return False
+        match = re.match(r"^public\s*:(.*?)(?:\s#.*)?$", line)
+        if match:
+            return privacy_of_value(match.group(1).strip())  # an empty value is unreadable too
+    return None
+
+
+def is_private(path: Path) -> bool:
+    """Whether a page must stay out of a public build: private, or privacy unreadable."""
+    return page_privacy(path) is not False

@@ -27,7 +27,7 @@ from kb_tools.citations.resolver import (
     find_citations,
     find_in_law,
 )
-from kb_tools.frontmatter import as_date, load_document, read_text
+from kb_tools.frontmatter import as_date, load_document, privacy_of_value, read_text
 from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
     doc, _ = load_document(path, rel)
     if doc is None:
         return  # the owner of the page reports unreadable files
-    if corpus.public_only and doc.meta.get("public") is False:
+    if corpus.public_only and privacy_of_value(doc.meta.get("public")) is not False:
         return
     if doc.meta.get("draft") is True:  # a draft is not published, so it cites nothing yet
         corpus.drafts.add(rel)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb_tools.citations.resolver import CITING_KINDS, WHOLE_LAW
 from kb_tools.model import GeneratedPage
+from kb_tools.text import md_text
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -27,9 +28,6 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     """``laws/citations.md``."""
     yield GeneratedPage(CITATIONS_PAGE, citations_markdown(corpus))
 
-
-def _md(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
 
 
 def _short(law: Law) -> str:
@@ -70,7 +68,7 @@ def citations_markdown(corpus: Corpus) -> str:
     if ranked:
         lines += [f"| 排名 | 条文 | 合计 | {kinds_head} |", "|---|---|---|" + "---|" * len(CITING_KINDS)]
         for rank, (law, article, kinds) in enumerate(ranked[:TOP_ARTICLES], start=1):
-            link = f"[《{_md(_short(law))}》{article.label}]({_rel(law)}#{article.anchor})"
+            link = f"[《{md_text(_short(law))}》{article.label}]({_rel(law)}#{article.anchor})"
             cells = " | ".join(str(kinds[k] or "") for k in CITING_KINDS)
             lines.append(f"| {rank} | {link} | {sum(kinds.values())} | {cells} |")
     else:
@@ -95,7 +93,7 @@ def citations_markdown(corpus: Corpus) -> str:
             kinds, articles, whole = per_law[slug]
             law = corpus.laws[slug]
             cells = " | ".join(str(kinds[k] or "") for k in CITING_KINDS)
-            lines.append(f"| [{_md(law.title)}]({_rel(law)}) | {articles} | {whole or ''} | "
+            lines.append(f"| [{md_text(law.title)}]({_rel(law)}) | {articles} | {whole or ''} | "
                          f"{sum(kinds.values())} | {cells} |")
     return "\n".join(lines) + "\n"
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kb_tools.laws.render import law_markdown
 from kb_tools.laws.versions import ADDED, DELETED, KIND_LABELS, SPLIT, UNCHANGED, Change, align, diff_html, summary
 from kb_tools.model import GeneratedPage
+from kb_tools.text import md_text
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -131,7 +132,7 @@ def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
     facts = " · ".join(f"{label} {counts[kind]}" for kind, label in KIND_LABELS.items())
     rows = "\n".join(_row(change, older, newer, base) for change in changes)
     return "\n".join([
-        f"# 新旧对照：{newer.title}",
+        f"# 新旧对照：{md_text(newer.title)}",
         "",
         f'<p class="kb-compare-summary">左栏为 <a href="{base}{older.url}">{when_old} 文本</a>'
         f"（{len(older.articles)} 条），"

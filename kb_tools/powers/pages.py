@@ -29,6 +29,7 @@ from kb_tools.powers.model import (
     PowerType,
     page_name,
 )
+from kb_tools.text import md_text
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -366,7 +367,7 @@ def power_page(item: PowerItem, corpus: Corpus, inspections: list[InspectionItem
         ("承诺期限", escape(item.promised_limit)),
         ("收费标准及依据", escape(item.fees)),
     ])
-    lines = [f"# {_md_heading(item.title)}", "", _sample(plist) + _assets(base) + meta, ""]
+    lines = [f"# {md_text(item.title)}", "", _sample(plist) + _assets(base) + meta, ""]
     lines += _bases_section("设定依据", "establishing", item.establishing, corpus, base)
     lines += _bases_section("实施依据", "implementing", item.implementing, corpus, base)
     for title, anchor, text in (("办理流程", "process", item.process), ("申请材料", "materials", item.materials),
@@ -398,12 +399,9 @@ def inspection_page(inspection: InspectionItem, corpus: Corpus, plist: PowerList
         ("关联权力事项", power_link),
         ("备注", escape(inspection.remarks)),
     ])
-    lines = [f"# {_md_heading(inspection.name)}", "", _sample(plist) + _assets(base) + meta, ""]
+    lines = [f"# {md_text(inspection.name)}", "", _sample(plist) + _assets(base) + meta, ""]
     lines += _bases_section("检查依据", "basis", inspection.basis, corpus, base)
     lines += [f'<p class="kb-pw-back"><a href="../../inspections/">← 返回检查事项一览</a> · 数据来源：'
               f"<code>docs/{escape(inspection.source)}</code> 第 {inspection.line} 行</p>", ""]
     return "\n".join(lines)
 
-
-def _md_heading(text: str) -> str:
-    return text.replace("#", "＃").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")

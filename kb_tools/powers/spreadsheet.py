@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from kb_tools.importing.limits import check_archive, check_size, unreadable
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     INSPECTIONS_KEY,
@@ -30,6 +31,7 @@ from kb_tools.powers.model import (
 )
 from kb_tools.powers.records import Record, inspection_item, power_item
 from kb_tools.problems import ContentProblem, KbError
+from kb_tools.text import clean_text
 
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
@@ -199,7 +201,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\u3000", " ").strip()
+    return clean_text(text.replace("\u3000", " ")).strip()  # no NUL bytes in the YAML written
 
 
 def read_xlsx(path: Path, display: str) -> list[Table]:
@@ -207,10 +209,19 @@ def read_xlsx(path: Path, display: str) -> list[Table]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_archive(path, "Excel 工作簿（.xlsx）")  # random bytes, a zip bomb: one line, no traceback
     try:
         workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        return _sheets(workbook, display)
+    except InvalidFileException as exc:
         raise KbError(f"无法读取 {display}：{exc}（请确认是 .xlsx 文件；.xls 请先在 Excel 中另存为 .xlsx）") from exc
+    except KbError:
+        raise
+    except Exception as exc:  # broken XML inside the archive: openpyxl and lxml raise many kinds
+        raise unreadable(path, "Excel 工作簿（.xlsx）", exc) from exc
+
+
+def _sheets(workbook: Any, display: str) -> list[Table]:
     tables = []
     for sheet in workbook.worksheets:
         grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -242,7 +253,11 @@ def decode_csv(data: bytes) -> str:
 
 
 def read_csv(path: Path, display: str) -> list[Table]:
-    text = decode_csv(path.read_bytes())
+    check_size(path)
+    try:
+        text = decode_csv(path.read_bytes())
+    except KbError as exc:
+        raise KbError(f"{path}: {exc}") from exc
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
@@ -316,7 +331,8 @@ def import_powers(source: Path, docs_dir: Path, *, output: Path | None = None,
     if not any(data.values()):
         return ImportResult(source, None, tables)
     target.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# 由 kb import-powers 从 {source.name} 导入（{dt.date.today().isoformat()}）。\n"
+    name = " ".join(clean_text(source.name).split())  # a comment line: no line break from the name
+    header = (f"# 由 kb import-powers 从 {name} 导入（{dt.date.today().isoformat()}）。\n"
               "# 可直接编辑；字段说明见“权力清单”栏目首页。修改后运行 kb check 检查依据能否解析。\n")
     target.write_text(header + dump_yaml(data), encoding="utf-8")
     return ImportResult(source, target, tables)

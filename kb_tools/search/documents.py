@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.corpus import pages_of
-from kb_tools.frontmatter import Document, load_document, split_front_matter
+from kb_tools.frontmatter import Document, load_document, privacy_of_value, split_front_matter
 from kb_tools.search.mechanisms import enabled
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> lis
 
 
 def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
-    if (public_only and doc.meta.get("public") is False) or doc.meta.get("draft") is True:
+    if (public_only and privacy_of_value(doc.meta.get("public")) is not False) or doc.meta.get("draft") is True:
         return []
     url = page_url(rel)
     page_title = str(doc.meta.get("title") or "")

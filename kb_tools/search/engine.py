@@ -73,18 +73,19 @@ def law_names(corpus: Corpus) -> dict[str, str]:
 
 
 def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: int = 0,
-                 stamp: str | None = None) -> BuildStats:
+                 stamp: str | None = None, commit: bool = True) -> BuildStats:
     """Build or incrementally update the whoosh index of a corpus (atomic).
 
     Args:
         stamp: :func:`source_stamp` of the docs the corpus was read from, so that a later
             :func:`ensure_index` can open the index without reading the corpus again.
+        commit: see :func:`build_index`; a site build passes False and commits on success.
     """
     docs = search_documents(corpus)
     analyzer = analyzer_for_corpus(corpus)
     return build_index(
         index_dir, docs, analyzer, names=law_names(corpus), name_words=corpus_names(corpus),
-        docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs,
+        docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs, commit=commit,
         extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
                "definitions": {k: list(v) for k, v in analyzer.definitions.items()},
                "docnos": {d.law or d.page: compact_docno(d.doc_number) for d in docs if d.doc_number},
