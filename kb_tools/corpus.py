@@ -112,6 +112,11 @@ class Corpus:
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
     private_files: set[str] = field(default_factory=set)
+    #: Each feature's generated pages, made once per build (the plugin, both search indexes
+    #: and the checks all read them): feature name -> pages. Filled by :func:`pages_of`.
+    generated: dict[str, list[GeneratedPage]] = field(default_factory=dict, repr=False)
+    #: The search documents of this corpus, built once and fed to both indexes.
+    search_docs: list[SearchDoc] | None = field(default=None, repr=False)
 
     def status(self, law: Law) -> Status:
         """时效性 of a regulation on the corpus date."""
@@ -205,9 +210,18 @@ def load_corpus(
     return corpus
 
 
+def pages_of(corpus: Corpus, feature: Feature) -> list[GeneratedPage]:
+    """The pages ``feature`` generates for ``corpus``, generated once per corpus."""
+    if feature.pages is None:
+        return []
+    if feature.name not in corpus.generated:
+        corpus.generated[feature.name] = list(feature.pages(corpus))
+    return corpus.generated[feature.name]
+
+
 def generated_pages(corpus: Corpus) -> list[GeneratedPage]:
     """Every generated page of every content kind of the corpus."""
-    return [page for feature in corpus.features if feature.pages for page in feature.pages(corpus)]
+    return [page for feature in corpus.features for page in pages_of(corpus, feature)]
 
 
 def generated_files(corpus: Corpus) -> list[tuple[str, bytes]]:

@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 KeyTable = dict[str, tuple[str, bool]]
 
 
+def unknown_key_hint(key: str, known: list[str] | tuple[str, ...]) -> str:
+    """The hint for a key that is not a field: the closest field, else the list of fields.
+
+    >>> unknown_key_hint("efective", ["title", "effective"])
+    '是不是想写 `effective`？'
+    """
+    close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.5)
+    return f"是不是想写 `{close[0]}`？" if close else f"可用的字段有：{'、'.join(known)}。"
+
+
 def check_meta(
     doc: Document, keys: KeyTable, problems: list[ContentProblem]
 ) -> dict[str, Any] | None:
@@ -33,12 +43,10 @@ def check_meta(
     """
     ok = True
     out: dict[str, Any] = {}
-    known = "、".join(keys)
     for key, value in doc.meta.items():
         line = doc.line_of(str(key))
         if key not in keys:
-            close = difflib.get_close_matches(str(key), list(keys), n=1)
-            hint = f"是不是想写 `{close[0]}`？" if close else f"可用的字段有：{known}。"
+            hint = unknown_key_hint(str(key), list(keys))
             problems.append(ContentProblem(doc.path, line, f"文件头中有未知字段 `{key}`。", hint,
                                            code="unknown-key"))
             ok = False

@@ -232,7 +232,7 @@ def test_check_reports_every_kind_of_problem_with_its_line(tmp_path):
     assert "尚未生效（2027-01-01 起施行）" in messages["power-basis-not-in-force"]
     assert sorted((p.line, p.code) for p in problems if not p.is_error) == [
         (2, "power-no-time-limit"), (8, "power-no-time-limit"), (29, "power-no-establishing")]
-    assert next(p for p in problems if p.code == "power-unknown-key").hint == "是不是想写“备注”？"
+    assert next(p for p in problems if p.code == "power-unknown-key").hint == "是不是想写 `备注`？"
 
 
 def test_strict_build_fails_on_a_bad_basis(tmp_path):

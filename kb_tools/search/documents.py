@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb_tools.corpus import pages_of
 from kb_tools.frontmatter import Document, load_document, split_front_matter
 
 if TYPE_CHECKING:
@@ -96,12 +97,16 @@ def search_documents(corpus: Corpus) -> list[SearchDoc]:
     Other pages are the Markdown files below ``docs/`` and the pages other content kinds
     generate (权力事项, 学法计划 …). Respects ``corpus.public_only``: regulations were already
     dropped at load time, and pages whose front matter says ``public: false`` are skipped here.
+    Built once per corpus: the whoosh index and the static index are written from the same list.
     """
+    if corpus.search_docs is not None:
+        return corpus.search_docs
     docs: list[SearchDoc] = []
     for law in corpus.laws.values():
         docs.extend(law_documents(corpus, law))
     docs.extend(page_documents(corpus.docs_dir, public_only=corpus.public_only))
     docs.extend(generated_documents(corpus))
+    corpus.search_docs = docs
     return docs
 
 
@@ -118,7 +123,7 @@ def generated_documents(corpus: Corpus) -> list[SearchDoc]:
         if feature.pages is None or not feature.indexed:
             continue
         try:
-            generated = list(feature.pages(corpus))
+            generated = pages_of(corpus, feature)
         except Exception:  # a broken generator is reported by the build, not by search
             continue
         for page in generated:

@@ -41,6 +41,9 @@ log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent.parent / "assets"
 HOME_MARKER = "<!-- kb:home -->"
+#: The kb stylesheets, in cascade order: base, citations and 新旧对照, print (@media print only: A4, no
+#: navigation), then 学法计划 and 讲堂 (whose reading packs carry their own print rules).
+STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css"]
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -68,11 +71,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        # Our stylesheet first, so that the site's own extra_css can override it.
-        config.extra_css.insert(0, "assets/kb/kb.css")
-        config.extra_css.insert(1, "assets/kb/study.css")  # 学法计划 calendar, reading packs, 讲堂
-        config.extra_css.insert(1, "assets/kb/citations.css")  # citation links, cited-by, 新旧对照
-        config.extra_css.insert(2, "assets/kb/print.css")  # @media print only: A4, no navigation chrome
+        # Ours first, in this order, so that the site's own extra_css can override them.
+        config.extra_css[:0] = STYLESHEETS
         config.extra_javascript.append("assets/kb/kb.js")
         if self.config.search_index:  # the header search box over the static index (search/kb/)
             config.extra_css.append("assets/kb/kb-search.css")
@@ -83,6 +83,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Load the corpus once, report its problems, add generated pages, exports and assets."""
         if not self.config.enabled:
             return files
         options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
@@ -108,6 +109,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        """Render a regulation (or a dated text) from the corpus; fill lecture and home-page blocks."""
         if not self.config.enabled or self.corpus is None:
             return markdown
         corpus = self.corpus
@@ -154,10 +156,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         return html
 
     def on_build_error(self, *, error: Exception) -> None:
+        """Mark the staged output as failed, so that on_shutdown keeps the previous site/."""
         if self.staged is not None:
             self.staged.failed = True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write both search indexes from the same documents; mark the staged output finished."""
         if self.config.enabled and self.config.search_index and self.corpus is not None:
             write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
             stats = index_corpus(self.corpus, index_dir_for(config, self))  # whoosh: kb search, /api/search
@@ -167,6 +171,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.staged.finished = True
 
     def on_shutdown(self) -> None:
+        """Swap the staged output in, or abandon it when the build failed."""
         # The swap waits until here: `--strict` aborts only after on_post_build has run.
         if self.staged is None:
             return

@@ -32,6 +32,7 @@ from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import as_date, read_text
 from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
+from kb_tools.schema import unknown_key_hint
 from kb_tools.study.model import StudyMonth, StudyPlan
 
 STUDY_DIR = "study"
@@ -236,7 +237,7 @@ def _unknown_keys(rel: str, data: dict[str, Any], known: tuple[str, ...], proble
         if key not in known:
             problems.append(ContentProblem(
                 rel, data["__lines__"].get(key, data["__line__"]), f"学法计划中有未知字段 `{key}`。",
-                f"可用的字段有：{'、'.join(known)}。", code="plan-unknown-key",
+                unknown_key_hint(key, known), code="plan-unknown-key",
             ))
 
 
