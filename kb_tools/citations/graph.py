@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from kb_tools.laws.model import Article, Law
 
 #: Which kind of page a top-level folder of docs/ holds, for the cited-by groups.
-KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
+KIND_BY_DIR = {"powers": "权力事项", "lists": "清单", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)

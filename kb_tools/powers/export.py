@@ -2,18 +2,17 @@
 
 The columns are the data file's fields (``model.POWER_FIELDS`` / ``INSPECTION_FIELDS``), so an
 export can be edited and imported again with ``kb import-powers``. CSV carries a byte-order mark
-so that Excel opens the Chinese text correctly; the workbook's timestamps are the corpus date so
-that two builds of the same content produce the same bytes.
+so that Excel opens the Chinese text correctly; cells that would run as formulas are neutralised and
+the workbook's timestamps are the corpus date (one implementation: ``kb_tools.lists.export``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kb_tools.lists import export as shared
 from kb_tools.powers.model import INSPECTION_FIELDS, POWER_FIELDS, FieldSpec, InspectionItem, PowerItem
 from kb_tools.powers.pages import EXPORTS, powers_of
 
@@ -46,48 +45,18 @@ def inspection_row(item: InspectionItem) -> list[str]:
     return [values[f.key] for f in INSPECTION_FIELDS]
 
 
+_WIDTHS = {"事项名称": 36, "检查事项名称": 36, "设定依据": 40, "实施依据": 40, "检查依据": 40, "办理流程": 40,
+           "申请材料": 40, "检查对象": 24, "收费标准及依据": 24}
+
+
 def to_csv(fields: tuple[FieldSpec, ...], rows: Iterable[list[str]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel reads it as UTF-8 only with the mark)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f.key for f in fields])
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The list as CSV (``kb_tools.lists.export``: BOM, formulas neutralised)."""
+    return shared.to_csv([f.key for f in fields], rows)
 
 
 def to_xlsx(fields: tuple[FieldSpec, ...], rows: Iterable[list[str]], *, title: str, today: dt.date) -> bytes:
-    """A workbook with one sheet: bold frozen header, wrapped text, filters on the header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append([f.key for f in fields])
-    count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    widths = {"事项名称": 36, "检查事项名称": 36, "设定依据": 40, "实施依据": 40, "检查依据": 40, "办理流程": 40,
-              "申请材料": 40, "检查对象": 24, "收费标准及依据": 24}
-    for index, spec in enumerate(fields, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(spec.key, 14)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{count + 1}"
-    stamp = dt.datetime.combine(today, dt.time())
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    workbook.properties.creator = "法规知识库"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The list as a workbook (``kb_tools.lists.export``: frozen header, filters, reproducible bytes)."""
+    return shared.to_xlsx([f.key for f in fields], rows, title=title, today=today, widths=_WIDTHS)
 
 
 def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
