@@ -144,8 +144,8 @@ def _column(node: yaml.MappingNode, rel: str, problems: list[ContentProblem]) ->
     before = len(problems)
     key, label = _scalar(values.get("key")), _scalar(values.get("label"))
     if not key or not KEY_RE.match(key) or key in RESERVED_KEYS:
-        why = "缺少 key" if not key else (f"key“{key}”是保留字" if key in RESERVED_KEYS
-                                        else f"key“{key}”不是小写英文开头的字母、数字、下划线")
+        why = "缺少 key" if not key else (f"的 key“{key}”是保留字" if key in RESERVED_KEYS
+                                        else f"的 key“{key}”不是小写英文开头的字母、数字、下划线")
         problems.append(ContentProblem(rel, lines.get("key", start), f"列声明{why}。",
                                        "key 用于网址和文件，请写小写英文，例如 key: department。", code="list-column"))
     if not label:
