@@ -80,7 +80,10 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     cfg = _load_mkdocs_config(config_file)
     plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
     date = status_date or (plugin.config.status_date if plugin else None)
-    problems = check_docs(Path(cfg["docs_dir"]), date)  # type: ignore[index]
+    from kb_tools.site.config import site_options
+
+    options = site_options(cfg, plugin.config if plugin else None)
+    problems = check_docs(Path(cfg["docs_dir"]), date, options)
     errors = [p for p in problems if p.is_error]
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
@@ -366,7 +369,8 @@ def new_lecture(title: str, docs_dir: Path, lecturer: str, date_: str | None, ho
                                 topics=list(topics) or None)
     except KbError as exc:
         raise _fail(exc) from exc
-    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿。")
+    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿；"
+               "写好后删除文件头中的 draft: true，讲稿才会发布并计入课时。")
 
 
 def _date_option(value: str | None) -> dt.date:

@@ -50,6 +50,7 @@ class Feature:
         indexed: whether the generated pages are search documents; False for pages that only
             re-present regulation text already indexed article by article (comparisons, the graph).
         documents: extra search documents of the kind (beyond the sections of its pages).
+        home: a Markdown block for the home page (本月学法 …), placed above the statistics.
     """
 
     name: str
@@ -60,6 +61,7 @@ class Feature:
     data_dir: str | None = None
     indexed: bool = True
     documents: DocumentSource | None = None
+    home: Callable[[Corpus], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,12 @@ class SiteOptions:
     """Site facts and plugin options that generated pages need (feed links, hours target)."""
 
     site_name: str = "法规知识库"
+    bureau_name: str = "住房和城乡建设局"
     site_url: str = ""
     use_directory_urls: bool = True
     classroom_hours_target: float = 8
+    #: From this day of the year on (MM-DD), a missing plan for next year is reported (学法计划).
+    next_plan_from: str = "12-01"
 
 
 @dataclass
@@ -114,6 +119,8 @@ class Corpus:
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
     private_files: set[str] = field(default_factory=set)
+    #: Pages whose front matter says ``draft: true``: kept off the built site, its lists and indexes.
+    drafts: set[str] = field(default_factory=set)
     #: Each feature's generated pages, made once per build (the plugin, both search indexes
     #: and the checks all read them): feature name -> pages. Filled by :func:`pages_of`.
     generated: dict[str, list[GeneratedPage]] = field(default_factory=dict, repr=False)
@@ -234,6 +241,11 @@ def generated_files(corpus: Corpus) -> list[tuple[str, bytes]]:
 def feature_problems(corpus: Corpus) -> list[ContentProblem]:
     """Problems of the features' checks (beyond loading), in feature order."""
     return [problem for feature in corpus.features if feature.check for problem in feature.check(corpus)]
+
+
+def home_blocks(corpus: Corpus) -> list[str]:
+    """The features' home-page blocks, in feature order (empty ones left out)."""
+    return [block for feature in corpus.features if feature.home and (block := feature.home(corpus))]
 
 
 def is_data_file(corpus: Corpus, src_uri: str) -> bool:

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 KIND_BY_DIR = {"powers": "权力事项", "lists": "清单", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
+#: Folders whose pages cite articles only as examples (the maintenance manual): their citations
+#: are linked and checked, but they are not listed among the pages citing an article.
+NOT_CITING_DIRS = ("manual/",)
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
@@ -102,6 +105,9 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         return  # the owner of the page reports unreadable files
     if corpus.public_only and doc.meta.get("public") is False:
         return
+    if doc.meta.get("draft") is True:  # a draft is not published, so it cites nothing yet
+        corpus.drafts.add(rel)
+        return
     body = _blank(doc.body)
     if "《" not in body:
         return
@@ -110,10 +116,11 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         return
     kind = page_kind(rel, doc.meta)
     title = str(doc.meta.get("title") or _first_heading(doc.body) or Path(rel).stem)
+    citing = not rel.startswith(NOT_CITING_DIRS)  # the manual's examples still get checked
     for citation in found:
         line = doc.body_line + body.count("\n", 0, citation.start)
         mentions.append(Mention(rel, line, citation, False))
-        if citation.law is not None and not citation.problem:
+        if citing and citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
 
 

@@ -76,6 +76,36 @@ def load(corpus: Corpus) -> None:
     _register_citing(corpus, plans.values())
 
 
+def next_plan_missing(corpus: Corpus) -> int | None:
+    """Next year, when its plan is due (from ``options.next_plan_from``) and not written yet."""
+    today = corpus.today
+    due = _due_date(today.year, corpus.options.next_plan_from)
+    if due is None or today < due or (today.year + 1) in corpus.plans:
+        return None
+    return today.year + 1
+
+
+def _due_date(year: int, month_day: str) -> dt.date | None:
+    try:
+        month, day = (int(part) for part in month_day.split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def check(corpus: Corpus) -> list[ContentProblem]:
+    """From ``next_plan_from`` (default 1 December) on, a missing plan for next year is a warning."""
+    year = next_plan_missing(corpus) if corpus.plans else None
+    if year is None:
+        return []
+    latest = list(corpus.plans.values())[-1]
+    return [ContentProblem(
+        latest.src_path, 1, f"{year}年的学法计划尚未制定。",
+        f"请在 docs/study/{year}.yml 中编写下一年度的“一月一法”计划（可复制本文件修改）。",
+        severity=Severity.WARNING, code="plan-next-year-missing",
+    )]
+
+
 def read_plan(path: Path, rel: str, corpus: Corpus) -> StudyPlan | None:
     """One plan file; problems go to ``corpus.problems``. None when the file cannot be used at all."""
     problems = corpus.problems
