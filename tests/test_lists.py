@@ -332,3 +332,11 @@ def test_sample_lists_resolve_every_basis_and_mark_every_page(sample_site):
     review = read(sample_site, "lists/legal-review/items/FZSH-01/index.html")
     assert 'href="../../../../laws/行政处罚法/#article-58"' in review
     assert 'href="../../../../laws/建设工程质量管理条例/#article-57"' in review
+
+
+def test_entry_without_any_basis_is_a_warning_at_its_row(tmp_path):
+    rows = "- 编号: D-1\n  事项: 有依据\n  依据: 《建筑法》第七条\n- 编号: D-2\n  事项: 没有依据\n"
+    write_files(tmp_path / "docs", list_files(rows))
+    problems = [p for p in check_docs(tmp_path / "docs", STATUS_DATE) if p.path == "lists/review/rows.yaml"]
+    assert [(p.line, p.code, p.is_error, p.message) for p in problems] == [
+        (4, "list-no-basis", False, "“没有依据”没有填写依据。")]

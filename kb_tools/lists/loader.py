@@ -23,7 +23,7 @@ from kb_tools.lists.declaration import DECLARATION, read_declaration
 from kb_tools.lists.grid import Grid, grids
 from kb_tools.lists.model import Column, ColumnType, DeclaredList, Entry, LegalBasis, ListSpec, Role, Value
 from kb_tools.lists.records import YAML_LOADER, Record, records_from_yaml, yaml_problem
-from kb_tools.problems import ContentProblem, KbError
+from kb_tools.problems import ContentProblem, KbError, Severity
 from kb_tools.schema import unknown_key_hint
 
 if TYPE_CHECKING:
@@ -264,8 +264,14 @@ def resolve(dlist: DeclaredList, corpus: Corpus) -> None:
     """Resolve every basis, report what is wrong with it, and record the entry as citing."""
     from kb_tools.citations.resolver import CitingRef
 
+    columns = dlist.spec.basis_columns
     for entry in dlist.entries:
-        for column in dlist.spec.basis_columns:
+        if columns and not entry.all_bases:
+            corpus.problems.append(ContentProblem(
+                entry.source, entry.line, f"“{entry.title}”没有填写{'或'.join(c.label for c in columns)}。",
+                "请写明依据的法规和条款，例如《中华人民共和国建筑法》第七条。", severity=Severity.WARNING,
+                code="list-no-basis"))
+        for column in columns:
             entry.bases[column.key] = tuple(
                 resolve_basis(b, corpus, title=entry.title, source=entry.source,
                               line=entry.line_of(column.key), prefix="list")
