@@ -329,6 +329,9 @@ def test_sample_lists_resolve_every_basis_and_mark_every_page(sample_site):
     pages = [p for p in (sample_site / "lists").rglob("index.html")]
     assert len(pages) == 1 + len(titles) + sum(titles.values())
     assert [p for p in pages if "示例数据" not in p.read_text(encoding="utf-8")] == []
+    decisions = read(sample_site, "lists/major-decisions/index.html")
+    assert "共 <strong>11</strong> 件" in decisions and 'data-unit="件"' in decisions
+    assert '按年度：<a href="?year=2026">2026</a> 9 · <a href="?year=2027">2027</a> 2' in decisions
     review = read(sample_site, "lists/legal-review/items/FZSH-01/index.html")
     assert 'href="../../../../laws/行政处罚法/#article-58"' in review
     assert 'href="../../../../laws/建设工程质量管理条例/#article-57"' in review

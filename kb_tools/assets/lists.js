@@ -44,6 +44,7 @@
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
     var query = form.querySelector('[data-filter="q"]');
     var counter = form.querySelector(".kb-pw-count");
+    var unit = form.getAttribute("data-unit") || "项";
     var sortState = { column: -1, dir: 1 };
     var timer = null;
 
@@ -70,7 +71,7 @@
         if (row.el.hidden === ok) { row.el.hidden = !ok; }
         if (ok) { shown++; }
       }
-      counter.textContent = "显示 " + shown + " / " + rows.length + " 项";
+      counter.textContent = "显示 " + shown + " / " + rows.length + " " + unit;
       table.classList.toggle("kb-pw-empty", shown === 0);
       remember(query ? query.value : "");
     }

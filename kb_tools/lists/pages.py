@@ -78,10 +78,14 @@ def index_markdown(corpus: Corpus) -> str:
 
 
 def filter_values(dlist: DeclaredList, column: Column) -> list[str]:
-    """The values a filter offers: a choice column's in declared order, others by frequency."""
+    """The values a filter offers: a choice column's in declared order, numbers and dates in order,
+    text by frequency (the most common first)."""
     counts = Counter(e.text(column.key) for e in dlist.entries if e.text(column.key))
     if column.type is ColumnType.CHOICE:
         return [c for c in column.choices if counts[c]]
+    if column.type in (ColumnType.NUMBER, ColumnType.DATE):
+        values = {e.text(column.key): e.values[column.key] for e in dlist.entries if column.key in e.values}
+        return sorted(values, key=lambda v: values[v])  # type: ignore[arg-type, return-value]
     return sorted(counts, key=lambda v: (-counts[v], v))
 
 
@@ -118,7 +122,7 @@ def list_markdown(dlist: DeclaredList, corpus: Corpus) -> str:
         "",
         *_summary(dlist),
         "",
-        table.filters(f"kb-list-{spec.name}", selects, f"{words}…（空格分隔多个词）"),
+        table.filters(f"kb-list-{spec.name}", selects, f"{words}…（空格分隔多个词）", spec.unit),
         "",
         *table.table(f"kb-list-{spec.name}", heads, rows),
         "",

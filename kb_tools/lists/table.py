@@ -30,12 +30,16 @@ def sample_note(text: str) -> str:
     return SAMPLE_NOTE.format(text=text) + "\n\n"
 
 
-def filters(table_id: str, selects: Sequence[tuple[str, str, Sequence[str]]], placeholder: str) -> str:
+def filters(table_id: str, selects: Sequence[tuple[str, str, Sequence[str]]], placeholder: str,
+            unit: str = "项") -> str:
     """The filter bar: one drop-down per ``(name, label, values)``, a text box, reset and export.
 
-    ``name`` is the row attribute ``data-<name>`` and the address parameter ``?<name>=``.
+    ``name`` is the row attribute ``data-<name>`` and the address parameter ``?<name>=``; ``unit``
+    is the counter's word (显示 4 / 11 件).
     """
-    parts = [f'<form class="kb-pw-filters" data-table="{escape(table_id)}" role="search" onsubmit="return false">']
+    unit_attr = f' data-unit="{escape(unit)}"' if unit != "项" else ""
+    parts = [f'<form class="kb-pw-filters" data-table="{escape(table_id)}"{unit_attr} role="search" '
+             'onsubmit="return false">']
     for name, label, values in selects:
         options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
         parts.append(f'<label>{escape(label)} <select name="{escape(name)}" data-filter="{escape(name)}">'
