@@ -108,3 +108,13 @@ def test_unknown_list_and_file_without_header_are_refused(docs, tmp_path):
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(KbError, match="另存为"):
         import_list("review", old, docs)
+
+
+def test_a_workbook_beside_the_declaration_is_read_as_rows(docs, tmp_path):
+    workbook(docs / "lists/review/目录.xlsx")
+    corpus = load_corpus(docs, None, features=default_features())
+    assert [e.code for e in corpus.lists["review"].entries] == ["X-1", "X-5"]
+    assert corpus.lists["review"].entry("X-5").values["due"] == dt.date(2026, 5, 1)
+    where = "lists/review/目录.xlsx（工作表“审核目录”）"
+    assert [(p.path, p.line, p.code) for p in corpus.problems if p.path.startswith("lists/")] == [
+        (where, 6, "list-bad-value"), (where, 7, "list-missing-field"), (where, 8, "list-bad-value")]
