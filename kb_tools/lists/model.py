@@ -136,7 +136,7 @@ class ListSpec:
         description: a paragraph shown above the table.
         sample: marked 示例数据 (a note on every page of the list).
         source: the declaration file below ``docs/``.
-        entry_kind: how one entry is called in counts (``项`` by default: 共 12 项).
+        unit: the counting word of entries (``项`` by default: 共 12 项; ``件`` for 决策事项).
     """
 
     name: str
