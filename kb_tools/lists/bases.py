@@ -18,13 +18,13 @@ from kb_tools.model import Status
 from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
-    from kb_tools.citations.resolver import CitingRef
+    from kb_tools.citations.resolver import Citation, CitingRef
     from kb_tools.corpus import Corpus
     from kb_tools.laws.model import Law
 
 
 def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str, line: int,
-                  prefix: str) -> LegalBasis:
+                  prefix: str, citing: CitingRef | None = None) -> LegalBasis:
     """The basis with its citations resolved; problems go to ``corpus.problems``.
 
     Args:
@@ -33,6 +33,8 @@ def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str,
         source: the data file below ``docs/``.
         line: the line to report when the basis has none of its own.
         prefix: the problem codes' prefix (``power`` → ``power-basis-unresolved``).
+        citing: the entry as a citing place, recorded on the 本局文件 it names (None for a
+            private entry in a public build); regulations learn it from :func:`register_citing`.
     """
     from kb_tools.citations.resolver import find_citations
 
@@ -42,6 +44,9 @@ def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str,
     for citation in find_citations(basis.text, corpus):
         law = citation.law
         problem = citation.problem
+        if citation.policy is not None:
+            refs.append(_policy_basis(citation, where, corpus, source, at, prefix, citing))
+            continue
         if law is None or problem:
             hint = citation.suggestion or "请核对法规全称与条号；部门规章等未收录的文件请先导入知识库。"
             why = problem or "知识库中没有该法规"
@@ -69,6 +74,28 @@ def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str,
             code=f"{prefix}-basis-unresolved",
         ))
     return LegalBasis(basis.kind, basis.text, tuple(refs), basis.line)
+
+
+def _policy_basis(citation: Citation, where: str, corpus: Corpus, source: str, line: int, prefix: str,
+                  citing: CitingRef | None) -> BasisRef:
+    """A basis naming a 本局文件: recorded as citing it; void or missing items are errors."""
+    from kb_tools.citations.resolver import add_policy_citing
+    from kb_tools.policies.lookup import policy_status
+
+    policy = citation.policy
+    assert policy is not None
+    if citation.problem:
+        corpus.problems.append(ContentProblem(source, line, f"{where}“{citation.text}”无法解析：{citation.problem}",
+                                              citation.hint or "", code=f"{prefix}-basis-unresolved"))
+    status = policy_status(corpus, policy)
+    if status in (Status.REPEALED, Status.EXPIRED):
+        corpus.problems.append(ContentProblem(
+            source, line, f"{where}“{citation.text}”所依据的《{policy.title}》{status.value}。",
+            "请改为现行有效的文件，或核实该事项的依据。", code="policy-void-cited"))
+    if citing is not None:
+        for found in citation.items or (None,):
+            add_policy_citing(corpus, policy, found, citing)
+    return BasisRef(text=citation.text, law_slug=None, problem=citation.problem, policy_slug=policy.slug)
 
 
 def _check_status(law: Law, text: str, where: str, corpus: Corpus, source: str, line: int, prefix: str) -> None:

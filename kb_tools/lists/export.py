@@ -28,9 +28,7 @@ Row = Sequence[Cell]
 
 
 def _safe(value: Cell) -> Cell:
-    if isinstance(value, str):
-        return neutralise_cell(value)
-    return value
+    return neutralise_cell(value) if isinstance(value, str) else value
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Row]) -> bytes:
@@ -39,33 +37,40 @@ def to_csv(headers: Sequence[str], rows: Iterable[Row]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise_cell(h) for h in headers])
     for row in rows:
-        writer.writerow([neutralise_cell(c) if isinstance(c, str) else display(c) for c in row])
+        writer.writerow([_safe(c) if isinstance(c, str) else display(c) for c in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: dt.date,
             widths: Mapping[str, int] | None = None) -> bytes:
-    """A workbook with one sheet: bold frozen header, wrapped text, filters on the header."""
+    """A workbook with one sheet: bold frozen header, wrapped text, filters on the header.
+
+    Text cells are neutralised and stored as text (openpyxl would store a string that starts with
+    ``=`` as a formula); numbers stay numbers, dates stay dates.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]  # Excel's limit for sheet names
-    sheet.append([neutralise_cell(h) for h in headers])
     count = 0
-    for row in rows:
-        sheet.append([_safe(c) for c in row])
-        count += 1
+    for count, values in enumerate(([*headers], *rows), start=1):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(count, column, _safe(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never "f", whatever the text looks like
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    count -= 1  # data rows, without the header
     wrap = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(header, 14)
     sheet.freeze_panes = "A2"
@@ -74,20 +79,23 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: d
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     workbook.properties.creator = "法规知识库"
+    workbook.properties.lastModifiedBy = "法规知识库"
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _fixed_times(buffer.getvalue(), stamp)
+    # ExcelWriter, not workbook.save(): save() stamps the document with the current time.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    return restamp_zip(buffer.getvalue(), stamp)
 
 
-def _fixed_times(data: bytes, stamp: dt.datetime) -> bytes:
-    """The zip with every member dated ``stamp`` (openpyxl stamps members with the current time)."""
+def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """The same zip archive with every entry dated ``stamp`` (zip writers use the current time)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            target.writestr(member, source.read(info.filename))
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(entry))
     return out.getvalue()
 
 

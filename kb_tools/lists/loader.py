@@ -271,12 +271,12 @@ def resolve(dlist: DeclaredList, corpus: Corpus) -> None:
                 entry.source, entry.line, f"“{entry.title}”没有填写{'或'.join(c.label for c in columns)}。",
                 "请写明依据的法规和条款，例如《中华人民共和国建筑法》第七条。", severity=Severity.WARNING,
                 code="list-no-basis"))
+        citing = None if corpus.public_only and not entry.public else CitingRef(
+            CITING_KIND, f"{entry.title}（{dlist.spec.title}）", entry.src_uri)
         for column in columns:
             entry.bases[column.key] = tuple(
                 resolve_basis(b, corpus, title=entry.title, source=entry.source,
-                              line=entry.line_of(column.key), prefix="list")
+                              line=entry.line_of(column.key), prefix="list", citing=citing)
                 for b in entry.bases.get(column.key, ()))
-        if corpus.public_only and not entry.public:
-            continue
-        ref = CitingRef(CITING_KIND, f"{entry.title}（{dlist.spec.title}）", entry.src_uri)
-        register_citing(corpus, entry.all_bases, ref)
+        if citing is not None:
+            register_citing(corpus, entry.all_bases, citing)

@@ -9,10 +9,11 @@ the workbook's timestamps are the corpus date (one implementation: ``kb_tools.li
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kb_tools.lists import export as shared
+from kb_tools.lists.export import restamp_zip as restamp_zip
 from kb_tools.powers.model import INSPECTION_FIELDS, POWER_FIELDS, FieldSpec, InspectionItem, PowerItem
 from kb_tools.powers.pages import EXPORTS, powers_of
 
@@ -49,12 +50,13 @@ _WIDTHS = {"事项名称": 36, "检查事项名称": 36, "设定依据": 40, "�
            "申请材料": 40, "检查对象": 24, "收费标准及依据": 24}
 
 
-def to_csv(fields: tuple[FieldSpec, ...], rows: Iterable[list[str]]) -> bytes:
+def to_csv(fields: tuple[FieldSpec, ...], rows: Iterable[Sequence[str | int | float]]) -> bytes:
     """The list as CSV (``kb_tools.lists.export``: BOM, formulas neutralised)."""
     return shared.to_csv([f.key for f in fields], rows)
 
 
-def to_xlsx(fields: tuple[FieldSpec, ...], rows: Iterable[list[str]], *, title: str, today: dt.date) -> bytes:
+def to_xlsx(fields: tuple[FieldSpec, ...], rows: Iterable[Sequence[str | int | float]], *, title: str,
+            today: dt.date) -> bytes:
     """The list as a workbook (``kb_tools.lists.export``: frozen header, filters, reproducible bytes)."""
     return shared.to_xlsx([f.key for f in fields], rows, title=title, today=today, widths=_WIDTHS)
 

@@ -170,8 +170,11 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
     from kb_tools.citations.resolver import CitingRef
 
     for item in [*plist.items, *plist.inspections]:
-        bases = [resolve_basis(basis, corpus, title=item.title, source=item.source,
-                               line=item.line_of(basis.label), prefix="power") for basis in item.bases]
+        # A public build must not list private items on regulation (or policy) pages.
+        citing = None if corpus.public_only and not item.public else CitingRef(
+            CITING_KIND, _citing_title(item), item.src_uri)
+        bases = [resolve_basis(basis, corpus, title=item.title, source=item.source, line=item.line_of(basis.label),
+                               prefix="power", citing=citing) for basis in item.bases]
         if isinstance(item, PowerItem):
             n = len(item.establishing)
             item.establishing, item.implementing = tuple(bases[:n]), tuple(bases[n:])
@@ -185,9 +188,8 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
             ))
         elif isinstance(item, PowerItem):
             corpus.problems.extend(_check_power(item, corpus))
-        if corpus.public_only and not item.public:
-            continue  # a public build must not list private items on regulation pages
-        register_citing(corpus, bases, CitingRef(CITING_KIND, _citing_title(item), item.src_uri))
+        if citing is not None:
+            register_citing(corpus, bases, citing)
 
 
 #: Who may establish a power of this type (行政许可法第十四条至第十七条, 行政强制法第十条、第十三条).
