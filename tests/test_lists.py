@@ -332,6 +332,7 @@ def test_sample_lists_resolve_every_basis_and_mark_every_page(sample_site):
     decisions = read(sample_site, "lists/major-decisions/index.html")
     assert "共 <strong>11</strong> 件" in decisions and 'data-unit="件"' in decisions
     assert '按年度：<a href="?year=2026">2026</a> 9 · <a href="?year=2027">2027</a> 2' in decisions
+    assert "未经法制审核或者审核未通过的，不得作出决定" in read(sample_site, "lists/legal-review/index.html")
     review = read(sample_site, "lists/legal-review/items/FZSH-01/index.html")
     assert 'href="../../../../laws/行政处罚法/#article-58"' in review
     assert 'href="../../../../laws/建设工程质量管理条例/#article-57"' in review

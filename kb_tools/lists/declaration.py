@@ -18,6 +18,7 @@ from kb_tools.lists.model import Column, ColumnType, ListSpec, Role
 from kb_tools.lists.records import YAML_LOADER, plain, yaml_problem
 from kb_tools.problems import ContentProblem
 from kb_tools.schema import unknown_key_hint
+from kb_tools.text import join_cjk
 
 DECLARATION = "list.yaml"
 #: Keys of the declaration, and of each column.
@@ -74,7 +75,8 @@ def read_declaration(path: Path, rel: str, problems: list[ContentProblem]) -> tu
     sample = _flag(fields.get("sample"), rel, "sample", problems)
     if len(problems) > before:
         return None, None
-    spec = ListSpec(name=name, title=title, columns=tuple(columns), description=_scalar(fields.get("description")),
+    description = join_cjk(_scalar(fields.get("description")))  # a folded (>-) paragraph without stray gaps
+    spec = ListSpec(name=name, title=title, columns=tuple(columns), description=description,
                     sample=sample, source=rel, unit=_scalar(fields.get("unit")) or "项")
     return spec, fields.get("rows")
 
