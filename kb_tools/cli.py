@@ -278,14 +278,28 @@ def search(query: str, config_file: str, status: str | None, level: str | None, 
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
 @click.option("--engine", default="whoosh", show_default=True, help="whoosh 或 static / search engine")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
-def eval_(queries: Path, config_file: str, engine: str, as_json: bool) -> None:
+@click.option("--ablate", "ablate", multiple=True, metavar="NAME",
+              help="关闭一项检索机制再评测（可重复）：synonyms、definitions、anchors、bigrams、questions"
+                   " / switch a mechanism off")
+def eval_(queries: Path, config_file: str, engine: str, as_json: bool, ablate: tuple[str, ...]) -> None:
     """检索质量评测：Recall@1/5/10 与 MRR@10 / Search quality on a labelled query file.
 
     QUERIES 为 TSV（id, query, relevant=标题#第N条|…），未命中的查询逐条列出。
+    --ablate 关闭的机制只对这一次评测有效（whoosh 索引会按关闭后的设置重建）。
     """
+    from kb_tools.search import mechanisms
     from kb_tools.search.eval import EvalContext, evaluate, format_report, get_engine, read_queries
 
+    try:
+        mechanisms.ablate(name for value in ablate for name in value.split(","))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    ctx_ablated = mechanisms.ablated()
+
     ctx = _search_context(config_file)
+    if ctx_ablated:  # an index of its own, so the usual one is not rebuilt twice
+        index_dir = Path(ctx["index_dir"])  # type: ignore[arg-type]
+        ctx["index_dir"] = index_dir.with_name(f"{index_dir.name}-off-{'-'.join(sorted(ctx_ablated))}")
     try:
         labelled = read_queries(queries)
         context = EvalContext(docs_dir=ctx["docs_dir"], index_dir=ctx["index_dir"],  # type: ignore[arg-type]

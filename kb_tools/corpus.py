@@ -93,6 +93,9 @@ class CitationGraph:
     cited_by: dict[tuple[str, int, int], list[CitingRef]] = field(default_factory=dict)
     seen: set[tuple[object, ...]] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    #: ``(slug, number, suffix)`` -> the working words around each citation of that article on
+    #: the bureau's own pages (lectures, notes, power and inspection items): search anchor text.
+    anchors: dict[tuple[str, int, int], list[str]] = field(default_factory=dict)
     #: 本局文件 cited: ``policy_cited_by[(policy slug, item anchor or "")]``.
     policy_cited_by: dict[tuple[str, str], list[CitingRef]] = field(default_factory=dict)
 

@@ -21,6 +21,7 @@ from kb_tools.citations.resolver import (
     WHOLE_LAW,
     Citation,
     CitingRef,
+    add_anchor,
     add_citing,
     add_policy_citing,
     find_citations,
@@ -126,9 +127,18 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         mentions.append(Mention(rel, line, citation, False))
         if citing and citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
+            for article in citation.articles:
+                add_anchor(corpus, citation.law, article, _around(body, citation.start))
         elif citation.policy is not None and citation.policy.src_path != rel:
             for item in citation.items or (None,):
                 add_policy_citing(corpus, citation.policy, item, CitingRef(kind, title, rel))
+
+
+def _around(body: str, start: int) -> str:
+    """The sentence (or table row, or list item) a citation stands in: its anchor text."""
+    begin = max(body.rfind(sep, 0, start) for sep in ("\n", "。", "；"))
+    ends = [e for e in (body.find(sep, start) for sep in ("\n", "。", "；")) if e != -1]
+    return body[begin + 1: min(ends) if ends else len(body)]
 
 
 def _add(corpus: Corpus, citation: Citation, ref: CitingRef) -> None:

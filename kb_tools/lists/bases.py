@@ -124,9 +124,13 @@ def has_resolved(bases: Iterable[LegalBasis]) -> bool:
     return any(ref.law_slug for basis in bases for ref in basis.refs)
 
 
-def register_citing(corpus: Corpus, bases: Iterable[LegalBasis], ref: CitingRef) -> None:
-    """Tell every cited article (or whole regulation) that ``ref`` rests on it."""
-    from kb_tools.citations.resolver import add_citing
+def register_citing(corpus: Corpus, bases: Iterable[LegalBasis], ref: CitingRef, anchor: str = "") -> None:
+    """Tell every cited article (or whole regulation) that ``ref`` rests on it.
+
+    ``anchor``: what the entry calls the matter it cites the article for (its name), added to
+    the article's search anchor text so a query by that name finds the article.
+    """
+    from kb_tools.citations.resolver import add_anchor, add_citing
 
     for basis in bases:
         for found in basis.refs:
@@ -139,3 +143,5 @@ def register_citing(corpus: Corpus, bases: Iterable[LegalBasis], ref: CitingRef)
                 article = law.article(number, suffix)
                 if article is not None:
                     add_citing(corpus, law, article, ref)
+                    if anchor:
+                        add_anchor(corpus, law, article, anchor)

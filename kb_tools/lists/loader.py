@@ -279,4 +279,4 @@ def resolve(dlist: DeclaredList, corpus: Corpus) -> None:
                               line=entry.line_of(column.key), prefix="list", citing=citing)
                 for b in entry.bases.get(column.key, ()))
         if citing is not None:
-            register_citing(corpus, entry.all_bases, citing)
+            register_citing(corpus, entry.all_bases, citing, entry.title)

@@ -189,7 +189,14 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
         elif isinstance(item, PowerItem):
             corpus.problems.extend(_check_power(item, corpus))
         if citing is not None:
-            register_citing(corpus, bases, citing)
+            register_citing(corpus, bases, citing, _anchor_words(item))
+
+
+def _anchor_words(item: PowerItem | InspectionItem) -> str:
+    """What a power or inspection item calls the matter it cites an article for (事项名称 …)."""
+    if isinstance(item, PowerItem):
+        return " ".join(x for x in (item.name, item.sub_item) if x)
+    return " ".join(x for x in (item.name, item.target) if x)
 
 
 #: Who may establish a power of this type (行政许可法第十四条至第十七条, 行政强制法第十条、第十三条).

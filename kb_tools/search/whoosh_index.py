@@ -45,7 +45,7 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 MANIFEST = "manifest.json"
 GROUPS = "groups.json"
 CURRENT = "CURRENT"
@@ -55,6 +55,7 @@ ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
     "chapter": ("chapter",),
     "body": ("text",),
     "docno": ("doc_number",),
+    "anchor": ("anchor",),
 }
 #: Stored-only attributes of a SearchDoc (everything a result line needs).
 STORED = ("id", "kind", "page", "title", "url", "text", "short_title", "aliases", "chapter", "article",
@@ -527,7 +528,8 @@ class WhooshIndex:
         self.gen_dir = gen_dir
         self.manifest = read_manifest(gen_dir) or {}
         docs_dir = self.manifest.get("docs_dir")
-        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []))
+        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []),
+                                     self.manifest.get("definitions") or {})
         self.names: dict[str, str] = self.manifest.get("names", {})
         part_dirs = sorted((p for p in gen_dir.iterdir() if p.name.startswith("part-")),
                            key=lambda p: int(p.name.split("-")[1]))

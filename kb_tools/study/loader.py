@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from kb_tools.citations.resolver import CitingRef, add_citing, find_citations
+from kb_tools.citations.resolver import CitingRef, add_anchor, add_citing, find_citations
 from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import as_date, read_text
 from kb_tools.laws.model import Article, Law
@@ -282,3 +282,5 @@ def _register_citing(corpus: Corpus, plans: Any) -> None:
             title = f"{plan.year}年{month.month}月会前学法"
             for article in month.articles:
                 add_citing(corpus, month.law, article, CitingRef(PLAN_KIND, title, month.src_uri))
+                if month.notes:  # the plan's note says in working words what the article is for
+                    add_anchor(corpus, month.law, article, month.notes)
