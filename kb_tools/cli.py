@@ -354,6 +354,46 @@ def import_powers(file: Path, docs_dir: Path, output: Path | None, overwrite: bo
         raise click.ClickException(f"{file.name} 中没有可以导入的行。")
 
 
+@main.command(name="import-list", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
+@click.option("--overwrite", is_flag=True, help="覆盖已有的 rows.yaml / replace an existing rows file")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+def import_list(name: str, file: Path, docs_dir: Path, overwrite: bool, as_json: bool) -> None:
+    """把表格（.xlsx / .csv）导入 docs/lists/NAME/ 声明的清单 / Import a spreadsheet into a declared list.
+
+    按清单声明的列名找到表头；能读取的行写入 rows.yaml，不能读取的行连同行号列出，此时退出码非零。
+    Good rows are written; bad rows are listed with their row numbers and the exit code is non-zero.
+    """
+    from kb_tools.lists import import_list as run_import
+
+    try:
+        result = run_import(name, file, docs_dir, overwrite=overwrite)
+    except KbError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps({
+            "output": str(result.output) if result.output else None, "rows": len(result.entries),
+            "sheets": [{"sheet": s, "header_row": h, "rows": n} for s, h, n in result.sheets],
+            "problems": [p.as_dict() for p in result.problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for sheet, header, count in result.sheets:
+            where = f"工作表“{sheet}”" if sheet else file.name
+            click.echo(f"{where}：表头在第 {header} 行，读取 {count} 行。")
+        for problem in result.problems:
+            click.echo(problem.format())
+        if result.output:
+            click.echo(f"已写入 {result.output}（{len(result.entries)} 项）；请运行 kb check 检查依据能否解析。")
+    if result.output is None:
+        raise click.ClickException(f"{file.name} 中没有可以导入的行。")
+    if result.problems:
+        bad = len({(p.path, p.line) for p in result.problems})
+        raise click.ClickException(f"{bad} 行有问题（见上），请在表格中改正后加 --overwrite 重新导入。")
+
+
 @main.group(context_settings=CONTEXT)
 def new() -> None:
     """新建内容页面的模板 / Scaffold new content pages."""

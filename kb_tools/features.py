@@ -7,7 +7,7 @@ tuple, so a check that `kb check` runs is the check a build runs.
 
 from __future__ import annotations
 
-from kb_tools import classroom, powers, study
+from kb_tools import classroom, lists, powers, study
 from kb_tools.citations import graph as citation_graph
 from kb_tools.citations import pages as citation_pages
 from kb_tools.corpus import Feature
@@ -33,6 +33,10 @@ CLASSROOM = Feature("classroom", load=classroom.load, pages=classroom.generate, 
 #: 权力清单 and 检查事项: the loader checks codes, types and bases and registers each item as citing.
 POWERS = Feature("powers", load=powers.load, pages=powers.generate, files=powers.export_files,
                  data_dir=powers.POWERS_DIR)
+#: 清单 declared in docs/lists/<name>/list.yaml: entries are search documents of their own (the
+#: table pages are not indexed); the loader registers each entry as citing its bases.
+LISTS = Feature("lists", load=lists.load, pages=lists.generate, files=lists.export_files,
+                data_dir=lists.LISTS_DIR, indexed=False, documents=lists.documents)
 #: Citations, after every kind that registers its own citing places: the cited-by graph, the
 #: citation problems, and the 引用关系 pages.
 CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.check,
@@ -43,4 +47,4 @@ VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS)
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, CITATIONS, VERSIONS)

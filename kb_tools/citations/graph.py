@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from kb_tools.laws.model import Article, Law
 
 #: Which kind of page a top-level folder of docs/ holds, for the cited-by groups.
-KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规", "policies": "本局文件"}
+KIND_BY_DIR = {"powers": "权力事项", "lists": "清单", "study": "学法计划", "classroom": "讲堂", "laws": "法规",
+               "policies": "本局文件"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
 #: Folders whose pages cite articles only as examples (the maintenance manual): their citations

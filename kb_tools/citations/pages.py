@@ -59,7 +59,7 @@ def citations_markdown(corpus: Corpus) -> str:
     lines = [
         "# 引用关系",
         "",
-        f"知识库中的法规、权力事项、学法计划、讲堂和其他页面共有 **{places}** 处引用，"
+        f"知识库中的法规、权力事项、清单、学法计划、讲堂和其他页面共有 **{places}** 处引用，"
         f"涉及 **{len(ranked)}** 条条文。每条条文下方列出引用它的页面；本页按被引用次数排列。",
         "",
         f"## 被引用最多的条文（前 {min(TOP_ARTICLES, len(ranked))} 条） {{#top-articles}}",

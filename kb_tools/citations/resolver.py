@@ -172,7 +172,7 @@ class CitingRef:
     """A page (or one article of a regulation) that cites an article.
 
     Attributes:
-        kind: 权力事项, 学法计划, 讲堂, 法规 or 其他 (the groups of the cited-by list).
+        kind: 权力事项, 清单, 学法计划, 讲堂, 法规 or 其他 (the groups of the cited-by list).
         title: what to show (page title; for a regulation, its title and article label).
         src_uri: the citing page below ``docs/`` (``laws/建筑法.md``), real or generated.
         anchor: fragment on that page (the citing article's anchor), if any.
@@ -185,7 +185,7 @@ class CitingRef:
 
 
 #: The groups of the cited-by lists, in display order.
-CITING_KINDS = ("权力事项", "学法计划", "讲堂", "法规", "本局文件", "其他")
+CITING_KINDS = ("权力事项", "清单", "学法计划", "讲堂", "法规", "本局文件", "其他")
 #: Key of a whole-regulation citation in ``corpus.citations.cited_by`` (no article named).
 WHOLE_LAW = (0, 0)
 

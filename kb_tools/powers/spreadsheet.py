@@ -10,9 +10,7 @@ read as a problem that names the row number.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from kb_tools.importing.limits import check_archive, check_size, unreadable
+from kb_tools.lists.grid import csv_grid, xlsx_grids
+from kb_tools.lists.grid import decode_csv as decode_csv
+from kb_tools.lists.records import Record
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     INSPECTIONS_KEY,
@@ -29,7 +29,7 @@ from kb_tools.powers.model import (
     FieldSpec,
     parse_type,
 )
-from kb_tools.powers.records import Record, inspection_item, power_item
+from kb_tools.powers.records import inspection_item, power_item
 from kb_tools.problems import ContentProblem, KbError
 from kb_tools.text import clean_text
 
@@ -189,81 +189,13 @@ def table_from_grid(grid: list[list[str]], display: str, sheet: str = "") -> Tab
     return table
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return clean_text(text.replace("\u3000", " ")).strip()  # no NUL bytes in the YAML written
-
-
 def read_xlsx(path: Path, display: str) -> list[Table]:
     """Every sheet of a workbook that holds a list; merged cells are filled with their value."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    check_archive(path, "Excel 工作簿（.xlsx）")  # random bytes, a zip bomb: one line, no traceback
-    try:
-        workbook = load_workbook(path, data_only=True)
-        return _sheets(workbook, display)
-    except InvalidFileException as exc:
-        raise KbError(f"无法读取 {display}：{exc}（请确认是 .xlsx 文件；.xls 请先在 Excel 中另存为 .xlsx）") from exc
-    except KbError:
-        raise
-    except Exception as exc:  # broken XML inside the archive: openpyxl and lxml raise many kinds
-        raise unreadable(path, "Excel 工作簿（.xlsx）", exc) from exc
-
-
-def _sheets(workbook: Any, display: str) -> list[Table]:
-    tables = []
-    for sheet in workbook.worksheets:
-        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            value = _cell_text(sheet.cell(merged.min_row, merged.min_col).value)
-            for r in range(merged.min_row, merged.max_row + 1):
-                if r - 1 >= len(grid):
-                    break
-                line = grid[r - 1]
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if c - 1 < len(line):
-                        line[c - 1] = value
-        table = table_from_grid(grid, display, sheet.title)
-        if table is not None:
-            tables.append(table)
-    return tables
-
-
-def decode_csv(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GBK/GB18030 as Excel saves it in China."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise KbError("CSV 文件既不是 UTF-8 也不是 GBK 编码：请在 Excel 中“另存为 CSV UTF-8”后再试。") from exc
+    return [t for title, grid in xlsx_grids(path, display) if (t := table_from_grid(grid, display, title))]
 
 
 def read_csv(path: Path, display: str) -> list[Table]:
-    check_size(path)
-    try:
-        text = decode_csv(path.read_bytes())
-    except KbError as exc:
-        raise KbError(f"{path}: {exc}") from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    grid = [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    table = table_from_grid(grid, display)
+    table = table_from_grid(csv_grid(path), display)
     return [table] if table is not None else []
 
 
