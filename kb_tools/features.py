@@ -13,6 +13,7 @@ from kb_tools.citations import pages as citation_pages
 from kb_tools.corpus import Feature
 from kb_tools.laws import pages as law_pages
 from kb_tools.laws import version_pages
+from kb_tools.search import results_page
 
 #: The regulation index pages (by level, category, …).
 LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
@@ -29,8 +30,10 @@ CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.
                     pages=citation_pages.generate, indexed=False)
 #: 新旧对照 and dated texts of regulations.
 VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
+#: The results page ``search/?q=…`` (a shell the browser fills from the static index).
+SEARCH_RESULTS = Feature("search-results", pages=results_page.generate, indexed=False)
 
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS)
+    return (LAWS, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS, SEARCH_RESULTS)

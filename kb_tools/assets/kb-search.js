@@ -562,8 +562,12 @@
   };
 
   /**
-   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}]}.
-   * Options: limit (default 10), status (e.g. "有效": only texts in force).
+   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}], total, complete}.
+   * Options: limit (default 10, at most 100), status (e.g. "有效": only texts in force), all (true:
+   * every match in rank order, no limit, every postings tier loaded — the results page).
+   * `total` is the number of matching documents among the postings loaded; `complete` says whether
+   * that is every match (all tiers loaded, no phrase or exclusion left unchecked), so that a
+   * caller can show "共 N 条" or "N 条以上".
    */
   Engine.prototype.search = function (query, options) {
     options = options || {};
@@ -571,6 +575,7 @@
     var limit = Math.max(1, Math.min(parseInt(options.limit, 10) || 10, 100));
     var parsed, entries;
     return Promise.all([this.ready(), this.prepare(query)]).then(function () {
+      if (options.all) { limit = Math.max(self.manifest.documents, 1); }
       parsed = self.parseQuery(query);
       if (options.status) { (parsed.filters.status = parsed.filters.status || []).push(options.status); }
       if (options.level) { (parsed.filters.level = parsed.filters.level || []).push(options.level); }
@@ -583,10 +588,11 @@
         entries = found;
         return self.backOff(parsed, entries);
       }).then(function () {
-        return self.rank(parsed, entries, limit);
+        return self.rank(parsed, entries, limit, !!options.all);
       });
-    }).then(function (hits) {
-      return { parsed: parsed, terms: parsed.terms, hits: hits || [] };
+    }).then(function (ranked) {
+      ranked = ranked || { hits: [], total: 0, complete: true };
+      return { parsed: parsed, terms: parsed.terms, hits: ranked.hits, total: ranked.total, complete: ranked.complete };
     });
   };
 
@@ -636,7 +642,7 @@
   };
 
   /** ranking.bm25f + preliminary + final_score + order_key over the loaded postings. */
-  Engine.prototype.rank = function (parsed, entries, limit) {
+  Engine.prototype.rank = function (parsed, entries, limit, all) {
     var self = this, cfg = this.manifest.ranking, scale = this.manifest.impactScale;
     var n = Math.max(this.manifest.documents, 1);
     var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
@@ -732,7 +738,7 @@
     // Later tiers of long postings lists: fetched only while they could still reach the top.
     var round = 0;
     function fetchMore() {
-      if (!pending.length || round >= cfg.maxMoreRounds) { return Promise.resolve(); }
+      if (!pending.length || (!all && round >= cfg.maxMoreRounds)) { return Promise.resolve(); }
       var coord = coordination(), values = new Float64Array(scored.length), i;
       for (i = 0; i < scored.length; i++) { values[i] = scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
       // The limit-th best value: a numeric sort of a copy (typed arrays sort natively).
@@ -840,8 +846,14 @@
         var ka = self.articleKey(a.doc), kb = self.articleKey(b.doc);
         return ka[0] - kb[0] || ka[1] - kb[1] || a.doc - b.doc;
       });
-      if (!parsed.phrases.length && !parsed.excluded.length) { return hits.slice(0, limit); }
-      return self.acceptPhrases(hits, parsed, limit);
+      var total = keptDocs.length, complete = !pending.length;
+      if (!parsed.phrases.length && !parsed.excluded.length) {
+        return { hits: hits.slice(0, limit), total: total, complete: complete };
+      }
+      return self.acceptPhrases(hits, parsed, limit).then(function (kept) {
+        var checked = Math.max(limit * 3, 30) >= hits.length;  // every candidate's text was checked
+        return { hits: kept, total: kept.length, complete: complete && checked };
+      });
     });
   };
 
@@ -933,6 +945,11 @@
     if (stop < text.length) { pieces.push(["…", false]); }
     return pieces;
   }
+
+  /** Each group's date (施行日期, else 公布日期; "" for pages), for sorting by date; loaded on demand. */
+  Engine.prototype.groupDates = function () {
+    return this.file("dates.json");
+  };
 
   return {
     normalise: normalise, isWord: isWord, termHash: termHash, bucketOf: bucketOf,
