@@ -30,7 +30,8 @@ hide:
 
 <div id="kb-results" class="kb-results" data-page-size="20">
 <p class="kb-results__boot" role="status">正在检索…（若一直没有结果，请确认浏览器允许运行脚本，或刷新页面）</p>
-<noscript><p class="kb-results__boot">检索结果页需要浏览器允许运行脚本；也可以请维护人员用 <code>kb search</code> 查询。</p></noscript>
+<noscript><p class="kb-results__boot">检索结果页需要浏览器允许运行脚本；
+也可以请维护人员用 <code>kb search</code> 查询。</p></noscript>
 </div>
 """
 
