@@ -80,7 +80,10 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     cfg = _load_mkdocs_config(config_file)
     plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
     date = status_date or (plugin.config.status_date if plugin else None)
-    problems = check_docs(Path(cfg["docs_dir"]), date)  # type: ignore[index]
+    from kb_tools.site.config import site_options
+
+    options = site_options(cfg, plugin.config if plugin else None)
+    problems = check_docs(Path(cfg["docs_dir"]), date, options)
     errors = [p for p in problems if p.is_error]
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
@@ -226,7 +229,8 @@ def search(query: str, config_file: str, status: str | None, level: str | None, 
 @click.option("--engine", default="whoosh", show_default=True, help="whoosh 或 static / search engine")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
 @click.option("--ablate", "ablate", multiple=True, metavar="NAME",
-              help="关闭一项检索机制再评测（可重复）：synonyms、definitions、anchors、bigrams、questions / switch a mechanism off")
+              help="关闭一项检索机制再评测（可重复）：synonyms、definitions、anchors、bigrams、questions"
+                   " / switch a mechanism off")
 def eval_(queries: Path, config_file: str, engine: str, as_json: bool, ablate: tuple[str, ...]) -> None:
     """检索质量评测：Recall@1/5/10 与 MRR@10 / Search quality on a labelled query file.
 

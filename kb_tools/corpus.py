@@ -49,6 +49,7 @@ class Feature:
         indexed: whether the generated pages are search documents; False for pages that only
             re-present regulation text already indexed article by article (comparisons, the graph).
         documents: extra search documents of the kind (beyond the sections of its pages).
+        home: a Markdown block for the home page (本月学法 …), placed above the statistics.
     """
 
     name: str
@@ -59,6 +60,7 @@ class Feature:
     data_dir: str | None = None
     indexed: bool = True
     documents: DocumentSource | None = None
+    home: Callable[[Corpus], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,12 @@ class SiteOptions:
     """Site facts and plugin options that generated pages need (feed links, hours target)."""
 
     site_name: str = "法规知识库"
+    bureau_name: str = "住房和城乡建设局"
     site_url: str = ""
     use_directory_urls: bool = True
     classroom_hours_target: float = 8
+    #: From this day of the year on (MM-DD), a missing plan for next year is reported (学法计划).
+    next_plan_from: str = "12-01"
 
 
 @dataclass
@@ -82,6 +87,9 @@ class CitationGraph:
     cited_by: dict[tuple[str, int, int], list[CitingRef]] = field(default_factory=dict)
     seen: set[tuple[object, ...]] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    #: ``(slug, number, suffix)`` -> the working words around each citation of that article on
+    #: the bureau's own pages (lectures, notes, power and inspection items): search anchor text.
+    anchors: dict[tuple[str, int, int], list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -232,6 +240,11 @@ def generated_files(corpus: Corpus) -> list[tuple[str, bytes]]:
 def feature_problems(corpus: Corpus) -> list[ContentProblem]:
     """Problems of the features' checks (beyond loading), in feature order."""
     return [problem for feature in corpus.features if feature.check for problem in feature.check(corpus)]
+
+
+def home_blocks(corpus: Corpus) -> list[str]:
+    """The features' home-page blocks, in feature order (empty ones left out)."""
+    return [block for feature in corpus.features if feature.home and (block := feature.home(corpus))]
 
 
 def is_data_file(corpus: Corpus, src_uri: str) -> bool:

@@ -18,7 +18,8 @@ from kb_tools.search import results_page
 #: The regulation index pages (by level, category, …).
 LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
 #: 学法计划: the loader also reports the plan's problems (no regulation, missing focus article …).
-STUDY = Feature("study", load=study.load, pages=study.generate, data_dir=study.STUDY_DIR)
+STUDY = Feature("study", load=study.load, pages=study.generate, check=study.check, data_dir=study.STUDY_DIR,
+                home=study.home_block)
 #: 法治大讲堂: lectures, their indexes and the Atom feed.
 CLASSROOM = Feature("classroom", load=classroom.load, pages=classroom.generate, files=classroom.feed_files)
 #: 权力清单 and 检查事项: the loader checks codes, types and bases and registers each item as citing.

@@ -211,7 +211,7 @@
     renderFacets();
     renderChips();
     renderPager(pages);
-    return paint(matching.slice(from, from + PAGE_SIZE), { total: matching.length, complete: true, terms: full.terms }, true, mine, from);
+    return paint(matching.slice(from, from + PAGE_SIZE), { total: matching.length, totalExact: true, terms: full.terms }, true, mine, from);
   }
 
   /** One page of hits (their stored text loads here); `final` false: the quick first page. */
@@ -231,7 +231,7 @@
       docs.forEach(function (d, i) { listEl.appendChild(hitItem(d, result.terms, from + i + 1)); });
       listEl.start = from + 1;
       if (docs.length) {
-        var count = final || result.complete ? "共 " + Math.max(result.total, docs.length) + " 条结果" : Math.max(result.total, docs.length) + " 条以上结果";
+        var count = final || result.totalExact ? "共 " + Math.max(result.total, docs.length) + " 条结果" : Math.max(result.total, docs.length) + " 条以上结果";
         setSummary(count + (final && hits.length ? "，第 " + (from + 1) + "–" + (from + docs.length) + " 条" : "") +
           (state.filters.status === "有效" ? "（只看有效）" : ""));
       }

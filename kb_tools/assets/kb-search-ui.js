@@ -163,7 +163,7 @@
   /** "共 N 条结果" when every match is counted, "N 条以上" when the engine stopped early. */
   function countText(result, shown) {
     var total = Math.max(result.total || 0, shown);
-    return result.complete ? "共 " + total + " 条结果" : total + " 条以上";
+    return result.totalExact ? "共 " + total + " 条结果" : total + " 条以上";
   }
 
   /**

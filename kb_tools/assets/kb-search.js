@@ -8,6 +8,31 @@
  *  - the ranking: impact-scored postings (BM25F computed at build time) per term shard, summed,
  *    with coordination, status demotion and exact article references first.
  * Loads as a browser global (window.KbSearch) and as a CommonJS module (Node: tests, kb eval).
+ *
+ * Public API (what kb-search-ui.js, the results page, static_runner.js and the tests use):
+ *   new KbSearch.Engine(load)      load(relPath[, {priority}]) -> Promise of the parsed JSON file
+ *                                  below search/kb/ (fetch in the browser, fs under Node).
+ *   engine.search(query, options) -> Promise of
+ *       {parsed, terms, hits: [{doc, score, group}], total, totalExact}
+ *     options: limit (default 10, at most 100), offset (default 0: hits of a later page),
+ *     status ("有效" …), level ("法律" …), all (true: every match in rank order, no limit, every
+ *     postings tier loaded: the results page counts facets over all of them). `hits` are in the ranking's order exactly as
+ *     `kb search` ranks them: never grouped or capped per regulation (grouping is the UI's
+ *     choice). `total` is the number of matching documents (all pages); `totalExact` is false
+ *     when phrases or exclusions were checked on the best candidates alone (then `total` is an
+ *     upper bound), or when later postings tiers were not needed for the top `limit` and so not
+ *     loaded (then `total` is a lower bound: "N 条以上").
+ *   engine.documents(docIds)       -> Promise of [{doc, label, url, chapter, text, group}]
+ *   engine.prefetch(query)         start loading what a query being typed needs.
+ *   engine.ready()                 -> Promise: groups (regulations/pages) loaded.
+ *   engine.groupDates()            -> Promise of each group's date (施行日期, else 公布日期; "" for
+ *                                  pages), in group order (dates.json, loaded only when asked).
+ *   engine.vocabulary()            -> Promise of {statuses: [{value, css}], levels: [效力级别 …]}.
+ *   group fields: title, url, status (时效性), level (效力级别), kind ("article"|"section"),
+ *     law, current, docno, category; the vocabulary of status and level comes from Python
+ *     (kb_tools/model.py) through manifest.json ("vocabulary").
+ *   KbSearch.snippet(text, terms[, width]) -> [[piece, isMatch], …] (never HTML).
+ *   KbSearch.normalise, clean, cnToInt, termHash, bucketOf, Segmenter, Analyzer: the analyzer twin.
  */
 (function (root, factory) {
   "use strict";
@@ -400,6 +425,12 @@
   };
 
   /** The dictionary buckets a query needs (the analyzer's prepare, once the manifest is in). */
+  /** The shared vocabulary shipped from Python: {statuses: [{value, css}], levels: [...]}. */
+  Engine.prototype.vocabulary = function () {
+    var self = this;
+    return this.head().then(function () { return self.manifest.vocabulary; });
+  };
+
   Engine.prototype.prepare = function (query) {
     var self = this;
     return this.head().then(function () {
@@ -561,21 +592,22 @@
     });
   };
 
+  /** Deepest result a page of results may start at (20 per page: 50 pages). */
+  var MAX_OFFSET = 1000;
+
   /**
-   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}], total, complete}.
-   * Options: limit (default 10, at most 100), status (e.g. "有效": only texts in force), all (true:
-   * every match in rank order, no limit, every postings tier loaded — the results page).
-   * `total` is the number of matching documents among the postings loaded; `complete` says whether
-   * that is every match (all tiers loaded, no phrase or exclusion left unchecked), so that a
-   * caller can show "共 N 条" or "N 条以上".
+   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}], total, totalExact}.
+   * Options: limit (default 10, at most 100), status (e.g. "有效": only texts in force), level.
+   * `hits` are in pure rank order (no grouping by regulation); `total` counts every match.
    */
   Engine.prototype.search = function (query, options) {
     options = options || {};
     var self = this;
     var limit = Math.max(1, Math.min(parseInt(options.limit, 10) || 10, 100));
+    var offset = Math.max(0, Math.min(parseInt(options.offset, 10) || 0, MAX_OFFSET));
     var parsed, entries;
     return Promise.all([this.ready(), this.prepare(query)]).then(function () {
-      if (options.all) { limit = Math.max(self.manifest.documents, 1); }
+      if (options.all) { limit = Math.max(self.manifest.documents, 1); offset = 0; }
       parsed = self.parseQuery(query);
       if (options.status) { (parsed.filters.status = parsed.filters.status || []).push(options.status); }
       if (options.level) { (parsed.filters.level = parsed.filters.level || []).push(options.level); }
@@ -588,11 +620,12 @@
         entries = found;
         return self.backOff(parsed, entries);
       }).then(function () {
-        return self.rank(parsed, entries, limit, !!options.all);
+        return self.rank(parsed, entries, offset + limit, !!options.all);
       });
     }).then(function (ranked) {
-      ranked = ranked || { hits: [], total: 0, complete: true };
-      return { parsed: parsed, terms: parsed.terms, hits: ranked.hits, total: ranked.total, complete: ranked.complete };
+      ranked = ranked || { hits: [], total: 0, totalExact: true };
+      if (offset) { ranked.hits = ranked.hits.slice(offset); }
+      return { parsed: parsed, terms: parsed.terms, hits: ranked.hits, total: ranked.total, totalExact: ranked.totalExact };
     });
   };
 
@@ -602,27 +635,58 @@
     return Array.from(new Set(sources));
   };
 
-  /** engine._back_off: a word none of whose terms is indexed is looked up by its characters. */
+  /**
+   * engine._back_off: a word none of whose terms is indexed is looked up by its character
+   * bigrams, then by the characters no indexed bigram covers; a long word found only in pieces
+   * also tries its bigrams (engine.back_off_terms, same order, same weights).
+   */
   Engine.prototype.backOff = function (parsed, entries) {
-    var self = this, sources = [], present = new Set();
+    var self = this, cfg = this.manifest.ranking, sources = [], present = new Set(), known = new Set();
     parsed.terms.forEach(function (t) {
+      known.add(t.text);
       if (sources.indexOf(t.source) < 0) { sources.push(t.source); }
       if (entries.get(t.text)) { present.add(t.source); }
     });
     var missing = sources.filter(function (s) { return !present.has(s); });
-    if (!missing.length) { return Promise.resolve(); }
-    var chars = [];
-    missing.forEach(function (s) {
-      Array.from(new Set(Array.from(s))).forEach(function (ch) {
-        if (ch >= "\u4e00" && ch <= "\u9fff" && !self.analyzer.stopwords.has(ch)) { chars.push([s, ch]); }
-      });
+    var partly = sources.filter(function (s) {
+      return present.has(s) && Array.from(s).length >= cfg.partlyMin && !entries.get(s);
     });
-    return this.entries(chars.map(function (p) { return p[1]; })).then(function (found) {
-      chars.forEach(function (p) {
-        if (found.get(p[1])) {
-          parsed.terms.push({ text: p[1], weight: self.manifest.ranking.backOffWeight, source: p[0], whole: p[1] });
-          entries.set(p[1], found.get(p[1]));
+    if (!missing.length && !partly.length) { return Promise.resolve(); }
+    var han = function (text) { return /^[\u4e00-\u9fff]+$/.test(text); };
+    var wanted = new Set();
+    missing.concat(partly).forEach(function (s) {
+      var chars = Array.from(s);
+      for (var i = 0; cfg.bigrams && i < chars.length - 1; i++) { if (han(chars[i] + chars[i + 1])) { wanted.add(chars[i] + chars[i + 1]); } }
+      chars.forEach(function (ch) { if (han(ch)) { wanted.add(ch); } });
+    });
+    var list = Array.from(wanted);
+    return this.entries(list).then(function (found) {
+      var out = [];
+      function indexed(text) { return !!found.get(text); }
+      missing.concat(partly).forEach(function (source) {
+        var chars = Array.from(source), covered = new Set(), i;
+        if (cfg.bigrams) {
+          for (i = 0; i < chars.length - 1; i++) {
+            var pair = chars[i] + chars[i + 1];
+            if (han(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
+              out.push({ text: pair, weight: cfg.bigramWeight, source: source, whole: source });
+              covered.add(i); covered.add(i + 1);
+            }
+          }
         }
+        var isPartly = partly.indexOf(source) >= 0;
+        for (i = 0; i < chars.length; i++) {
+          var ch = chars[i];
+          if (isPartly || covered.has(i) || chars.slice(0, i).indexOf(ch) >= 0) { continue; }
+          if (han(ch) && !self.analyzer.stopwords.has(ch) && indexed(ch)) {
+            out.push({ text: ch, weight: cfg.backOffWeight, source: source, whole: ch });
+          }
+        }
+      });
+      out.forEach(function (term) {
+        if (known.has(term.text)) { return; }
+        parsed.terms.push(term);
+        entries.set(term.text, found.get(term.text));
       });
     });
   };
@@ -846,13 +910,14 @@
         var ka = self.articleKey(a.doc), kb = self.articleKey(b.doc);
         return ka[0] - kb[0] || ka[1] - kb[1] || a.doc - b.doc;
       });
-      var total = keptDocs.length, complete = !pending.length;
+      // Every candidate above is a match (it has a query word, or the query names it).
       if (!parsed.phrases.length && !parsed.excluded.length) {
-        return { hits: hits.slice(0, limit), total: total, complete: complete };
+        // Documents only in postings tiers left unloaded are not counted: then a lower bound.
+        return { hits: hits.slice(0, limit), total: keptDocs.length, totalExact: !pending.length };
       }
-      return self.acceptPhrases(hits, parsed, limit).then(function (kept) {
-        var checked = Math.max(limit * 3, 30) >= hits.length;  // every candidate's text was checked
-        return { hits: kept, total: kept.length, complete: complete && checked };
+      return self.acceptPhrases(hits, parsed, limit).then(function (ranked) {
+        ranked.totalExact = ranked.totalExact && !pending.length;
+        return ranked;
       });
     });
   };
@@ -868,7 +933,10 @@
         if (parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; })) { return; }
         kept.push(head[i]);
       });
-      return kept.slice(0, limit);
+      // Only the best candidates are checked against the phrases: beyond them the count is a bound.
+      var checkedAll = head.length === hits.length;
+      return { hits: kept.slice(0, limit), total: checkedAll ? kept.length : kept.length + hits.length - head.length,
+               totalExact: checkedAll };
     });
   };
 

@@ -21,6 +21,7 @@ from kb_tools.citations.resolver import (
     WHOLE_LAW,
     Citation,
     CitingRef,
+    add_anchor,
     add_citing,
     find_citations,
     find_in_law,
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
+#: Folders whose pages cite articles only as examples (the maintenance manual): their citations
+#: are linked and checked, but they are not listed among the pages citing an article.
+NOT_CITING_DIRS = ("manual/",)
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
@@ -110,11 +114,21 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         return
     kind = page_kind(rel, doc.meta)
     title = str(doc.meta.get("title") or _first_heading(doc.body) or Path(rel).stem)
+    citing = not rel.startswith(NOT_CITING_DIRS)  # the manual's examples still get checked
     for citation in found:
         line = doc.body_line + body.count("\n", 0, citation.start)
         mentions.append(Mention(rel, line, citation, False))
-        if citation.law is not None and not citation.problem:
+        if citing and citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
+            for article in citation.articles:
+                add_anchor(corpus, citation.law, article, _around(body, citation.start))
+
+
+def _around(body: str, start: int) -> str:
+    """The sentence (or table row, or list item) a citation stands in: its anchor text."""
+    begin = max(body.rfind(sep, 0, start) for sep in ("\n", "。", "；"))
+    ends = [e for e in (body.find(sep, start) for sep in ("\n", "。", "；")) if e != -1]
+    return body[begin + 1: min(ends) if ends else len(body)]
 
 
 def _add(corpus: Corpus, citation: Citation, ref: CitingRef) -> None:

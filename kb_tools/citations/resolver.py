@@ -191,6 +191,27 @@ def add_citing(corpus: Corpus, law: Law, article: Article | None, ref: CitingRef
         graph.setdefault(key, []).append(ref)
 
 
+#: Most characters of anchor text kept per citing place.
+ANCHOR_CHARS = 80
+
+
+def add_anchor(corpus: Corpus, law: Law, article: Article | None, text: str) -> None:
+    """Record the words a bureau page uses next to a citation of ``article`` (anchor text for search).
+
+    Regulation names in 《》 are dropped: they name the regulation, not what the article is about.
+    """
+    if article is None:
+        return
+    text = " ".join(_ANCHOR_NOISE_RE.sub(" ", text).split())[:ANCHOR_CHARS]
+    if text:
+        corpus.citations.anchors.setdefault((law.slug, *article.key), []).append(text)
+
+
+_ANCHOR_NOISE_RE = re.compile(
+    r"《[^》]{0,80}》|第[零〇一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十\d]+)?|[\[\]()（）*#>|`]"
+)
+
+
 @dataclass
 class _Context:
     """State carried through one page: where we are, and the abbreviations it defined."""

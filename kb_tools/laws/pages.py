@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kb_tools.corpus import Corpus
+from kb_tools.corpus import Corpus, home_blocks
 from kb_tools.laws.model import Law
 from kb_tools.laws.render import level_anchor, status_badge
 from kb_tools.model import GeneratedPage, Level, Status
@@ -172,6 +172,7 @@ def home_block(corpus: Corpus) -> str:
     """The statistics and recent changes block placed on the home page at ``<!-- kb:home -->``."""
     stats = counts(corpus)
     lines = [
+        *home_blocks(corpus),
         _cards([
             ("laws/index.md", "部法规", stats["regulations"]),
             ("laws/by-level.md", "条条文", stats["articles"]),

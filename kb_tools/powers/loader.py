@@ -209,7 +209,7 @@ def _check_codes(plist: PowerList, problems: list[ContentProblem]) -> None:
 
 def resolve(plist: PowerList, corpus: Corpus) -> None:
     """Resolve every basis through the citation resolver, report problems, record cited-by."""
-    from kb_tools.citations.resolver import CitingRef, add_citing
+    from kb_tools.citations.resolver import CitingRef, add_anchor, add_citing
 
     for item in [*plist.items, *plist.inspections]:
         bases = [_resolve_basis(basis, item, corpus) for basis in item.bases]
@@ -240,6 +240,14 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
                     article = law.article(number, suffix)
                     if article is not None:
                         add_citing(corpus, law, article, ref)
+                        add_anchor(corpus, law, article, _anchor_words(item))
+
+
+def _anchor_words(item: PowerItem | InspectionItem) -> str:
+    """What a power or inspection item calls the matter it cites an article for (事项名称 …)."""
+    if isinstance(item, PowerItem):
+        return " ".join(x for x in (item.name, item.sub_item) if x)
+    return " ".join(x for x in (item.name, item.target) if x)
 
 
 #: Who may establish a power of this type (行政许可法第十四条至第十七条, 行政强制法第十条、第十三条).

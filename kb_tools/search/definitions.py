@@ -26,8 +26,10 @@ MAX_WORD = 6
 def mine(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """``{term: (other name, …)}`` in both directions from the definitions in ``texts``.
 
-    >>> mine(["应当对被征收房屋所有权人(以下称被征收人)给予补偿", "本条例所称农民工，是指为用人单位提供劳动的农村居民。"])
-    {'被征收房屋所有权人': ('被征收人',), '被征收人': ('被征收房屋所有权人',), '农民工': ('为用人单位提供劳动的农村居民',), '为用人单位提供劳动的农村居民': ('农民工',)}
+    >>> table = mine(["应当对被征收房屋所有权人(以下称被征收人)给予补偿",
+    ...               "本条例所称农民工，是指为用人单位提供劳动的农村居民。"])
+    >>> table["被征收人"], table["被征收房屋所有权人"], table["农民工"]
+    (('被征收房屋所有权人',), ('被征收人',), ('为用人单位提供劳动的农村居民',))
     """
     pairs: list[tuple[str, str]] = []
     for text in texts:
@@ -41,7 +43,7 @@ def mine(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
                 pairs.append((m.group("x"), m.group("y")))
     table: dict[str, dict[str, None]] = {}
     for x, y in pairs:
-        if len(x) < 2 or x == y or x in y and len(x) <= 2:
+        if len(x) < 2 or x == y or (x in y and len(x) <= 2):
             continue
         table.setdefault(x, {})[y] = None
         table.setdefault(y, {})[x] = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb_tools.search import analyzer as analyzer_module
-from kb_tools.search import ranking
+from kb_tools.search import mechanisms, ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
-from kb_tools.search.mechanisms import ablated
 from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
 from kb_tools.search.whoosh_index import (
     SCHEMA_VERSION,
@@ -41,6 +41,10 @@ MAX_LIMIT = 100
 SNIPPET_CHARS = 120
 #: Weight of the single characters a word that is not in the index falls back to.
 BACK_OFF_WEIGHT = 0.5
+#: Weight of the character bigrams of a word that is not in the index.
+BIGRAM_WEIGHT = 0.7
+#: A word of at least this many characters found only in pieces also tries its bigrams.
+PARTLY_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def source_stamp(docs_dir: Path, today: dt.date, public_only: bool) -> str:
     Every file below ``docs/`` (path, size, modification time), the shipped word lists, the
     analyzer's code, the status date, the public flag and the mechanisms switched off.
     """
-    off = ",".join(sorted(ablated()))
+    off = ",".join(sorted(mechanisms.ablated()))
     h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION} {off}".encode())
     h.update(Path(analyzer_module.__file__).read_bytes())
     roots = [docs_dir, DATA_DIR]
@@ -184,20 +188,54 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
 
 
 def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
-    """A word none of whose terms is in the index is also looked up by its characters.
+    """A word none of whose terms is in the index is also looked up by its pieces.
 
-    A new coinage typed as one dictionary word (首违不罚) would otherwise match nothing.
+    A new coinage typed as one dictionary word (首违不罚), or a query the segmenter cut
+    differently from the text, would otherwise match nothing: first the word's character
+    bigrams that are indexed terms (:data:`BIGRAM_WEIGHT`, counted together as pieces of the
+    word), then its single characters not covered by one (:data:`BACK_OFF_WEIGHT`).
+    The browser engine does the same (``backOffTerms`` in kb-search.js).
     """
     present = {t.text for t in parsed.terms if _in_index(ix, t.text)}
-    sources = {t.source for t in parsed.terms}
-    for source in sources - {t.source for t in parsed.terms if t.text in present}:
-        for ch in dict.fromkeys(source):
-            if "\u4e00" <= ch <= "\u9fff" and ch not in ix.analyzer.stopwords and _in_index(ix, ch):
-                parsed.terms.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
+    sources = list(dict.fromkeys(t.source for t in parsed.terms))
+    matched = {t.source for t in parsed.terms if t.text in present}
+    missing = [s for s in sources if s not in matched]
+    # A long word found only in pieces (the text says it in other words) also tries its bigrams.
+    partly = [s for s in sources if s in matched and len(s) >= PARTLY_MIN and s not in present]
+    known = {t.text for t in parsed.terms}
+    for term in back_off_terms(missing, partly, ix.analyzer.stopwords, lambda t: _in_index(ix, t)):
+        if term.text not in known:
+            parsed.terms.append(term)
+
+
+def back_off_terms(missing: list[str], partly: list[str], stopwords: frozenset[str],
+                   indexed: Callable[[str], bool]) -> list[QueryTerm]:
+    """The fallback terms of words that matched nothing, and the bigrams of words that matched
+    only in pieces (see :func:`_back_off`)."""
+    out: list[QueryTerm] = []
+    for source in [*missing, *partly]:
+        covered: set[int] = set()
+        chars = list(source)
+        if mechanisms.enabled("bigrams"):
+            for i in range(len(chars) - 1):
+                pair = chars[i] + chars[i + 1]
+                if _han(pair) and indexed(pair) and all(q.text != pair for q in out):
+                    out.append(QueryTerm(pair, BIGRAM_WEIGHT, source, source))
+                    covered.update((i, i + 1))
+        for i, ch in enumerate(chars):
+            if source in partly or i in covered or ch in chars[:i]:
+                continue
+            if _han(ch) and ch not in stopwords and indexed(ch):
+                out.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
+    return out
+
+
+def _han(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
-    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body"))
+    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
 
 
 def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray | None:

@@ -27,13 +27,16 @@ import numpy as np
 from kb_tools.search.analyzer import normalise
 from kb_tools.search.query import ParsedQuery, compact_docno
 
+#: Weight of the anchor field (the bureau's words around citations of an article): below the
+#: statute's own text, so an article is found by its working name but ranked by what it says.
+ANCHOR_WEIGHT = 0.3
 #: BM25F field weights: regulation names, chapter headings, article text, 文号.
-FIELD_WEIGHTS = {"names": 1.0, "chapter": 1.0, "body": 1.0, "docno": 0.0}
+FIELD_WEIGHTS = {"names": 1.0, "chapter": 1.0, "body": 1.0, "docno": 0.0, "anchor": ANCHOR_WEIGHT}
 #: Field weights when the query contains a 文号.
-DOCNO_FIELD_WEIGHTS = {"names": 0.3, "chapter": 0.0, "body": 0.1, "docno": 3.0}
+DOCNO_FIELD_WEIGHTS = {"names": 0.3, "chapter": 0.0, "body": 0.1, "docno": 3.0, "anchor": 0.0}
 #: Per-field length normalisation (BM25 ``b``). Names, chapter headings and 文号 are short and
 #: shared by whole groups of articles: they are not length-normalised.
-FIELD_B = {"names": 0.0, "chapter": 0.0, "body": 0.75, "docno": 0.0}
+FIELD_B = {"names": 0.0, "chapter": 0.0, "body": 0.75, "docno": 0.0, "anchor": 0.75}
 K1 = 1.2
 STATUS_FACTOR = {"有效": 1.0, "尚未生效": 0.9, "已修改": 0.55, "已废止": 0.4}
 KIND_FACTOR = {"article": 1.0, "section": 0.5}

@@ -207,6 +207,7 @@ def doc_fields(doc: SearchDoc) -> dict[str, str]:
         "names": "\n".join(x for x in (doc.title, doc.short_title, doc.aliases) if x),
         "chapter": doc.chapter,
         "body": doc.text,
+        "anchor": doc.anchor,
     }
 
 
@@ -235,7 +236,7 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
     ``idf × (K1 + 1) × tf / (K1 + tf)`` with tf the field-weighted, length-normalised frequency:
     a query's BM25F is then the sum of ``weight × impact`` over its terms, as in the ranking.
     """
-    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body")]
+    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
     field_tf: list[dict[str, Counter[str]]] = []
     totals: Counter[str] = Counter()
     df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
@@ -457,7 +458,7 @@ def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
 def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
              term_shards: int) -> dict[str, object]:
     """Everything the browser needs before its first shard: analyzer lists, shard counts, ranking."""
-    from kb_tools.search.engine import BACK_OFF_WEIGHT  # the whoosh engine's constant, shared
+    from kb_tools.search.engine import BACK_OFF_WEIGHT, BIGRAM_WEIGHT, PARTLY_MIN  # the whoosh engine's, shared
 
     return {
         "version": FORMAT_VERSION,
@@ -466,6 +467,7 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
         "docShardSize": DOC_SHARD_SIZE,
         "impactScale": IMPACT_SCALE,
         "maxQueryChars": MAX_QUERY_CHARS,
+        "vocabulary": vocabulary(),
         "analyzer": {
             "total": dictionary.total,
             "maxLen": dictionary.max_len,
@@ -485,9 +487,21 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "exactBonus": ranking.EXACT_BONUS,
             "pool": 100,
             "backOffWeight": BACK_OFF_WEIGHT,
+            "bigrams": enabled("bigrams"),
+            "bigramWeight": BIGRAM_WEIGHT,
+            "partlyMin": PARTLY_MIN,
             "maxMoreRounds": MAX_MORE_ROUNDS,
         },
     }
+
+
+def vocabulary() -> dict[str, object]:
+    """The shared words of the UI, from :mod:`kb_tools.model`: 时效性 with their badge classes,
+    效力级别 in order of precedence (the browser repeats none of them)."""
+    from kb_tools.model import Level, Status
+
+    return {"statuses": [{"value": s.value, "css": s.css_class} for s in Status],
+            "levels": [level.value for level in Level]}
 
 
 def synonym_terms(analyzer: Analyzer, formal: str) -> list[list[str]]:

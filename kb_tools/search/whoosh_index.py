@@ -45,7 +45,7 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MANIFEST = "manifest.json"
 GROUPS = "groups.json"
 CURRENT = "CURRENT"
@@ -55,6 +55,7 @@ ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
     "chapter": ("chapter",),
     "body": ("text",),
     "docno": ("doc_number",),
+    "anchor": ("anchor",),
 }
 #: Stored-only attributes of a SearchDoc (everything a result line needs).
 STORED = ("id", "kind", "page", "title", "url", "text", "short_title", "aliases", "chapter", "article",

@@ -15,31 +15,37 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from kb_tools.citations.resolver import link_citations
-from kb_tools.citations.graph import decorate_law_html
-from kb_tools.classroom import lecture_markdown
-from kb_tools.problems import ContentProblem
-from kb_tools.site.config import KbConfig
 from kb_tools.checks import validate
-from kb_tools.corpus import Corpus, SiteOptions, generated_files, generated_pages, is_data_file, load_corpus
+from kb_tools.citations.graph import decorate_law_html
+from kb_tools.citations.resolver import link_citations
+from kb_tools.classroom import lecture_markdown
+from kb_tools.corpus import Corpus, generated_files, generated_pages, is_data_file, load_corpus
 from kb_tools.features import default_features
 from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
+from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
+from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
+from kb_tools.site.nav import tab_for
 from kb_tools.site.staging import StagedOutput, is_temporary
-from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent.parent / "assets"
+#: Theme overrides (Chinese 404 page, footer), searched after the site's own custom_dir.
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 HOME_MARKER = "<!-- kb:home -->"
 #: The kb stylesheets, in cascade order: base, citations and 新旧对照, print (@media print only: A4, no
 #: navigation), then 学法计划 and 讲堂 (whose reading packs carry their own print rules).
@@ -58,6 +64,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.command = "build"
         self.staged: StagedOutput | None = None
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
+        self.active_tab: object | None = None  # the tab marked active while one page renders
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
@@ -71,6 +78,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        # After the site's own custom_dir (which still wins), before Material's templates.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # Ours first, in this order, so that the site's own extra_css can override them.
         config.extra_css[:0] = STYLESHEETS
         config.extra_javascript.append("assets/kb/kb.js")
@@ -87,9 +96,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Load the corpus once, report its problems, add generated pages, exports and assets."""
         if not self.config.enabled:
             return files
-        options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
-                              use_directory_urls=config.use_directory_urls,
-                              classroom_hours_target=self.config.classroom_hours_target)
+        options = site_options(config, self.config)
         self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
                                   features=default_features(), options=options)
         report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
@@ -106,6 +113,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         for asset in sorted(ASSETS_DIR.iterdir()):
             files.append(File.generated(config, f"assets/kb/{asset.name}", abs_src_path=str(asset)))
         return files
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Give the footer template the bureau's name and the date the data was built."""
+        if not self.config.enabled:
+            return env
+        env.globals["kb_footer"] = {"bureau": self.config.bureau_name, "updated": self.status_date().isoformat()}
+        return env
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -155,6 +169,22 @@ class KbPlugin(BasePlugin[KbConfig]):
         if law is not None:
             html = decorate_law_html(html, self.corpus, law, base)
         return html
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Highlight the tab of a page that is not in the navigation (a regulation, a power item …)."""
+        self.active_tab = tab_for(page, nav) if self.config.enabled else None
+        if self.active_tab is not None:
+            self.active_tab.active = True  # type: ignore[attr-defined]  # Section or Page: both have it
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Unmark the tab again: the navigation is shared by every page."""
+        if self.active_tab is not None:
+            self.active_tab.active = False  # type: ignore[attr-defined]
+            self.active_tab = None
+        return output
 
     def on_build_error(self, *, error: Exception) -> None:
         """Mark the staged output as failed, so that on_shutdown keeps the previous site/."""

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from kb_tools.citations.resolver import CitingRef, add_citing, find_citations
+from kb_tools.citations.resolver import CitingRef, add_anchor, add_citing, find_citations
 from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import as_date, read_text
 from kb_tools.laws.model import Article, Law
@@ -74,6 +74,36 @@ def load(corpus: Corpus) -> None:
         plans[plan.year] = plan
     corpus.plans = dict(sorted(plans.items()))
     _register_citing(corpus, plans.values())
+
+
+def next_plan_missing(corpus: Corpus) -> int | None:
+    """Next year, when its plan is due (from ``options.next_plan_from``) and not written yet."""
+    today = corpus.today
+    due = _due_date(today.year, corpus.options.next_plan_from)
+    if due is None or today < due or (today.year + 1) in corpus.plans:
+        return None
+    return today.year + 1
+
+
+def _due_date(year: int, month_day: str) -> dt.date | None:
+    try:
+        month, day = (int(part) for part in month_day.split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def check(corpus: Corpus) -> list[ContentProblem]:
+    """From ``next_plan_from`` (default 1 December) on, a missing plan for next year is a warning."""
+    year = next_plan_missing(corpus) if corpus.plans else None
+    if year is None:
+        return []
+    latest = list(corpus.plans.values())[-1]
+    return [ContentProblem(
+        latest.src_path, 1, f"{year}年的学法计划尚未制定。",
+        f"请在 docs/study/{year}.yml 中编写下一年度的“一月一法”计划（可复制本文件修改）。",
+        severity=Severity.WARNING, code="plan-next-year-missing",
+    )]
 
 
 def read_plan(path: Path, rel: str, corpus: Corpus) -> StudyPlan | None:
@@ -250,3 +280,5 @@ def _register_citing(corpus: Corpus, plans: Any) -> None:
             title = f"{plan.year}年{month.month}月会前学法"
             for article in month.articles:
                 add_citing(corpus, month.law, article, CitingRef(PLAN_KIND, title, month.src_uri))
+                if month.notes:  # the plan's note says in working words what the article is for
+                    add_anchor(corpus, month.law, article, month.notes)
