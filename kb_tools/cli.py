@@ -343,7 +343,8 @@ def new_lecture(title: str, docs_dir: Path, lecturer: str, date_: str | None, ho
                                 topics=list(topics) or None)
     except KbError as exc:
         raise _fail(exc) from exc
-    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿。")
+    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿；"
+               "写好后删除文件头中的 draft: true，讲稿才会发布并计入课时。")
 
 
 def _date_option(value: str | None) -> dt.date:

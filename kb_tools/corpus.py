@@ -120,6 +120,8 @@ class Corpus:
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
     private_files: set[str] = field(default_factory=set)
+    #: Pages whose front matter says ``draft: true``: kept off the built site, its lists and indexes.
+    drafts: set[str] = field(default_factory=set)
     #: Each feature's generated pages, made once per build (the plugin, both search indexes
     #: and the checks all read them): feature name -> pages. Filled by :func:`pages_of`.
     generated: dict[str, list[GeneratedPage]] = field(default_factory=dict, repr=False)

@@ -106,6 +106,9 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         return  # the owner of the page reports unreadable files
     if corpus.public_only and doc.meta.get("public") is False:
         return
+    if doc.meta.get("draft") is True:  # a draft is not published, so it cites nothing yet
+        corpus.drafts.add(rel)
+        return
     body = _blank(doc.body)
     if "《" not in body:
         return

@@ -15,6 +15,7 @@ from typing import Any
 
 from kb_tools.citations.resolver import Citation, CitingRef, add_citing, find_citations
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
+from kb_tools.classroom.scaffold import TEMPLATE_PLACEHOLDERS
 from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import Document, load_page
 from kb_tools.laws.model import Article, Law
@@ -40,6 +41,7 @@ LECTURE_KEYS: dict[str, tuple[str, bool]] = {
     "attachments": ("list[str]", False),
     "summary": ("str", False),
     "public": ("bool", False),
+    "draft": ("bool", False),
 }
 
 
@@ -80,6 +82,10 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
     meta = check_meta(plain, keys, problems)
     if meta is None or hours is None:
         return None
+    _check_placeholders(doc, problems)
+    if meta.get("draft"):  # `kb new lecture` writes draft: true; the trainer removes it when ready
+        corpus.drafts.add(rel)
+        return None
     attachments = tuple(meta.get("attachments") or ())
     folder = (corpus.docs_dir / rel).parent
     for name in attachments:
@@ -102,6 +108,20 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
         cited=tuple(_cited(corpus, doc, meta["date"])),
         line=doc.body_line,
     )
+
+
+def _check_placeholders(doc: Document, problems: list[ContentProblem]) -> None:
+    """Warn about text left from the `kb new lecture` template (its parenthesised instructions)."""
+    text = doc.body + "\n" + "\n".join(str(v) for v in doc.meta.values())
+    for placeholder in TEMPLATE_PLACEHOLDERS:
+        at = text.find(placeholder)
+        if at < 0:
+            continue
+        line = doc.body_line + doc.body.count("\n", 0, at) if at < len(doc.body) else 1
+        problems.append(ContentProblem(
+            doc.path, line, f"讲稿中还留有模板的提示文字“{placeholder[:24]}”。",
+            "请换成讲稿的实际内容，或删除这段提示。", severity=Severity.WARNING, code="lecture-placeholder",
+        ))
 
 
 def _withhold_files(corpus: Corpus, rel: str, doc: Document) -> None:
@@ -175,7 +195,8 @@ def _chunks(corpus: Corpus, body: str, on: dt.date) -> list[tuple[int, str, Law 
     pieces: list[tuple[int, str, Law | None]] = []
     offset = 0
     for section in _HEADING_SPLIT_RE.split(_blank_code(body)):
-        cuts = [(c.start, c.law) for c in find_citations(section, corpus, on=on) if c.law is not None]
+        named = find_citations(section, corpus, on=on)  # cut at named mentions (《title》) only
+        cuts = [(c.start, c.law) for c in named if c.law is not None and "《" in c.text]
         starts = [0, *[start for start, _ in cuts]]
         laws: list[Law | None] = [None, *[law for _, law in cuts]]
         for i, start in enumerate(starts):

@@ -48,6 +48,10 @@ class Lecture:
     cited: tuple[CitedArticle, ...] = ()
     line: int = 1
 
+    def held(self, on: dt.date) -> bool:
+        """Whether the lecture has taken place by ``on``: only held lectures count towards the target."""
+        return self.date <= on
+
     @property
     def year(self) -> int:
         return self.date.year

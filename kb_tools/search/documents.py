@@ -194,7 +194,7 @@ def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> lis
 
 
 def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
-    if public_only and doc.meta.get("public") is False:
+    if (public_only and doc.meta.get("public") is False) or doc.meta.get("draft") is True:
         return []
     url = page_url(rel)
     page_title = str(doc.meta.get("title") or "")

@@ -59,3 +59,11 @@ def remove_private_pages(files: Files, corpus: Corpus) -> None:
         private = files.get_file_from_path(src_uri)
         if private is not None:
             files.remove(private)
+
+
+def remove_drafts(files: Files, corpus: Corpus) -> None:
+    """Drop every page whose front matter says ``draft: true`` (a lecture still being written)."""
+    for src_uri in sorted(corpus.drafts):
+        draft = files.get_file_from_path(src_uri)
+        if draft is not None:
+            files.remove(draft)

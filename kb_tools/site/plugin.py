@@ -30,7 +30,7 @@ from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
 from kb_tools.site.config import KbConfig, site_options
-from kb_tools.site.files import law_for_page, read_undecodable, remove_private_pages
+from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
 from kb_tools.site.nav import tab_for
 from kb_tools.site.staging import StagedOutput, is_temporary
 
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent.parent / "assets"
+#: The classroom's Atom feed, linked from every page's head when it exists.
+FEED_PATH = "classroom/feed.xml"
 #: Theme overrides (Chinese 404 page, footer), searched after the site's own custom_dir.
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 HOME_MARKER = "<!-- kb:home -->"
@@ -102,6 +104,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
+        if self.command != "serve":  # `mkdocs serve` shows drafts to their author
+            remove_drafts(files, self.corpus)
         read_undecodable(files, self.corpus)
         for page in generated_pages(self.corpus):
             if files.get_file_from_path(page.src_uri) is None:
@@ -115,10 +119,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Give the footer template the bureau's name and the date the data was built."""
+        """Give the templates the bureau's name, the date the data was built and the feed's address."""
         if not self.config.enabled:
             return env
         env.globals["kb_footer"] = {"bureau": self.config.bureau_name, "updated": self.status_date().isoformat()}
+        feed = files.get_file_from_path(FEED_PATH)  # only when there are lectures
+        site_url = (config.site_url or "").rstrip("/")
+        env.globals["kb_feed"] = None if feed is None else {
+            "path": FEED_PATH, "absolute": f"{site_url}/{FEED_PATH}" if site_url else ""}
         return env
 
     def on_page_markdown(
