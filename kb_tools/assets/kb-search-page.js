@@ -164,12 +164,14 @@
       if (mine !== generation || full) { return; }
       return paint(result.hits, result, false, mine);
     }) : Promise.resolve();
-    var whole = engine.search(state.q, { all: true }).then(function (result) {
+    // The full search after page one is drawn: its later postings tiers would otherwise compete
+    // with page one's files for the browser's few connections.
+    var whole = quick.then(function () { return engine.search(state.q, { all: true }); }).then(function (result) {
       if (mine !== generation) { return; }
       full = { q: state.q, hits: result.hits, terms: result.terms, dates: null };
       return state.sort === "date" ? loadDates() : null;
     });
-    Promise.all([quick, whole]).then(function () {
+    whole.then(function () {
       if (mine === generation && full) { return show(mine); }
     }).catch(function (error) {
       if (mine !== generation) { return; }
