@@ -356,3 +356,23 @@ def test_phone_width_box_and_results_page_are_readable_and_tappable(open_page, s
         assert box["height"] >= 40 and box["x"] + box["width"] <= PHONE["width"], selector
     snippet = page.locator(".kb-results__snippet").first.bounding_box()
     assert snippet["width"] >= 300  # the text uses the screen's width, not a squeezed column
+
+
+def test_results_page_works_from_the_keyboard(open_page, sites):
+    page = open_page(DESKTOP)
+    open_results(page, sites["ok"], COUNT_QUERY)
+    summary = page.locator(".kb-results__summary")
+    assert summary.get_attribute("aria-live") == "polite" and summary.get_attribute("role") == "status"
+    assert page.locator("nav.kb-results__facet-body").get_attribute("aria-label") == "筛选结果"
+    page.locator(".kb-results__input").focus()
+    tabs = 0
+    while not page.evaluate("() => document.activeElement.classList.contains('kb-results__facet-value')"):
+        page.keyboard.press("Tab")
+        tabs += 1
+        assert tabs < 15  # the facets come right after the box, 只看有效 and the sort links
+    value = page.evaluate("() => document.activeElement.dataset.value")
+    page.keyboard.press("Enter")
+    page.wait_for_function("(v) => document.querySelector(`.kb-results__facet-value[data-value='${v}']`)"
+                           "?.getAttribute('aria-pressed') === 'true'", arg=value)
+    assert value in parse_qs(urlsplit(page.url).query)["level"]
+    assert page.evaluate("() => document.activeElement === document.querySelector('.kb-results__summary')")
