@@ -326,7 +326,7 @@
   var CN_NUM = "零一二三四五六七八九十百千两〇";
   var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
     "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
-  var DOCNO_RE = /\S*?[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号/;
+  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令/;
   var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
 
   function splitJoin(text) { return text.split(/\s+/).filter(Boolean).join(" "); }
@@ -343,6 +343,14 @@
     var pairs = [["〔", "("], ["〕", ")"], ["[", "("], ["]", ")"], ["（", "("], ["）", ")"]];
     for (var p of pairs) { text = text.split(p[0]).join(p[1]); }
     return text.split(/\s+/).join("");
+  }
+
+  /** query.query_docno: 583号令 -> 令第583号, 国务院令583号 -> 国务院令第583号. */
+  function queryDocno(text) {
+    text = compactDocno(text);
+    var m = /^(\d+)号令$/.exec(text);
+    if (m) { return "令第" + m[1] + "号"; }
+    return text.replace(/令(\d+)号$/, "令第$1号");
   }
 
   function stripChars(text, chars) {
@@ -508,12 +516,12 @@
     }
     text = text.replace(EXCLUDE_RE, " ");
     var docno = DOCNO_RE.exec(text);
-    if (docno) {
-      parsed.docNumber = compactDocno(docno[0]);
-    } else {
-      text = takeArticle(text, parsed);
-      text = takeLaws(text, names, parsed, this.sortedNames);
+    if (docno) {  // query.parse_query: its documents come first, the other words rank them
+      parsed.docNumber = queryDocno(docno[0]);
+      text = text.slice(0, docno.index) + " " + text.slice(docno.index + docno[0].length);
     }
+    text = takeArticle(text, parsed);
+    text = takeLaws(text, names, parsed, this.sortedNames);
     parsed.text = splitJoin(text);
     var terms = new Map();
     for (var part of [parsed.text].concat(parsed.phrases)) {
@@ -653,6 +661,8 @@
     });
     if (!missing.length && !partly.length) { return Promise.resolve(); }
     var han = function (text) { return /^[\u4e00-\u9fff]+$/.test(text); };
+    var qw = this.analyzer.questionWords;  // empty when the question-word mechanism is off
+    var skip = function (text) { return self.analyzer.stopwords.has(text) || qw.has(text); };
     var wanted = new Set();
     missing.concat(partly).forEach(function (s) {
       var chars = Array.from(s);
@@ -668,7 +678,7 @@
         if (cfg.bigrams) {
           for (i = 0; i < chars.length - 1; i++) {
             var pair = chars[i] + chars[i + 1];
-            if (han(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
+            if (han(pair) && !skip(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
               out.push({ text: pair, weight: cfg.bigramWeight, source: source, whole: source });
               covered.add(i); covered.add(i + 1);
             }
@@ -678,7 +688,7 @@
         for (i = 0; i < chars.length; i++) {
           var ch = chars[i];
           if (isPartly || covered.has(i) || chars.slice(0, i).indexOf(ch) >= 0) { continue; }
-          if (han(ch) && !self.analyzer.stopwords.has(ch) && indexed(ch)) {
+          if (han(ch) && !skip(ch) && indexed(ch)) {
             out.push({ text: ch, weight: cfg.backOffWeight, source: source, whole: ch });
           }
         }
@@ -852,9 +862,11 @@
           first.forEach(function (x) { extra.add(x); });
         }
       }
-      if (parsed.docNumber) {  // the 文号 field is not in the static postings: its documents join here
+      if (parsed.docNumber) {  // a 文号 with words ranks its documents as a named regulation's; alone, lists them
         self.groups.forEach(function (g) {
-          if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) { for (var d = g.first; d < g.first + g.count; d++) { extra.add(d); } }
+          if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) {
+            for (var d = g.first; d < g.first + g.count; d++) { (hasTerms ? lawDocs : extra).add(d); }
+          }
         });
       }
       if (filtered) {
@@ -898,7 +910,7 @@
         var group = self.groupOf(p[1]), score = p[0];
         if (group.kind === "article") { var f = cfg.statusFactor[group.status]; score *= f === undefined ? 1 : f; }
         var k = cfg.kindFactor[group.kind]; score *= k === undefined ? 1 : k;
-        if (parsed.docNumber && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
+        if (parsed.docNumber && !hasTerms && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
         hits.push({ doc: p[1], group: group, score: score });
       });
       hits.sort(function (a, b) {  // ranking.order_key

@@ -22,7 +22,7 @@ from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search import mechanisms, ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
-from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
+from kb_tools.search.query import ParsedQuery, clean, compact_docno, name_table, parse_query
 from kb_tools.search.whoosh_index import (
     SCHEMA_VERSION,
     BuildStats,
@@ -87,6 +87,7 @@ def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: 
         docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs,
         extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
                "definitions": {k: list(v) for k, v in analyzer.definitions.items()},
+               "docnos": {d.law or d.page: compact_docno(d.doc_number) for d in docs if d.doc_number},
                "source_stamp": stamp or source_stamp(corpus.docs_dir, corpus.today, corpus.public_only)},
     )
 
@@ -152,10 +153,13 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 
 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
-    weights = ranking.DOCNO_FIELD_WEIGHTS if parsed.doc_number else ranking.FIELD_WEIGHTS
+    weights = ranking.FIELD_WEIGHTS
     allowed = _allowed(ix, parsed)
     none = np.zeros(0, dtype=np.int64)
     law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
+    docno_docs = _docno_docs(ix, parsed.doc_number)
+    if parsed.terms:  # a 文号 with words: its documents rank as those of a named regulation
+        law_docs = np.union1d(law_docs, docno_docs)
     exact, extra, numbered = none, none, none
     if parsed.article:
         art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
@@ -167,6 +171,7 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
             numbered = art_docs  # an unrecognised name + 第N条: that number ranks higher
     if not parsed.terms:
         extra = np.union1d(extra, law_docs)  # 《建筑法》第八条 first, then the rest of 建筑法 in order
+        extra = np.union1d(extra, docno_docs)  # a bare 文号: its document
         if not len(extra) and allowed is not None:
             extra = np.flatnonzero(allowed)[: max(200, limit * 3)]
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
@@ -203,15 +208,16 @@ def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
     # A long word found only in pieces (the text says it in other words) also tries its bigrams.
     partly = [s for s in sources if s in matched and len(s) >= PARTLY_MIN and s not in present]
     known = {t.text for t in parsed.terms}
-    for term in back_off_terms(missing, partly, ix.analyzer.stopwords, lambda t: _in_index(ix, t)):
+    skip = ix.analyzer.stopwords | (ix.analyzer.question_words if mechanisms.enabled("questions") else frozenset())
+    for term in back_off_terms(missing, partly, skip, lambda t: _in_index(ix, t)):
         if term.text not in known:
             parsed.terms.append(term)
 
 
-def back_off_terms(missing: list[str], partly: list[str], stopwords: frozenset[str],
+def back_off_terms(missing: list[str], partly: list[str], skip: frozenset[str],
                    indexed: Callable[[str], bool]) -> list[QueryTerm]:
     """The fallback terms of words that matched nothing, and the bigrams of words that matched
-    only in pieces (see :func:`_back_off`)."""
+    only in pieces (see :func:`_back_off`); stopwords and question words (``skip``) never come back."""
     out: list[QueryTerm] = []
     for source in [*missing, *partly]:
         covered: set[int] = set()
@@ -219,13 +225,13 @@ def back_off_terms(missing: list[str], partly: list[str], stopwords: frozenset[s
         if mechanisms.enabled("bigrams"):
             for i in range(len(chars) - 1):
                 pair = chars[i] + chars[i + 1]
-                if _han(pair) and indexed(pair) and all(q.text != pair for q in out):
+                if _han(pair) and pair not in skip and indexed(pair) and all(q.text != pair for q in out):
                     out.append(QueryTerm(pair, BIGRAM_WEIGHT, source, source))
                     covered.update((i, i + 1))
         for i, ch in enumerate(chars):
             if source in partly or i in covered or ch in chars[:i]:
                 continue
-            if _han(ch) and ch not in stopwords and indexed(ch):
+            if _han(ch) and ch not in skip and indexed(ch):
                 out.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
     return out
 
@@ -236,6 +242,15 @@ def _han(text: str) -> bool:
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
     return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
+
+
+def _docno_docs(ix: WhooshIndex, doc_number: str) -> np.ndarray:
+    """The documents of the regulations (or pages) whose 文号 contains the query's."""
+    if not doc_number:
+        return np.zeros(0, dtype=np.int64)
+    groups = [g for g, number in ix.manifest.get("docnos", {}).items() if doc_number in number]
+    found = [ix.doc_ids("grp", g) for g in groups]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray | None:
