@@ -283,6 +283,11 @@ def test_results_page_sorts_by_date_and_copies_citations(open_page, sites):
     copied = hit.locator(".kb-copy").get_attribute("data-copied-text")
     href = unquote(hit.locator(".kb-results__cite").get_attribute("href"))
     assert copied == f"{cite} {href}" and "#article-" in href
+    # A repealed regulation's article is cited as the law page cites it: 《…》（已废止）第N条.
+    open_results(page, sites["ok"], "投标文件 密封", status="已废止")
+    hit = page.locator(".kb-results__hit").first
+    hit.locator(".kb-copy").click()
+    assert hit.locator(".kb-copy").get_attribute("data-copied-text").startswith("《投标旧测试规定》（已废止）第一条 ")
 
 
 def test_results_page_says_plainly_when_nothing_matches(open_page, sites):

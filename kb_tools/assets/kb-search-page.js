@@ -265,7 +265,8 @@
     if (d.label) {
       var copy = el("button", "kb-copy", "复制引用");
       copy.type = "button";
-      copy.setAttribute("data-cite", "《" + g.title + "》" + d.label);
+      // As on the law page (laws/render.py version_qualifier): a repealed text says so.
+      copy.setAttribute("data-cite", "《" + g.title + "》" + (g.status === "已废止" ? "（已废止）" : "") + d.label);
       copy.setAttribute("data-href", link.href);
       copy.title = "复制引用（法规名称、条号和链接）";
       item.appendChild(copy);
