@@ -44,7 +44,7 @@ new MutationObserver(() => {
   const now = performance.now();
   if (!window.__firstHit && document.querySelector('.kb-results__hit')) { window.__firstHit = now; }
   const root = document.getElementById('kb-results');
-  if (!window.__complete && root && (root.dataset.complete === '1' || root.querySelector('.kb-results__empty p'))) {
+  if (!window.__complete && root && (root.dataset.complete === '1' || root.querySelector('.kb-results__empty p, .kb-results__summary--error'))) {
     window.__complete = now;
   }
 }).observe(document, {subtree: true, childList: true, attributes: true});

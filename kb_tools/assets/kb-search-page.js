@@ -175,9 +175,19 @@
       if (mine === generation && full) { return show(mine); }
     }).catch(function (error) {
       if (mine !== generation) { return; }
-      listEl.textContent = ""; pager.textContent = ""; facetBody.textContent = ""; empty.textContent = "";
-      setSummary("检索索引加载失败：" + ((error && error.message) || error) + "。请刷新页面重试，或联系站点维护人员。", "error");
+      var message = "检索索引加载失败：" + ((error && error.message) || error) + "。请刷新页面重试，或联系站点维护人员。";
       root.setAttribute("data-shown", state.q);
+      if (listEl.childNodes.length) {  // page one is on screen: keep it, say what is missing
+        facetBody.textContent = "";
+        facetBody.appendChild(el("p", "kb-results__facet-wait", "未能统计全部结果。"));
+        var note = el("p", "kb-results__summary kb-results__summary--error", message);
+        note.setAttribute("role", "alert");
+        empty.textContent = "";
+        empty.appendChild(note);
+        return;
+      }
+      listEl.textContent = ""; pager.textContent = ""; facetBody.textContent = ""; empty.textContent = "";
+      setSummary(message, "error");
     });
   }
 

@@ -813,6 +813,14 @@
     var round = 0;
     function fetchMore() {
       if (!pending.length || (!all && round >= cfg.maxMoreRounds)) { return Promise.resolve(); }
+      if (all) {  // every match is wanted: every tier at once, not one round trip per tier
+        var jobs = [];
+        pending.forEach(function (p) { p.more.forEach(function (tier) { jobs.push([p, tier[0]]); }); });
+        return Promise.all(jobs.map(function (job) { return self.moreTier(job[1]); })).then(function (lists) {
+          lists.forEach(function (postings, i) { addPostings(jobs[i][0].term, jobs[i][0].weight, postings); });
+          pending = [];
+        });
+      }
       var coord = coordination(), values = new Float64Array(scored.length), i;
       for (i = 0; i < scored.length; i++) { values[i] = scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
       // The limit-th best value: a numeric sort of a copy (typed arrays sort natively).
