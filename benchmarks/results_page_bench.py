@@ -5,7 +5,8 @@ opens ``search/?q=<query>`` on a site served with gzip by ``static_search_bench`
 the page records, from the start of navigation (``performance.now()``):
 
 * first results: the first ``.kb-results__hit`` in the list (page one, from a top-20 search);
-* complete: the full search done (every match counted, facets and paging drawn).
+* complete: the full search done (every match counted, facets and paging drawn);
+* page parsed (DOMContentLoaded), for scale: what the page costs before any search starts.
 
 Prints median, p95 and max of both; asserts nothing. Usage (from the repository root)::
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shutil
 import statistics
 import subprocess
@@ -44,9 +46,9 @@ new MutationObserver(() => {
   const now = performance.now();
   if (!window.__firstHit && document.querySelector('.kb-results__hit')) { window.__firstHit = now; }
   const root = document.getElementById('kb-results');
-  if (!window.__complete && root && (root.dataset.complete === '1' || root.querySelector('.kb-results__empty p, .kb-results__summary--error'))) {
-    window.__complete = now;
-  }
+  const settled = root && (root.dataset.complete === '1'
+    || root.querySelector('.kb-results__empty p, .kb-results__summary--error'));
+  if (!window.__complete && settled) { window.__complete = now; }
 }).observe(document, {subtree: true, childList: true, attributes: true});
 """
 
@@ -93,15 +95,17 @@ def main() -> None:
         build_docs_site(site)
     for asset in (REPO / "kb_tools" / "assets").iterdir():  # a reused site gets the current scripts
         shutil.copy2(asset, site / "assets" / "kb" / asset.name)
-    label = "docs/"
     if args.scale:
         print("indexing the scale corpus …", flush=True)
-        label = f"scale index ({write_scale_index(site)} documents)"
+        write_scale_index(site)
+    manifest = json.loads((site / "search" / "kb" / "manifest.json").read_text(encoding="utf-8"))
+    label = f"static index of {manifest['documents']} documents"
 
     from playwright.sync_api import sync_playwright
 
     first: list[float] = []
     done: list[float] = []
+    parsed: list[float] = []
     with sync_playwright() as p, serve(site) as url:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -112,13 +116,16 @@ def main() -> None:
             page = context.new_page()
             page.goto(url + "search/?q=" + quote(query))
             page.wait_for_function("() => window.__complete > 0", timeout=60000)
-            hit, complete = page.evaluate("() => [window.__firstHit || window.__complete, window.__complete]")
+            hit, complete, dcl = page.evaluate(
+                "() => [window.__firstHit || window.__complete, window.__complete,"
+                " performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]")
+            parsed.append(dcl)
             first.append(hit)
             done.append(complete)
             context.close()
         browser.close()
     print(f"results page, cold, {len(queries)} dev queries, {label}")
-    for name, values in (("first results", first), ("complete list", done)):
+    for name, values in (("page parsed", parsed), ("first results", first), ("complete list", done)):
         print(f"  {name:14} median {statistics.median(values):6.0f} ms   p95 {p95(values):6.0f} ms   "
               f"max {max(values):6.0f} ms")
 

@@ -28,6 +28,9 @@ hide:
 
 # 检索结果
 
+<link rel="preload" href="kb/manifest.json" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="kb/groups.json" as="fetch" crossorigin="anonymous">
+
 <div id="kb-results" class="kb-results" data-page-size="20">
 <p class="kb-results__boot" role="status">正在检索…（若一直没有结果，请确认浏览器允许运行脚本，或刷新页面）</p>
 <noscript><p class="kb-results__boot">检索结果页需要浏览器允许运行脚本；
