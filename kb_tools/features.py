@@ -13,14 +13,11 @@ from kb_tools.citations import pages as citation_pages
 from kb_tools.corpus import Feature
 from kb_tools.laws import pages as law_pages
 from kb_tools.laws import version_pages
-<<<<<<< HEAD
-from kb_tools.search import results_page
-=======
 from kb_tools.policies import checks as policy_checks
 from kb_tools.policies import feature as policy_feature
 from kb_tools.policies import pages as policy_pages
 from kb_tools.policies import search as policy_search
->>>>>>> ranking
+from kb_tools.search import results_page
 
 #: The regulation index pages (by level, category, …).
 LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
@@ -49,8 +46,4 @@ SEARCH_RESULTS = Feature("search-results", pages=results_page.generate, indexed=
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-<<<<<<< HEAD
-    return (LAWS, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS, SEARCH_RESULTS)
-=======
-    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS)
->>>>>>> ranking
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS, SEARCH_RESULTS)
