@@ -57,3 +57,25 @@ def cn_date(value: dt.date | None) -> str:
     ('2024年3月1日', '')
     """
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+#: Characters between which Chinese text never has a space: CJK ideographs, CJK punctuation
+#: (、。「」《》 …) and full-width forms (，：；！？（） …).
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+
+
+def join_cjk(text: str) -> str:
+    """``text`` without the spaces that joining folded lines put between Chinese characters.
+
+    YAML folds a long value (``notes: >-``) into one line by turning each line break into a space,
+    and spreadsheets do the same with wrapped cells; between two Chinese characters that space is
+    a stray gap on the page (“决定的内容， 以及”). Spaces beside Latin letters and digits stay.
+    Use it on prose (notes, summaries, procedures), not on names, where a space separates a
+    department from a person (“政策法规科 沈建明”).
+
+    >>> join_cjk("听取陈述申辩， 不得加重处罚"), join_cjk("第 3 项 GB 50016 标准")
+    ('听取陈述申辩，不得加重处罚', '第 3 项 GB 50016 标准')
+    """
+    return _SPACE_BETWEEN_CJK.sub("", text)
+
