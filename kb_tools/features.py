@@ -17,6 +17,7 @@ from kb_tools.policies import checks as policy_checks
 from kb_tools.policies import feature as policy_feature
 from kb_tools.policies import pages as policy_pages
 from kb_tools.policies import search as policy_search
+from kb_tools.search import results_page
 
 #: The regulation index pages (by level, category, …).
 LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
@@ -43,8 +44,10 @@ CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.
                     pages=citation_pages.generate, indexed=False)
 #: 新旧对照 and dated texts of regulations.
 VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
+#: The results page ``search/?q=…`` (a shell the browser fills from the static index).
+SEARCH_RESULTS = Feature("search-results", pages=results_page.generate, indexed=False)
 
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, CITATIONS, VERSIONS)
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, CITATIONS, VERSIONS, SEARCH_RESULTS)

@@ -15,14 +15,18 @@
  *   engine.search(query, options) -> Promise of
  *       {parsed, terms, hits: [{doc, score, group}], total, totalExact}
  *     options: limit (default 10, at most 100), offset (default 0: hits of a later page),
- *     status ("有效" …), level ("法律" …). `hits` are in the ranking's order exactly as
+ *     status ("有效" …), level ("法律" …), all (true: every match in rank order, no limit, every
+ *     postings tier loaded: the results page counts facets over all of them). `hits` are in the ranking's order exactly as
  *     `kb search` ranks them: never grouped or capped per regulation (grouping is the UI's
  *     choice). `total` is the number of matching documents (all pages); `totalExact` is false
- *     only when phrases or exclusions were checked on the best candidates alone (then `total`
- *     is an upper bound).
+ *     when phrases or exclusions were checked on the best candidates alone (then `total` is an
+ *     upper bound), or when later postings tiers were not needed for the top `limit` and so not
+ *     loaded (then `total` is a lower bound: "N 条以上").
  *   engine.documents(docIds)       -> Promise of [{doc, label, url, chapter, text, group}]
  *   engine.prefetch(query)         start loading what a query being typed needs.
  *   engine.ready()                 -> Promise: groups (regulations/pages) loaded.
+ *   engine.groupDates()            -> Promise of each group's date (施行日期, else 公布日期; "" for
+ *                                  pages), in group order (dates.json, loaded only when asked).
  *   engine.vocabulary()            -> Promise of {statuses: [{value, css}], levels: [效力级别 …]}.
  *   group fields: title, url, status (时效性), level (效力级别), kind ("article"|"section"),
  *     law, current, docno, category; the vocabulary of status and level comes from Python
@@ -611,6 +615,7 @@
     var offset = Math.max(0, Math.min(parseInt(options.offset, 10) || 0, MAX_OFFSET));
     var parsed, entries;
     return Promise.all([this.ready(), this.prepare(query)]).then(function () {
+      if (options.all) { limit = Math.max(self.manifest.documents, 1); offset = 0; }
       parsed = self.parseQuery(query);
       if (options.status) { (parsed.filters.status = parsed.filters.status || []).push(options.status); }
       if (options.level) { (parsed.filters.level = parsed.filters.level || []).push(options.level); }
@@ -623,7 +628,7 @@
         entries = found;
         return self.backOff(parsed, entries);
       }).then(function () {
-        return self.rank(parsed, entries, offset + limit);
+        return self.rank(parsed, entries, offset + limit, !!options.all);
       });
     }).then(function (ranked) {
       ranked = ranked || { hits: [], total: 0, totalExact: true };
@@ -711,7 +716,7 @@
   };
 
   /** ranking.bm25f + preliminary + final_score + order_key over the loaded postings. */
-  Engine.prototype.rank = function (parsed, entries, limit) {
+  Engine.prototype.rank = function (parsed, entries, limit, all) {
     var self = this, cfg = this.manifest.ranking, scale = this.manifest.impactScale;
     var n = Math.max(this.manifest.documents, 1);
     var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
@@ -807,7 +812,15 @@
     // Later tiers of long postings lists: fetched only while they could still reach the top.
     var round = 0;
     function fetchMore() {
-      if (!pending.length || round >= cfg.maxMoreRounds) { return Promise.resolve(); }
+      if (!pending.length || (!all && round >= cfg.maxMoreRounds)) { return Promise.resolve(); }
+      if (all) {  // every match is wanted: every tier at once, not one round trip per tier
+        var jobs = [];
+        pending.forEach(function (p) { p.more.forEach(function (tier) { jobs.push([p, tier[0]]); }); });
+        return Promise.all(jobs.map(function (job) { return self.moreTier(job[1]); })).then(function (lists) {
+          lists.forEach(function (postings, i) { addPostings(jobs[i][0].term, jobs[i][0].weight, postings); });
+          pending = [];
+        });
+      }
       var coord = coordination(), values = new Float64Array(scored.length), i;
       for (i = 0; i < scored.length; i++) { values[i] = scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
       // The limit-th best value: a numeric sort of a copy (typed arrays sort natively).
@@ -919,9 +932,13 @@
       });
       // Every candidate above is a match (it has a query word, or the query names it).
       if (!parsed.phrases.length && !parsed.excluded.length) {
-        return { hits: hits.slice(0, limit), total: keptDocs.length, totalExact: true };
+        // Documents only in postings tiers left unloaded are not counted: then a lower bound.
+        return { hits: hits.slice(0, limit), total: keptDocs.length, totalExact: !pending.length };
       }
-      return self.acceptPhrases(hits, parsed, limit);
+      return self.acceptPhrases(hits, parsed, limit).then(function (ranked) {
+        ranked.totalExact = ranked.totalExact && !pending.length;
+        return ranked;
+      });
     });
   };
 
@@ -1016,6 +1033,11 @@
     if (stop < text.length) { pieces.push(["…", false]); }
     return pieces;
   }
+
+  /** Each group's date (施行日期, else 公布日期; "" for pages), for sorting by date; loaded on demand. */
+  Engine.prototype.groupDates = function () {
+    return this.file("dates.json");
+  };
 
   return {
     normalise: normalise, isWord: isWord, termHash: termHash, bucketOf: bucketOf,

@@ -17,6 +17,9 @@ query downloads only what it needs:
     the inverted index, bucketed by :func:`term_hash`: per term its document frequency and its
     highest-impact postings (document, BM25F score × 100); the rest of a long list lies in
     ``more/<id>.json`` chunks, fetched only when they could still change the top results.
+``dates.json``
+    one date per group (施行日期, else 公布日期, ISO; empty for pages), in group order: only the
+    results page's 按日期 sort loads it, so the header box's budget does not carry it.
 ``docs/<k>.json``
     stored fields (article label, URL with anchor, chapter, text) of ``DOC_SHARD_SIZE``
     consecutive documents, for result lines and snippets.
@@ -337,6 +340,18 @@ def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
     return rows
 
 
+def group_dates(docs: Sequence[SearchDoc]) -> list[str]:
+    """The date of each group of :func:`build_groups`, in the same order (施行日期, else 公布日期)."""
+    dates: list[str] = []
+    previous: str | None = None
+    for doc in docs:
+        key = doc.law or doc.page
+        if key != previous:
+            dates.append(doc.effective or doc.promulgated)
+            previous = key
+    return dates
+
+
 def compact_names(names: dict[str, str], groups: list[list[object]]) -> dict[str, int | str]:
     """``{name: slug}`` with each slug replaced by the index of its regulation's group when it
     has one (shorter; the browser maps it back). Order is kept: it decides ties in parsing."""
@@ -404,6 +419,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         ]
     groups = build_groups(docs)
     files["groups.json"] = {"groups": groups, "names": compact_names(names or {}, groups)}
+    files["dates.json"] = group_dates(docs)
     files["manifest.json"] = manifest(analyzer, dictionary, len(docs), term_shards)
 
     total_bytes = 0

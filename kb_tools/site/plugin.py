@@ -94,7 +94,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         config.extra_javascript.append("assets/kb/kb.js")
         if self.config.search_index:  # the header search box over the static index (search/kb/)
             config.extra_css.append("assets/kb/kb-search.css")
-            config.extra_javascript += ["assets/kb/kb-search.js", "assets/kb/kb-search-ui.js"]
+            config.extra_javascript += ["assets/kb/kb-search.js", "assets/kb/kb-search-ui.js",
+                                        "assets/kb/kb-search-page.js"]
         if self.config.atomic_output and self.command == "build" and not is_temporary(config.site_dir):
             self.staged = StagedOutput(Path(config.site_dir), lock_timeout=self.config.build_lock_timeout)
             try:
