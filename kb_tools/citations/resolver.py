@@ -338,13 +338,14 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             number_index += 1
         number = numbers[number_index] if number_index < len(numbers) else None
         if number is not None and (next_pos < 0 or number.start() < next_pos):
+            numbered: Citation | None
             if number.re is _POLICY_SELF_RE and ctx.policy is not None:
-                citation, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
-                citation = replace(citation, self_ref=True)
+                numbered, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
+                numbered = replace(numbered, self_ref=True) if numbered is not None else None
             else:
-                citation, end = _number_mention(text, number, ctx)
-            if citation is not None:
-                found.append(citation)
+                numbered, end = _number_mention(text, number, ctx)
+            if numbered is not None:
+                found.append(numbered)
             pos = max(end, number.start() + 1)
             continue
         if next_pos < 0:
@@ -526,7 +527,7 @@ def _parse_refs(text: str, pos: int) -> tuple[list[_Ref], int]:
             break
         # A list of 款/项 continues the same article: 第三十条第一款、第二款.
         more = _PARAGRAPH_RE.match(text, sep.end()) or _ITEM_RE.match(text, sep.end())
-        while more is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
+        while more is not None and sep is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
             ref.detail += "、" + more.group(0)
             ref.end = more.end()
             sep = _LIST_SEP_RE.match(text, ref.end)

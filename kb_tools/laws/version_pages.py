@@ -111,7 +111,7 @@ def _row(change: Change, older: Law, newer: Law, base: str) -> str:
         also = f'<div class="kb-compare-also">另拆分至 {parts}：{also_text}</div>'
     move = ""
     if change.renumbered:
-        move = f'<span class="kb-compare-move">{change.old.label} → {change.new.label}</span>'  # type: ignore[union-attr]
+        move = f'<span class="kb-compare-move">{change.old.label} → {change.new.label}</span>'  # type: ignore[union-attr]  # a moved article has both an old and a new text
     kind = f'<span class="kb-compare-kind kb-compare-kind--{change.kind}">{KIND_LABELS[change.kind]}</span>'
     left_html = left.replace("\n", "<br>")
     right_html = right.replace("\n", "<br>")

@@ -8,8 +8,9 @@ Each hook below calls one function of a module that knows nothing of MkDocs even
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -213,7 +214,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Unmark the tab again: the navigation is shared by every page."""
         if self.active_tab is not None:
-            self.active_tab.active = False  # type: ignore[attr-defined]
+            self.active_tab.active = False  # type: ignore[attr-defined]  # Section and Page both have active
             self.active_tab = None
         return output
 
@@ -282,7 +283,7 @@ def policy_for_page(corpus: Corpus, src_uri: str) -> Policy | None:
 THEME_RAW_META = ("title", "description", "subtitle", "author")
 
 
-def escape_theme_meta(meta: dict[str, object]) -> None:
+def escape_theme_meta(meta: MutableMapping[str, Any]) -> None:
     """Escape the front-matter values the theme prints raw, so that a title such as
     ``</title><script>…`` is shown as text; MkDocs takes ``page.title`` from the same value."""
     for key in THEME_RAW_META:
