@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from kb_tools.model import Law
 from kb_tools.penalties.model import PenaltyArticle, Sanction
 
 FIELDS = ("acts", "violates", "kinds", "tiers", "amounts", "targets")
@@ -114,7 +115,7 @@ class Report:
     diffs: list[str] = field(default_factory=list)
 
 
-def evaluate(labels: list[Label], predict: Callable[[str, str], PenaltyArticle | None | bool]) -> Report:
+def evaluate(labels: list[Label], predict: Callable[[str, str], PenaltyArticle | bool | None]) -> Report:
     """Compare ``predict(law_title, article_label)`` with every label.
 
     ``predict`` returns the extracted article, ``None`` when the extractor finds no penalty, or
@@ -146,3 +147,19 @@ def evaluate(labels: list[Label], predict: Callable[[str, str], PenaltyArticle |
                 lost = sorted(map(str, (gold - pred).elements()))
                 report.diffs.append(f"{label.law} {label.article} [{name}] 多出 {extra} 缺少 {lost}")
     return report
+
+
+def text_predictor(laws: Iterable[Law]) -> Callable[[str, str], PenaltyArticle | bool | None]:
+    """``predict`` for :func:`evaluate` over loaded regulations (current texts, by full title)."""
+    from kb_tools.penalties.extract import extract
+
+    articles = {(law.title, a.label): (law, a) for law in laws if law.version_of is None for a in law.articles}
+
+    def predict(title: str, label: str) -> PenaltyArticle | bool | None:
+        found = articles.get((title, label))
+        if found is None:
+            return False
+        law, article = found
+        return extract(article.body, law.title, article.label)
+
+    return predict

@@ -43,7 +43,7 @@ _WHO_SUFFIX = (
     "机关", "中心", "公司", "业主", "法人",
 )
 _AUTHORITY_SUFFIX = (
-    "部门", "机关", "政府", "机构", "中心", "委员会", "办事处", "单位", "局", "委", "法院", "组织",
+    "部门", "机关", "政府", "机构", "中心", "委员会", "办事处", "单位", "局", "委", "院", "组织",
 )
 _REFERENCE_RE = re.compile(r"前款|前两款|前三款|前项|本条第[一二三四五六七八九十]+款|上述|该款")
 _TIER_START = (
@@ -65,12 +65,12 @@ _NEGATED_RE = re.compile(
 )
 # Orders in procedure (a court or a reviewing body ordering an agency), not sanctions.
 _NOT_AN_ORDER_RE = re.compile(
-    r"被告|被申请人|监护人|机关|处罚|部门作出|重新作出|提交|受理|说明理由|应当|期限|不得|通知"
+    r"被告|被申请人|监护人|机关|处罚|部门作出|重新作出|提交|受理|说明理由|应当|载明|最长|不得"
 )
 # A sanction word inside a mention ("本法规定的责令停业整顿…的行政处罚", "作出责令停止建设的决定后").
-_MENTION_RE = re.compile(r"规定的|作出|的行政处罚$|的处罚$|的决定|决定后$|的行为$|的种类|建议")
+_MENTION_RE = re.compile(r"规定的|作出|的行政处罚$|的处罚$|决定|的行为$|的种类|建议")
 
-_FINE = r"(?:单处或者并处|处以?|(?<=或者))(?P<fbody>[^，；。警]{0,80}?)的?罚款(?!数额|金额|额)"
+_FINE = rf"(?:单处或者并处|处以?|(?<=或者)(?={_NUM}))(?P<fbody>[^，；。警]{{0,80}}?)的?罚款(?!数额|金额|额)"
 # "按照事故造成的直接经济损失的一倍以上三倍以下计算罚款", "罚款额为违法所得的10%以上50%以下".
 _FINE_COMPUTED = r"按照?(?P<cbody>[^，；。]{0,60}?)计算罚款|罚款额为(?P<abody>[^，；。]{1,60})"
 _CONFISCATE = r"没收(?:其)?(?P<obj>[^，；。]*?)(?=并处|，|；|。|$)"
@@ -96,7 +96,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("吊销资质证书", r"吊销(?:其)?资质证书"),
     ("吊销营业执照", r"吊销(?:其)?营业执照"),
     ("吊销执业资格证书", r"吊销(?:其)?执业资格证书"),
-    ("不予注册", r"[^，；。、]{0,8}?不予注册"),
+    ("不予注册", rf"(?:{_NUM}+年(?:以内|内)|终身)?不予注册"),
     ("通报批评", r"(?:给予|予以)?通报批评"),
     ("通报", r"予以通报"),
     ("警告", r"(?:给予|予以)?警告"),
@@ -112,7 +112,15 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 _SANCTION_RE = re.compile("|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(_PATTERNS)))
 _MODAL_BEFORE_RE = re.compile(rf"(?:{_MODAL})+$")
 # Time spans dropped from an order's words to name its kind ("取消其一年至二年内参加…的投标资格").
-_SPAN_RE = re.compile(rf"{_NUM}+(?:个月|年|日)(?:(?:至|到|以上){_NUM}+(?:个月|年|日))?(?:以内|内|以下)?|一定期限内|终身")
+_SPAN_RE = re.compile(
+    rf"{_NUM}+(?:个月|年|日)(?:(?:至|到|以上){_NUM}+(?:个月|年|日))?(?:以内|内|以下)?|一定期限内|终身"
+)
+
+# Every pattern above and every trigger contains one of these: an article without any is skipped.
+_ANY_SANCTION_WORD_RE = re.compile(
+    r"罚|没收|吊销|责令|处分|警告|通报|取缔|拘留|资格|注册|执业|停业|拆除|限期|暂扣|暂停|禁止|收回|追回|"
+    r"恢复原状|降低|追究法律责任"
+)
 
 # --- amounts -----------------------------------------------------------------------------------
 
@@ -120,13 +128,15 @@ _AMOUNT_RE = re.compile(
     rf"(?P<share>百分之|千分之)(?P<snum>{_NUM}+)"
     rf"|(?P<num>{_NUM}+?)(?P<unit>万元|亿元|元|倍|%|％|‰)"
 )
+#: The shapes a range takes once each amount is replaced by @, and which bounds they give
+#: (a: lower only, b: upper only, ab: both, =: a fixed amount).
 _RANGE_FORMS = (
-    (re.compile(r"^(?P<a>@)以上(?P<b>@)以下$"), "ab"),
-    (re.compile(r"^(?P<a>@)(?:至|到|－|-|~|～)(?P<b>@)$"), "ab"),
-    (re.compile(r"^(?P<b>@)以下$"), "b"),
-    (re.compile(r"^(?:不超过|不高于|最高)(?P<b>@)$"), "b"),
-    (re.compile(r"^(?P<a>@)以上$"), "a"),
-    (re.compile(r"^(?P<a>@)$"), "="),
+    (re.compile(r"^@以上@以下$"), "ab"),
+    (re.compile(r"^@(?:至|到|－|-|~|～)@$"), "ab"),
+    (re.compile(r"^@以下$"), "b"),
+    (re.compile(r"^(?:不超过|不高于|最高)@$"), "b"),
+    (re.compile(r"^@以上$"), "a"),
+    (re.compile(r"^@$"), "="),
 )
 _YUAN = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 
@@ -144,6 +154,27 @@ def _amount(match: re.Match[str]) -> _Amount:
         return _Amount(cn_to_number(match.group("snum")), unit, match.group(0))
     unit = {"％": "%"}.get(match.group("unit"), match.group("unit"))
     return _Amount(cn_to_number(match.group("num")), unit, match.group(0))
+
+
+def read_amount(text: str) -> tuple[int | float, str] | None:
+    """One written amount (``百分之二``, ``5万元``, ``一倍``) as (number, unit), or None."""
+    match = _AMOUNT_RE.fullmatch(text)
+    if not match:
+        return None
+    try:
+        amount = _amount(match)
+    except ValueError:
+        return None
+    return amount.value, amount.unit
+
+
+def in_unit(value: int | float, written: str, unit: str) -> int | float | None:
+    """``value`` (in ``written`` units) expressed in ``unit``; None when they do not convert."""
+    if written == unit:
+        return value
+    if unit == "元" and written in _YUAN:
+        return _scale(value, _YUAN[written])
+    return None
 
 
 def _scale(value: int | float, factor: int) -> int | float:
@@ -170,58 +201,47 @@ def parse_fine(body: str) -> FineRange | None:
     FineRange(min=2, max=4, unit='%', base='工程合同价款', min_text='百分之二', max_text='百分之四')
     >>> parse_fine("5000元以上5万元以下").max
     50000
-    >>> parse_fine("") is None
-    False
+    >>> parse_fine("")
+    FineRange(min=None, max=None, unit=None, base=None, min_text='', max_text='')
     """
     body = body.strip().removesuffix("的")
     if not body:
-        return FineRange()
+        return FineRange()  # "处以罚款": a fine without a range
     try:
-        amounts = [(m, _amount(m)) for m in _AMOUNT_RE.finditer(body)]
+        found = [(match, _amount(match)) for match in _AMOUNT_RE.finditer(body)]
     except ValueError:
         return None
-    if not amounts or len(amounts) > 2:
+    if not 1 <= len(found) <= 2:
         return None
-    first = amounts[0][0]
-    base = body[: first.start()]
-    for prefix in ("不超过", "不高于", "最高"):
-        if base.endswith(prefix):
-            base = base[: -len(prefix)]
+    base = body[: found[0][0].start()]
+    base = re.sub(r"(?:不超过|不高于|最高)$", "", base)
     shape = body[len(base) :]
-    for match, _ in reversed(amounts):
+    for match, _ in reversed(found):  # "百分之二以上百分之四以下" -> "@以上@以下"
         shape = shape[: match.start() - len(base)] + "@" + shape[match.end() - len(base) :]
     base = base.strip().removeprefix("按").removesuffix("的")
-    values = [a for _, a in amounts]
-    for form, slots in _RANGE_FORMS:
-        if not form.match(shape):
-            continue
-        if len(slots.replace("=", "x")) != len(values) and slots != "=":
-            return None
-        if slots == "=" and len(values) != 1:
-            return None
-        units = {v.unit for v in values}
-        if len(units) > 1 and not units <= set(_YUAN):
-            return None
-        unit = values[0].unit
-        nums = [v.value for v in values]
-        if len(units) > 1:
-            unit = "元"
-            nums = [_scale(v.value, _YUAN[v.unit]) for v in values]
-        elif unit == "亿元":
-            unit = "元"
-            nums = [_scale(v.value, _YUAN["亿元"]) for v in values]
-        shares = unit in ("倍", "%", "‰")
-        if shares != bool(base) and not (base.startswith("每") or "每" in base):
-            return None  # a share needs its base; a fixed amount has none (except a rate: 每平方米)
-        texts = [v.text for v in values]
-        if slots == "ab":
-            return FineRange(nums[0], nums[1], unit, base or None, texts[0], texts[1])
-        if slots == "b":
-            return FineRange(None, nums[0], unit, base or None, "", texts[0])
-        if slots == "a":
-            return FineRange(nums[0], None, unit, base or None, texts[0], "")
-        return FineRange(nums[0], nums[0], unit, base or None, texts[0], texts[0])
-    return None
+    amounts = [amount for _, amount in found]
+    slots = next((slots for form, slots in _RANGE_FORMS if form.match(shape)), None)
+    if slots is None or len(amounts) != (1 if slots == "=" else len(slots)):
+        return None
+    units = {a.unit for a in amounts}
+    if len(units) == 1 and "亿元" not in units:
+        unit, numbers = amounts[0].unit, [a.value for a in amounts]
+    elif units <= set(_YUAN):  # "5000元以上5万元以下": both in 元
+        unit, numbers = "元", [_scale(a.value, _YUAN[a.unit]) for a in amounts]
+    else:
+        return None
+    if (unit in ("倍", "%", "‰")) != bool(base) and "每" not in base:
+        return None  # a share needs its base; a fixed amount has none, unless it is a rate (每平方米)
+    texts = [a.text for a in amounts]
+    low, high = {"ab": (0, 1), "b": (None, 0), "a": (0, None), "=": (0, 0)}[slots]
+    return FineRange(
+        min=None if low is None else numbers[low],
+        max=None if high is None else numbers[high],
+        unit=unit,
+        base=base or None,
+        min_text="" if low is None else texts[low],
+        max_text="" if high is None else texts[high],
+    )
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -229,6 +249,8 @@ def parse_fine(body: str) -> FineRange | None:
 
 def _split(text: str, marks: str) -> list[str]:
     """Split on any of ``marks`` outside （…） brackets, dropping empty parts."""
+    if "（" not in text and "(" not in text:
+        return [p.strip() for p in re.split(f"[{marks}]", text) if p.strip()]
     parts: list[str] = []
     depth = 0
     buf: list[str] = []
@@ -265,7 +287,9 @@ _VIOLATES_RE = re.compile(
     rf"(?P<refs>(?:第{_NUM}+条(?:之{_NUM}+)?(?:第{_NUM}+款)?(?:第{_NUM}+项)?"
     rf"(?:(?:至|到)第{_NUM}+[条款项])?(?:、|和|及|或者|以及)?)+)"
 )
-_REF_RE = re.compile(rf"第(?P<n>{_NUM}+)条(?:之(?P<s>{_NUM}+))?(?:第{_NUM}+款)?(?:第{_NUM}+项)?(?:(?:至|到)第(?P<to>{_NUM}+)条)?")
+_REF_RE = re.compile(
+    rf"第(?P<n>{_NUM}+)条(?:之(?P<s>{_NUM}+))?(?:第{_NUM}+款)?(?:第{_NUM}+项)?(?:(?:至|到)第(?P<to>{_NUM}+)条)?"
+)
 
 
 def find_violated(text: str) -> tuple[str, ...]:
@@ -362,7 +386,8 @@ class _Reader:
             acts_from_items = bool(items) and bool(_LIST_LEAD_RE.search(lead))
             # Items under "下列措施/下列行政处罚" list powers or kinds, not acts: they impose nothing.
             listed_other = bool(items) and "下列" in lead and not acts_from_items
-            text = lead if acts_from_items or listed_other or not items else lead.rstrip("：:") + "；" + "；".join(items)
+            inline = items and not (acts_from_items or listed_other)
+            text = lead.rstrip("：:") + "；" + "；".join(items) if inline else lead
             for sentence in _split(text, "。"):
                 for clause in _split(sentence, "；;"):
                     self._clause(clause, state, items if acts_from_items else [])
@@ -391,6 +416,8 @@ class _Reader:
         segment = segment.rstrip("：:")
         if not segment:
             return
+        if segment.endswith("者") and _LIST_LEAD_RE.search(segment):
+            segment += "的"  # "有下列行为之一者" reads as "有下列行为之一的"
         if _VIOLATION_LEAD_RE.match(segment):
             state.violation = True
             return
@@ -643,6 +670,8 @@ def extract(article_text: str, law_title: str, label: str) -> PenaltyArticle | N
     body = article_text.strip()
     if body.startswith(label):
         body = body[len(label) :].lstrip(" \u3000")
+    if not _ANY_SANCTION_WORD_RE.search(body):
+        return None  # most articles: nothing to read
     read = _Reader(body).read()
     if not read.sanctions and not read.unread:
         return None
