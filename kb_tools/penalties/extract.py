@@ -28,7 +28,7 @@ _NUM = f"[{NUMERAL_CHARS}0-9０-９.．点]"
 _ITEM_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 _LIST_LEAD_RE = re.compile(r"下列(?:[^，；。]{0,8}?)(?:行为|情形|情况|活动|事项|违法行为)")
 _VIOLATION_LEAD_RE = re.compile(r"^(?:违反|依照)(?:本(?:法|条例|规定|办法|细则)|前款|本条)[^，；。]*?规定$")
-_MODAL = "可以|可|并|依法|分别|予以|单|或者|同时|还|应当|再|即|直至|也|另"
+_MODAL = "可以|可|并|依法依规|依法|分别|予以|单|或者|同时|还|应当|再|即|直至|也|另"
 _MODAL_RE = re.compile(rf"^(?:{_MODAL})+")
 _VERBS = "责令|处以?|给予|没收|吊销|降低|取消|警告|通报|追回|收回|暂扣|暂停|禁止|予以|撤销|取缔|恢复|限期"
 _AUTHORITY_RE = re.compile(
@@ -36,7 +36,8 @@ _AUTHORITY_RE = re.compile(
     rf"(?=(?:{_MODAL})*(?:{_VERBS})|对|$)"
 )
 _TARGET_RE = re.compile(
-    rf"^对(?P<who>.+?)(?=(?:{_MODAL})*(?:处以?|给予|予以|没收|责令|吊销|降低|取消|警告|通报|追回|暂停|禁止|依照|按照|追究)|$)"
+    rf"^对(?P<who>.+?)(?=(?:{_MODAL})*(?:处以?|给予|予以|没收|责令|吊销|降低|取消|警告|通报|追回|暂停|禁止|依照|按照|"
+    rf"追究|根据|比照)|$)"
 )
 _WHO_SUFFIX = (
     "人员", "单位", "个人", "企业", "机构", "用户", "成员", "负责人", "组织", "者", "人", "部门",
@@ -45,7 +46,14 @@ _WHO_SUFFIX = (
 _AUTHORITY_SUFFIX = (
     "部门", "机关", "政府", "机构", "中心", "委员会", "办事处", "单位", "局", "委", "院", "组织",
 )
-_REFERENCE_RE = re.compile(r"前款|前两款|前三款|前项|本条第[一二三四五六七八九十]+款|上述|该款")
+# Words pointing back at an earlier 款 ("除依照前款规定处罚外"): sanctions may follow without a new act.
+_EARLIER_RE = re.compile(r"前款|前两款|前三款|前项|本条第[一二三四五六七八九十]+款|上述|该款")
+# The earlier 款's acts themselves ("有前款所列行为", "有前款第一项、第三项所列行为之一的"): what follows
+# is a graded part of them, not a new act ("修建前款所列工程设施的" is a new act).
+_REFERENCE_RE = re.compile(
+    r"(?:前款|前两款|前三款|本条第[一二三四五六七八九十]+款|上述|该款)(?:规定|所列|所述)?的?"
+    r"(?:第[^，；。]{1,16}?项)?(?:所列|规定)?的?(?:违法)?(?:行为|情形)"
+)
 _TIER_START = (
     "情节", "逾期", "有违法所得", "违法所得", "没有违法所得", "无违法所得", "造成", "导致", "致使",
     "给", "拒不", "经", "尚可", "无法", "不能", "构成", "不构成", "尚不构成", "尚不够", "尚未", "再次",
@@ -364,7 +372,7 @@ def _who_or_tier(who: str) -> tuple[str | None, str | None]:
     who = who.strip("，, ")
     if who.endswith("的"):
         return None, who
-    if who.endswith(_WHO_SUFFIX):
+    if who.endswith(_WHO_SUFFIX) or not re.search(r"项目|行为|情形|情况|违反|规定", who):
         return who, None
     return None, "对" + who
 
@@ -430,18 +438,25 @@ class _Reader:
         if segment.endswith("的"):
             self._condition_in_act_zone(segment, state, items)
             return
-        if _REFERENCE_RE.search(segment) and not segment.startswith("违反"):
-            state.reference = True
+        earlier = bool(_EARLIER_RE.search(segment)) and not segment.startswith("违反")
+        target = _TARGET_RE.match(segment)
+        if target and target.group("who").endswith(_WHO_SUFFIX) and (
+            self._sanctions_in(segment, state, probe=True) is None
+        ):
+            self._close_pending(state)  # "对直接负责的主管人员和其他直接责任人员，依法给予处分"
+            state.target = target.group("who")
+            state.condition = state.condition or earlier
+            state.reference = state.reference or (earlier and bool(_REFERENCE_RE.search(segment)))
+            return
+        if earlier and self._sanctions_in(segment, state, probe=True) is None:
             state.condition = True
+            if _CIVIL_RE.search(segment):
+                return  # "除依照前款规定处罚外": the sanctions that follow add to the earlier ones
+            state.reference = state.reference or bool(_REFERENCE_RE.search(segment))
             state.pending.append(segment)
             return
         if _CRIMINAL_RE.search(segment) or _CIVIL_RE.search(segment):
             self._close_pending(state)
-            return
-        target = _TARGET_RE.match(segment)
-        if target and target.end() == len(segment) and target.group("who").endswith(_WHO_SUFFIX):
-            self._close_pending(state)
-            state.target = target.group("who")
             return
         if self._sanctions_in(segment, state, probe=True) is not None:
             self._close_pending(state)
@@ -564,6 +579,8 @@ class _Reader:
             after = rest[match.end() :]
             if _is_mention(before, after):
                 continue
+            if kind == "*words" and span.startswith("限期") and "应当" in before:
+                continue  # "应当按照…限期回填…": an obligation, not an order imposed
             modal = _MODAL_BEFORE_RE.search(before)
             text = (modal.group(0) if modal else "") + span
             found.extend(self._make(kind, span, text, match, state))
