@@ -142,7 +142,7 @@ def scale(repeat: int) -> None:
     baseline_s, baseline_cpu, baseline_hits = best_of(repeat, run_baseline)
     by_level: Counter = Counter()
     complete_by_level: Counter = Counter()
-    for (_title, level, _label, _body), penalty in zip(articles, results):  # type: ignore[arg-type]
+    for (_title, level, _label, _body), penalty in zip(articles, results, strict=True):  # type: ignore[arg-type]
         if penalty is not None:
             by_level[level] += 1
             complete_by_level[level] += penalty.complete

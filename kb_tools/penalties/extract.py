@@ -94,9 +94,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("*没收", r"予以没收"),
     ("*没收", _CONFISCATE),
     ("责令停止违法行为", r"责令(?:其)?(?:立即)?停止违法行为"),
-    ("责令停止施工", r"责令(?:其|该建设工程|施工单位)?停止施工"),
+    ("责令停止施工", r"责令[^，；。、]{0,12}?停止施工"),
     ("停止执业", r"(?:责令)?(?:其)?停止执业[^，；。、]*?" + _GENERIC_STOP),
-    ("责令停业整顿", r"责令(?:其|施工单位|该单位)?(?:停产)?停业整顿"),
+    ("责令停业整顿", r"责令[^，；。、]{0,12}?(?:停产)?停业整顿"),
     ("限期拆除", r"(?:责令)?(?:其)?限期拆除(?:（[^）]*）)?"),
     ("恢复原状", r"(?:责令)?(?:其)?(?:限期)?恢复原状"),
     ("责令改正", r"责令(?:其)?(?:限期|立即)?改正(?:违法行为)?|限期改正"),
@@ -226,7 +226,7 @@ def parse_fine(body: str) -> FineRange | None:
     shape = body[len(base) :]
     for match, _ in reversed(found):  # "百分之二以上百分之四以下" -> "@以上@以下"
         shape = shape[: match.start() - len(base)] + "@" + shape[match.end() - len(base) :]
-    base = base.strip().removeprefix("按").removesuffix("的")
+    base = base.strip().removeprefix("按").removesuffix("的").removesuffix("人民币")
     amounts = [amount for _, amount in found]
     slots = next((slots for form, slots in _RANGE_FORMS if form.match(shape)), None)
     if slots is None or len(amounts) != (1 if slots == "=" else len(slots)):
@@ -363,8 +363,12 @@ def _clean_act(text: str) -> str:
     return text.rstrip("：:；;。")
 
 
+# "货值金额不足1万元的", "违法所得五万元以上的": thresholds that grade, not acts.
+_THRESHOLD_RE = re.compile(r"(?:货值|金额|数额|所得|收入|损失)[^，；。]*(?:不足|以上|以下|超过|未达到)[^，；。]*的$")
+
+
 def _is_tier_words(text: str) -> bool:
-    return text.startswith(_TIER_START)
+    return text.startswith(_TIER_START) or bool(_THRESHOLD_RE.search(text))
 
 
 def _who_or_tier(who: str) -> tuple[str | None, str | None]:
@@ -459,6 +463,11 @@ class _Reader:
             self._close_pending(state)
             return
         if self._sanctions_in(segment, state, probe=True) is not None:
+            if (
+                not state.condition and len(state.pending) == 1 and state.pending[0].startswith("对")
+                and "的" in state.pending[0] and _authority(segment)
+            ):
+                self._close_pending(state, force=True)  # "对1年内违法超限运输超过3次的货运车辆，由…吊销…"
             self._close_pending(state)
             if state.condition:
                 state.in_sanctions = True
@@ -651,11 +660,13 @@ class _Reader:
             self.out.unread.append(words)
 
 
+_MENTION_BEFORE_RE = re.compile(r"规定的|设定|不得|不予|不再|免予|免于|(?:作出|依照本[法条例规定办]+规定被)$")
+_MENTION_AFTER_RE = re.compile(r"^(?:的决定|决定)|的(?:行政)?处罚(?:决定)?|处罚决定|决定书")
+
+
 def _is_mention(before: str, after: str) -> bool:
-    """A sanction word that names a decision rather than imposing one."""
-    return bool(re.search(r"规定的|设定|(?:作出|依照本[法条例规定办]+规定被)$", before)) or bool(
-        re.match(r"(?:的决定|决定)", after) or re.search(r"的(?:行政)?处罚(?:决定)?|处罚决定|决定书", after)
-    )
+    """A sanction word that names a decision, or says it is not imposed, rather than imposing it."""
+    return bool(_MENTION_BEFORE_RE.search(before) or _MENTION_AFTER_RE.search(after))
 
 
 def _looks_like_sanction(segment: str) -> bool:
