@@ -3,7 +3,7 @@
 Each step takes the first N regulations (sorted by page name) as a corpus of its own, so the
 name index, the texts scanned and the cited-by graph all grow together, and times:
 
-* ``scan``: every regulation's own text through :func:`kb_tools.citations.find_in_law` plus the
+* ``scan``: every regulation's own text through :func:`kb_tools.citations.resolver.find_in_law` plus the
   cited-by graph (``add_citing``), as the ``cited_by`` loader does before a build;
 * ``link``: the articles rendered as HTML (``render.article_html``) through ``link_citations``,
   as ``on_page_content`` does during a build.
@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from kb_tools.citations import CitingRef, add_citing, find_in_law, link_citations  # noqa: E402
-from kb_tools.corpus import Corpus, load_corpus  # noqa: E402
-from kb_tools.render import article_html  # noqa: E402
+from kb_tools.citations.resolver import CitingRef, add_citing, find_in_law, link_citations  # noqa: E402
+from kb_tools.corpus import CitationGraph, Corpus, load_corpus  # noqa: E402
+from kb_tools.laws.render import article_html  # noqa: E402
 
 FRACTIONS = (0.25, 0.5, 1.0)
 
@@ -100,7 +100,7 @@ def main() -> None:
         pages = {slug: "".join(article_html(law, a) for a in law.articles) for slug, law in corpus.laws.items()}
 
         def fresh_scan(corpus: Corpus = corpus) -> int:
-            corpus.extras.clear()
+            corpus.citations = CitationGraph()
             return scan(corpus)
 
         scan_s, mentions = best_of(args.repeat, fresh_scan)

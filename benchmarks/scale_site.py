@@ -55,9 +55,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make kb_tools importable from the checkout
     sys.path.insert(0, str(REPO))
 
-from kb_tools.corpus import normalise_title, slug_for_title  # noqa: E402
-from kb_tools.import_sources import decode_text  # noqa: E402
-from kb_tools.importer import front_matter_for, import_lines, law_text_from_lines  # noqa: E402
+from kb_tools.importing.law import front_matter_for, import_lines, law_text_from_lines  # noqa: E402
+from kb_tools.importing.sources import decode_text  # noqa: E402
+from kb_tools.laws.names import normalise_title, slug_for_title  # noqa: E402
 from kb_tools.model import Level  # noqa: E402
 from kb_tools.problems import KbError  # noqa: E402
 
@@ -221,7 +221,7 @@ def plan_imports(rows: list[ScaleFile], data: dict[str, bytes]) -> tuple[list[Jo
 def import_scale(docs_dir: Path, paths: Iterable[str] | None = None) -> ScaleImport:
     """Import the scale texts (all, or the tarball members in ``paths``) into ``docs_dir``.
 
-    Pages go through :func:`kb_tools.importer.import_lines`, the code behind ``kb import``.
+    Pages go through :func:`kb_tools.importing.law.import_lines`, the code behind ``kb import``.
     """
     rows = read_manifest()
     data = read_members(paths)

@@ -49,12 +49,11 @@ TODAY = dt.date(2026, 11, 26)
 def load_articles(docs_dir: Path) -> tuple[object, list, float]:
     """The corpus and its article documents (the same list for both engines)."""
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
     from kb_tools.search.documents import ARTICLE, search_documents
 
-    register()
     started = time.perf_counter()
-    corpus = load_corpus(docs_dir, TODAY)
+    corpus = load_corpus(docs_dir, TODAY, features=default_features())
     docs = [d for d in search_documents(corpus) if d.kind == ARTICLE]
     return corpus, docs, time.perf_counter() - started
 

@@ -6,7 +6,8 @@ Public names are re-exported here; everything else is internal.
 from __future__ import annotations
 
 from kb_tools.corpus import Corpus, load_corpus
-from kb_tools.model import Article, Division, GeneratedPage, Law, Level, Status
+from kb_tools.laws.model import Article, Division, Law
+from kb_tools.model import GeneratedPage, Level, Status
 from kb_tools.numerals import cn_to_int, int_to_cn
 from kb_tools.problems import ContentProblem, KbError
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -31,40 +32,23 @@ def main() -> None:
     """
 
 
-def _load_mkdocs_config(config_file: str, **overrides: object) -> object:
-    from mkdocs.config import load_config
+def _load_mkdocs_config(config_file: str, **overrides: object) -> Any:
+    from kb_tools.site.build import load_mkdocs_config
 
     try:
-        return load_config(config_file=config_file, **overrides)
-    except Exception as exc:  # mkdocs raises several config exception types
-        raise click.ClickException(f"无法读取 {config_file}：{exc}") from exc
+        return load_mkdocs_config(config_file, **overrides)
+    except KbError as exc:
+        raise _fail(exc) from exc
 
 
-def build_site(config_file: str, *, strict: bool = False, public: bool = False,
-               site_dir: str | None = None, status_date: str | None = None) -> Path:
-    """Build the site exactly as `mkdocs build` does, with the kb plugin options applied."""
-    from mkdocs.commands import build as mkdocs_build
+def build_site(config_file: str, **options: Any) -> Path:
+    """`kb build`'s build (kb_tools.site.build.build_site), failures as one-line click errors."""
+    from kb_tools.site import build
 
-    overrides: dict[str, object] = {"strict": strict}
-    if site_dir:
-        overrides["site_dir"] = site_dir
-    cfg = _load_mkdocs_config(config_file, **overrides)
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
-    if plugin is None:
-        raise click.ClickException(f"{config_file} 没有启用 kb 插件（plugins: - kb）。")
-    if public:
-        plugin.config.public_build = True
-    if status_date:
-        plugin.config.status_date = status_date
-    final = Path(cfg["site_dir"])  # type: ignore[index]  # on_config may redirect to a staging folder
-    cfg.plugins.on_startup(command="build", dirty=False)  # type: ignore[attr-defined]
     try:
-        mkdocs_build.build(cfg)  # type: ignore[arg-type]
-    except SystemExit as exc:  # mkdocs' Abort is a ClickException; keep its message
-        raise click.ClickException("构建失败，原有的 site/ 目录保持不变。") from exc
-    finally:
-        cfg.plugins.on_shutdown()  # type: ignore[attr-defined]
-    return final
+        return build.build_site(config_file, **options)
+    except KbError as exc:
+        raise _fail(exc) from exc
 
 
 @main.command(context_settings=CONTEXT)
@@ -78,14 +62,7 @@ def build(config_file: str, strict: bool, public: bool, site_dir: str | None, st
 
     失败时原有 site/ 保持不变 / A failed build leaves the previous site/ intact.
     """
-    from mkdocs.exceptions import Abort
-
-    try:
-        out = build_site(config_file, strict=strict, public=public, site_dir=site_dir, status_date=status_date)
-    except Abort as exc:
-        raise click.ClickException(f"构建失败：{exc.message}；原有的 site/ 目录保持不变。") from exc
-    except (KbError, OSError, ValueError) as exc:  # a plugin or theme failure: one line, not a traceback
-        raise click.ClickException(f"构建失败：{exc}；原有的 site/ 目录保持不变。") from exc
+    out = build_site(config_file, strict=strict, public=public, site_dir=site_dir, status_date=status_date)
     click.echo(f"站点已生成：{out}")
 
 
@@ -103,7 +80,10 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     cfg = _load_mkdocs_config(config_file)
     plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
     date = status_date or (plugin.config.status_date if plugin else None)
-    problems = check_docs(Path(cfg["docs_dir"]), date)  # type: ignore[index]
+    from kb_tools.site.config import site_options
+
+    options = site_options(cfg, plugin.config if plugin else None)
+    problems = check_docs(Path(cfg["docs_dir"]), date, options)
     errors = [p for p in problems if p.is_error]
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
@@ -143,7 +123,7 @@ def import_(files: tuple[Path, ...], docs_dir: Path, level: str | None, slug: st
     支持 LawRefBook Markdown、从 Word 复制的纯文本（UTF-8/GBK、CRLF、目录、折行）和 .docx。
     Accepts LawRefBook Markdown, plain text (UTF-8/GBK) and .docx.
     """
-    from kb_tools.batch_import import import_files, import_manifest
+    from kb_tools.importing.batch import import_files, import_manifest
 
     try:
         if manifest:
@@ -322,7 +302,7 @@ def new() -> None:
 @click.option("--level", default="规范性文件", show_default=True, help="效力级别 / level")
 def new_law(title: str, docs_dir: Path, level: str) -> None:
     """新建一部法规页面 / Scaffold a regulation page."""
-    from kb_tools.scaffold import new_law_page
+    from kb_tools.laws.scaffold import new_law_page
 
     try:
         path = new_law_page(docs_dir, title, level, dt.date.today())
@@ -349,7 +329,8 @@ def new_lecture(title: str, docs_dir: Path, lecturer: str, date_: str | None, ho
                                 topics=list(topics) or None)
     except KbError as exc:
         raise _fail(exc) from exc
-    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿。")
+    click.echo(f"已创建 {path}，请补全文件头（主讲人、课时、主题）并撰写讲稿；"
+               "写好后删除文件头中的 draft: true，讲稿才会发布并计入课时。")
 
 
 def _date_option(value: str | None) -> dt.date:

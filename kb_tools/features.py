@@ -1,55 +1,37 @@
-"""Wires each content kind into the corpus loaders, page generators and checks.
+"""The content kinds of the site, as :class:`~kb_tools.corpus.Feature` values, in load order.
 
-Feature modules import ``corpus``/``pages``/``checks`` (imports go one way), so those modules
-cannot list them; this module does, and ``plugin.py`` and ``checks.py`` call :func:`register`.
-Add one block per feature module, in the order their data depends on each other.
+Each kind's package knows only the corpus; this module knows every kind, so it is the one place
+to add a new one. The plugin, `kb check`, the search indexes and the tests all take the same
+tuple, so a check that `kb check` runs is the check a build runs.
 """
 
 from __future__ import annotations
 
-from kb_tools import checks, corpus, pages
+from kb_tools import classroom, powers, study
+from kb_tools.citations import graph as citation_graph
+from kb_tools.citations import pages as citation_pages
+from kb_tools.corpus import Feature
+from kb_tools.laws import pages as law_pages
+from kb_tools.laws import version_pages
 
-_registered = False
+#: The regulation index pages (by level, category, …).
+LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
+#: 学法计划: the loader also reports the plan's problems (no regulation, missing focus article …).
+STUDY = Feature("study", load=study.load, pages=study.generate, check=study.check, data_dir=study.STUDY_DIR,
+                home=study.home_block)
+#: 法治大讲堂: lectures, their indexes and the Atom feed.
+CLASSROOM = Feature("classroom", load=classroom.load, pages=classroom.generate, files=classroom.feed_files)
+#: 权力清单 and 检查事项: the loader checks codes, types and bases and registers each item as citing.
+POWERS = Feature("powers", load=powers.load, pages=powers.generate, files=powers.export_files,
+                 data_dir=powers.POWERS_DIR)
+#: Citations, after every kind that registers its own citing places: the cited-by graph, the
+#: citation problems, and the 引用关系 pages.
+CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.check,
+                    pages=citation_pages.generate, indexed=False)
+#: 新旧对照 and dated texts of regulations.
+VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
 
 
-def register() -> None:
-    """Register every feature once (idempotent: the plugin, `kb check` and tests all call it)."""
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    loaders: list[corpus.Loader] = []
-    generators: list[pages.Generator] = []
-    feature_checks: list[checks.Check] = []
-    # Feature blocks go here, e.g.:
-    #   from kb_tools import powers
-    #   loaders.append(powers.load); generators.append(powers.generate); feature_checks.append(powers.check)
-    # 学法计划 and 法治大讲堂: their loaders also report their problems (no regulation, missing focus
-    # article, meeting outside its month, bad lecture front matter), so `kb check` lists them.
-    from kb_tools import classroom, study
-
-    loaders.append(study.load)
-    generators.append(study.generate)
-    pages.DATA_DIRS.append(study.STUDY_DIR)  # the plan's YAML is data, not a file of the site
-    loaders.append(classroom.load)
-    generators.append(classroom.generate)
-    pages.FILE_GENERATORS.append(classroom.feed_files)  # classroom/feed.xml (Atom)
-    # 权力清单 and 检查事项 (docs/powers/): the loader checks codes, types and legal bases and registers
-    # each item with add_citing; pages, the filterable tables and the CSV/.xlsx exports.
-    from kb_tools import powers
-
-    loaders.append(powers.load)
-    generators.append(powers.generate)
-    pages.FILE_GENERATORS.append(powers.export_files)
-    pages.DATA_DIRS.append(powers.POWERS_DIR)
-    # Citations (after the features that register their own citing pages through add_citing):
-    # the cited-by graph, citation problems for `kb check`, the 引用关系 and 新旧对照 pages.
-    from kb_tools import citation_pages, cited_by, version_pages
-
-    loaders.append(cited_by.load)
-    feature_checks.append(cited_by.check)
-    generators.append(citation_pages.generate)
-    generators.append(version_pages.generate)
-    corpus.LOADERS.extend(loaders)
-    pages.GENERATORS.extend(generators)
-    checks.CHECKS.extend(feature_checks)
+def default_features() -> tuple[Feature, ...]:
+    """Every content kind of the site, in the order their data depends on each other."""
+    return (LAWS, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS)

@@ -66,21 +66,53 @@ def test_reading_pack_prints_on_a4_without_navigation(site, tmp_path, browser):
     finally:
         page.close()
 
-    # Cover, focus articles, study record: each section starts a new sheet, and each fits on one.
-    assert page_count(pdf) == 3
+    # The cover shares its sheet with the focus articles; the study record has a sheet of its own.
+    assert page_count(pdf) == 2
     size = page_size(pdf)
     if size is not None:
         assert abs(size[0] - 595) < 2 and abs(size[1] - 842) < 2
+    pages = pdf_pages(pdf, 2)
+    assert "会前学法" in pages[0] and "预计阅读" in pages[0]
+    assert "行政机关不得因当事人陈述、申辩而给予更重的处罚。" in pages[0]
+    assert "学习体会" in pages[1]
+    for number, text in enumerate(pages, 1):  # every sheet says what it is, when, and which sheet
+        assert "住房和城乡建设局·2026年1月会前学法" in text, number
+        assert "学法会：2026年1月13日（星期二）" in text, number
+        assert f"第{number}页/共2页" in text, number
+    text = "".join(pages)
+    for label in NAV_LABELS:
+        assert label not in text, label
+    assert "（file://" in text and "laws/行政处罚法/" in text  # the link's address, after its text
+
+
+def pdf_pages(pdf: Path, count: int) -> list[str]:
+    """The text of each page, white space removed (pdftotext, from poppler-utils)."""
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is needed to read the PDF text; scripts/test.sh installs it")
     pages = []
-    for number in (1, 2, 3):
+    for number in range(1, count + 1):
         out = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
                              capture_output=True, text=True, check=True).stdout
         pages.append("".join(out.split()))
-    assert "会前学法" in pages[0] and "预计阅读" in pages[0]
-    assert "行政机关不得因当事人陈述、申辩而给予更重的处罚。" in pages[1]
-    assert "学习体会" in pages[2]
+    return pages
+
+
+def test_a_regulation_prints_its_title_status_and_page_numbers_without_cited_by(site, tmp_path, browser):
+    pdf = tmp_path / "law.pdf"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "laws/行政处罚法/index.html").as_uri())
+        assert page.locator(".kb-cited-by").first.is_visible()  # the reading pack cites its articles
+        assert page.locator(".kb-copy").first.is_visible()
+        page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+    finally:
+        page.close()
+    count = page_count(pdf)
+    pages = pdf_pages(pdf, count)
+    for number, text in enumerate(pages, 1):
+        assert "《中华人民共和国行政处罚法》" in text and "时效性：有效" in text, number
+        assert f"第{number}页/共{count}页" in text, number
     text = "".join(pages)
+    assert "被引用" not in text and "复制引用" not in text
     for label in NAV_LABELS:
         assert label not in text, label

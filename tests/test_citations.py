@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kb_tools.citations import CitingRef, add_citing, find_citations, find_in_law, link_citations
+from kb_tools.citations.resolver import CitingRef, add_citing, find_citations, find_in_law, link_citations
 from kb_tools.corpus import Corpus, load_corpus
 from kb_tools.problems import Severity
 from tests.conftest import REPO, STATUS_DATE, make_config, read, run_build, write_files
@@ -140,7 +140,7 @@ def test_other_law_named_without_brackets_is_not_this_law(corpus):
 
 
 def test_local_abbreviation_defined_in_the_preamble(corpus):
-    from kb_tools.citations import find_in_law
+    from kb_tools.citations.resolver import find_in_law
 
     law = corpus.laws["最高人民法院关于办理申请人民法院强制执行国有土地上房屋征收补偿决定案件若干问题的规定"]
     found = [(a.label if a else None, c) for a, _, c in find_in_law(law, corpus)]
@@ -265,8 +265,8 @@ def test_add_citing_records_each_place_once(corpus):
     add_citing(corpus, law, law.article(7), ref)
     add_citing(corpus, law, law.article(7), CitingRef("权力事项", "施工许可（重复）", "powers/施工许可.md"))
     add_citing(corpus, law, None, ref)
-    assert corpus.extras["cited_by"][("建筑法", 7, 0)] == [ref]
-    assert corpus.extras["cited_by"][("建筑法", 0, 0)] == [ref]
+    assert corpus.citations.cited_by[("建筑法", 7, 0)] == [ref]
+    assert corpus.citations.cited_by[("建筑法", 0, 0)] == [ref]
 
 
 # --- A real site: links, cited-by lists, 引用关系, kb check ----------------------------------
@@ -375,7 +375,7 @@ def test_law_named_without_brackets_inside_a_regulation(corpus):
 
 
 def test_cited_by_block_groups_by_kind_and_folds_when_long():
-    from kb_tools.cited_by import cited_by_block, page_kind
+    from kb_tools.citations.graph import cited_by_block, page_kind
 
     refs = [CitingRef("讲堂", "讲座", "classroom/2026/x.md"), CitingRef("权力事项", "施工许可", "powers/p1.md"),
             CitingRef("学法计划", "三月", "study/2026/03.md")]

@@ -241,13 +241,12 @@ def test_check_reports_lecture_problems(tmp_path):
 
 def test_sample_lectures_are_clean_and_substantive():
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
 
-    register()
     docs = Path(__file__).resolve().parent.parent / "docs"
-    corpus = load_corpus(docs, dt.date(2026, 11, 26))
+    corpus = load_corpus(docs, dt.date(2026, 11, 26), features=default_features())
     assert [p for p in corpus.problems if p.path.startswith("classroom/")] == []
-    lectures = corpus.extras["lectures"]
+    lectures = corpus.lectures
     assert len(lectures) >= 4
     for lecture in lectures:
         body = (docs / lecture.src_uri).read_text(encoding="utf-8").split("---", 2)[2]
@@ -272,3 +271,49 @@ def test_private_lecture_and_its_slides_stay_out_of_a_public_build(tmp_path):
     assert "信访工作" not in read(site, "classroom/index.html")
     assert "信访工作" not in read(site, "classroom/feed.xml")
     assert "2026年（1 讲，2 课时）" in read(site, "classroom/index.html")
+
+
+def test_a_draft_is_off_the_site_and_an_announced_lecture_is_not_counted(tmp_path):
+    from click.testing import CliRunner
+
+    from kb_tools.cli import main
+
+    docs = tmp_path / "docs"
+    write_files(docs, FILES)
+    result = CliRunner().invoke(main, ["new", "lecture", "测试讲座", "--docs-dir", str(docs), "--date", "2026-12-20",
+                                       "--hours", "6"])
+    assert result.exit_code == 0, result.output
+    site = build(tmp_path, {})
+    index = read(site, "classroom/index.html")
+    assert "测试讲座" not in index and not (site / "classroom/2026/测试讲座/index.html").exists()
+    assert "2026年（2 讲，3.5 课时）" in index  # the draft's 6 hours are not counted
+    # The trainer removes `draft: true`; the date is still ahead: shown as 预告, not counted.
+    page = docs / "classroom/2026/测试讲座.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    site = build(tmp_path, {})
+    index = read(site, "classroom/index.html")
+    assert "测试讲座" in index and "预告" in index
+    assert "2026年（2 讲，3.5 课时，另有预告 1 讲）" in index
+    year = index[index.index('id="year-2026"'):index.index('id="year-2025"')]
+    assert "尚差 0.5 课时" in year and "已完成年度目标" not in year  # 3.5 of 4 hours held
+    assert "本讲尚未举办" in read(site, "classroom/2026/测试讲座/index.html")
+
+
+def test_bare_article_in_a_table_row_links_to_the_law_named_in_an_earlier_row(tmp_path):
+    lecture = (
+        "---\ntitle: 表格讲稿\nlecturer: 甲\ndate: 2026-03-20\nhours: 2\n---\n\n## 一、依据\n\n"
+        "| 事项 | 依据 |\n|---|---|\n| 告知 | 《中华人民共和国行政处罚法》第三条 |\n| 申辩 | 第四条 |\n"
+    )
+    files = {"index.md": "# 首页\n", "laws/行政处罚法.md": PENALTY_LAW, "classroom/2026/表格.md": lecture}
+    site = build(tmp_path, files)
+    html = read(site, "classroom/2026/表格/index.html")
+    cell = html[html.index("申辩"):]
+    cell = cell[:cell.index("</tr>")]
+    assert "#article-4" in unquote(cell), cell
+
+
+def test_pages_link_the_feed_in_their_head(site):
+    for page in ("index.html", "classroom/index.html", "classroom/2026/程序/index.html"):
+        html = read(site, page)
+        head = html[:html.index("</head>")]
+        assert 'rel="alternate" type="application/atom+xml"' in head and "classroom/feed.xml" in head, page

@@ -42,9 +42,12 @@ def test_new_lecture_scaffolds_a_page_that_loads(tmp_path):
     page = docs / "classroom/2026/行政处罚听证实务.md"
     meta, body = front_matter(page)
     assert meta == {"title": "行政处罚听证实务", "lecturer": "丙", "date": dt.date(2026, 9, 1),
-                    "hours": 1.5, "audience": "全局干部职工", "topics": ["行政处罚"], "attachments": []}
+                    "hours": 1.5, "audience": "全局干部职工", "topics": ["行政处罚"], "attachments": [],
+                    "draft": True}
     assert "## 一、本讲要点" in body
-    assert [p for p in check_docs(docs, "2026-11-26") if p.path.startswith("classroom/")] == []
+    problems = [p for p in check_docs(docs, "2026-11-26") if p.path.startswith("classroom/")]
+    assert problems and {(p.code, p.is_error) for p in problems} == {("lecture-placeholder", False)}
+    assert any("用两三句话说明" in p.message for p in problems)
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 1 and "已存在" in again.output
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools.batch_import import import_manifest
 from kb_tools.checks import check_docs
-from kb_tools.corpus import load_corpus, slug_for_title
+from kb_tools.corpus import load_corpus
+from kb_tools.importing.batch import import_manifest
+from kb_tools.laws.names import slug_for_title
 from kb_tools.model import Level, Status
 from tests.conftest import CORPUS, REPO, STATUS_DATE
 

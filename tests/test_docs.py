@@ -10,7 +10,7 @@ import click
 import pytest
 
 from kb_tools.cli import main
-from kb_tools.config import KbConfig
+from kb_tools.site.config import KbConfig
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_documented_flags_exist(command: str):
 
 
 def test_addresses_in_readme_match_the_model():
-    from kb_tools.model import article_anchor
+    from kb_tools.laws.model import article_anchor
 
     section = _section("地址")
     assert f"#{article_anchor(8)}" in section

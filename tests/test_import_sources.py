@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools.import_sources import decode_text, docx_lines, read_lines
-from kb_tools.importer import import_lines
+from kb_tools.importing.law import import_lines
+from kb_tools.importing.sources import decode_text, docx_lines, read_lines
 from kb_tools.problems import KbError
 
 TEXT = "某某办法\n\n第一条　为了规范管理，制定本办法。\n第二条　本办法自发布之日起施行。\n"

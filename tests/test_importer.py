@@ -12,9 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from kb_tools.cli import main
-from kb_tools.import_sources import decode_text, read_lines
-from kb_tools.importer import import_lines, law_text_from_lines, split_history
-from kb_tools.law_parser import parse_body
+from kb_tools.importing.law import import_lines, law_text_from_lines, split_history
+from kb_tools.importing.sources import decode_text, read_lines
+from kb_tools.laws.parser import parse_body
 from kb_tools.problems import KbError
 from tests.conftest import CORPUS, make_config, read, run_build, write_files
 

@@ -2,8 +2,8 @@ import textwrap
 
 import pytest
 
-from kb_tools.law_parser import parse_body
-from kb_tools.model import DivisionKind
+from kb_tools.laws.model import DivisionKind
+from kb_tools.laws.parser import parse_body
 
 
 def parse(text: str):

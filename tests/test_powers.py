@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from kb_tools.checks import check_docs
 from kb_tools.corpus import load_corpus
-from kb_tools.features import register
+from kb_tools.features import default_features
 from kb_tools.powers.model import PowerType, page_name, parse_type
 from kb_tools.powers.spreadsheet import map_header, normalise_header
 from tests.conftest import BUILDING_LAW, REPO, STATUS_DATE, law_page, make_config, read, run_build, write_files
@@ -74,8 +74,8 @@ def test_every_sample_basis_resolves_and_no_power_problem(tmp_path):
     docs = sample_docs(tmp_path)
     problems = [p for p in check_docs(docs, STATUS_DATE) if p.path.startswith("powers/")]
     assert problems == []
-    corpus = load_corpus(docs, None)
-    plist = corpus.extras["powers"]
+    corpus = load_corpus(docs, None, features=default_features())
+    plist = corpus.powers
     refs = [ref for item in [*plist.items, *plist.inspections] for basis in item.bases for ref in basis.refs]
     assert refs and all(ref.law_slug and ref.articles and ref.problem is None for ref in refs)
     permit = plist.item("XK-001")
@@ -210,7 +210,6 @@ PROBLEM_LAWS = {
 
 
 def test_check_reports_every_kind_of_problem_with_its_line(tmp_path):
-    register()
     write_files(tmp_path / "docs", {**PROBLEM_LAWS, "powers/list.yaml": PROBLEM_LIST})
     problems = [p for p in check_docs(tmp_path / "docs", STATUS_DATE) if p.path == "powers/list.yaml"]
     found = {(p.line, p.code) for p in problems}
@@ -233,7 +232,7 @@ def test_check_reports_every_kind_of_problem_with_its_line(tmp_path):
     assert "尚未生效（2027-01-01 起施行）" in messages["power-basis-not-in-force"]
     assert sorted((p.line, p.code) for p in problems if not p.is_error) == [
         (2, "power-no-time-limit"), (8, "power-no-time-limit"), (29, "power-no-establishing")]
-    assert next(p for p in problems if p.code == "power-unknown-key").hint == "是不是想写“备注”？"
+    assert next(p for p in problems if p.code == "power-unknown-key").hint == "是不是想写 `备注`？"
 
 
 def test_strict_build_fails_on_a_bad_basis(tmp_path):
@@ -272,14 +271,13 @@ def test_public_build_leaves_out_private_items(build_site):
 
 
 def test_csv_data_file_in_docs_is_read_with_row_numbers(tmp_path):
-    register()
     text = "事项编码,权力名称,权力类型,承办机构,法律依据\nC-1,施工许可,行政许可,甲科,《中华人民共和国建筑法》第七条\n" \
            "C-2,,行政许可,甲科,《中华人民共和国建筑法》第八条\n"
     write_files(tmp_path / "docs", {"laws/建筑法.md": BUILDING_LAW})
     (tmp_path / "docs/powers").mkdir()
     (tmp_path / "docs/powers/清单.csv").write_bytes(text.encode("gbk"))
-    corpus = load_corpus(tmp_path / "docs", None)
-    assert [i.code for i in corpus.extras["powers"].items] == ["C-1"]
+    corpus = load_corpus(tmp_path / "docs", None, features=default_features())
+    assert [i.code for i in corpus.powers.items] == ["C-1"]
     problem = next(p for p in corpus.problems if p.path.startswith("powers/") and p.is_error)
     assert (problem.path, problem.line, problem.message) == ("powers/清单.csv", 3, "第 3 行：缺少“事项名称”。")
 
@@ -319,7 +317,6 @@ def test_normalise_header_and_page_name():
 
 
 def test_warnings_for_rank_of_basis_missing_establishing_basis_and_time_limit(tmp_path):
-    register()
     write_files(tmp_path / "docs", {
         "laws/建筑法.md": BUILDING_LAW,
         "laws/规章.md": law_page("某某管理办法", "第一条 甲。", level="部门规章", promulgated="2014-06-25"),
@@ -350,7 +347,6 @@ def test_warnings_for_rank_of_basis_missing_establishing_basis_and_time_limit(tm
 
 
 def test_codes_that_map_to_the_same_page_are_reported(tmp_path):
-    register()
     item = "    事项类型: 公共服务\n    承办科室: 甲科\n    设定依据: 《中华人民共和国建筑法》第七条\n"
     write_files(tmp_path / "docs", {
         "laws/建筑法.md": BUILDING_LAW,
@@ -363,8 +359,7 @@ def test_codes_that_map_to_the_same_page_are_reported(tmp_path):
 
 
 def test_unreadable_csv_in_docs_is_a_problem_not_a_traceback(tmp_path):
-    register()
     write_files(tmp_path / "docs", {"laws/建筑法.md": BUILDING_LAW, "powers/其他.csv": "甲,乙\n1,2\n"})
-    corpus = load_corpus(tmp_path / "docs", None)
+    corpus = load_corpus(tmp_path / "docs", None, features=default_features())
     assert [(p.path, p.code) for p in corpus.problems if p.path.startswith("powers/")] == [
         ("powers/其他.csv", "power-csv")]

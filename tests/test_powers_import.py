@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from kb_tools.cli import main
 from kb_tools.corpus import load_corpus
-from kb_tools.features import register
+from kb_tools.features import default_features
 from kb_tools.powers import import_powers
 from kb_tools.problems import KbError
 from tests.conftest import BUILDING_LAW, write_files
@@ -101,10 +101,9 @@ def test_imported_yaml_keeps_codes_types_and_bases(imported):
 
 
 def test_imported_file_loads_into_the_corpus_without_problems(imported):
-    register()
     _, docs = imported
-    corpus = load_corpus(docs, None)
-    plist = corpus.extras["powers"]
+    corpus = load_corpus(docs, None, features=default_features())
+    plist = corpus.powers
     assert len(plist.items) == 5 and len(plist.inspections) == 1
     assert [p for p in corpus.problems if p.path.startswith("powers/")] == []
     assert plist.item("330421001000").establishing[1].refs[0].articles == ((8, 0),)

@@ -6,9 +6,10 @@ import datetime as dt
 import logging
 
 from kb_tools.frontmatter import split_front_matter
-from kb_tools.law_parser import parse_body
-from kb_tools.model import Law, Level, Status
-from kb_tools.render import ARTICLES_MARK, law_markdown, restore_articles
+from kb_tools.laws.model import Law
+from kb_tools.laws.parser import parse_body
+from kb_tools.laws.render import ARTICLES_MARK, law_markdown, restore_articles
+from kb_tools.model import Level, Status
 from tests.conftest import BUILDING_LAW, read
 
 

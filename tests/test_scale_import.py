@@ -16,7 +16,7 @@ from benchmarks.scale_site import TARBALL, import_scale, kb_config, read_manifes
 from kb_tools.checks import check_docs
 from kb_tools.corpus import load_corpus
 from kb_tools.frontmatter import load_document
-from kb_tools.law_parser import parse_body
+from kb_tools.laws.parser import parse_body
 from tests.conftest import STATUS_DATE, read, run_build
 
 SAMPLE = [

@@ -209,13 +209,12 @@ def test_check_flags_plan_mistakes(tmp_path):
 
 def test_the_sample_plan_is_complete_and_clean():
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
 
-    register()
     docs = Path(__file__).resolve().parent.parent / "docs"
-    corpus = load_corpus(docs, None)
+    corpus = load_corpus(docs, None, features=default_features())
     assert [p for p in corpus.problems if p.path.startswith("study/")] == []
-    plan = corpus.extras["plans"][2026]
+    plan = corpus.plans[2026]
     assert [m.month for m in plan.months] == list(range(1, 13))
     assert all(m.law is not None and m.articles and m.presenter for m in plan.months)
     assert all(m.meeting.year == 2026 and m.meeting.month == m.month for m in plan.months)
@@ -229,3 +228,37 @@ def test_private_plan_stays_out_of_a_public_build(tmp_path):
     site = build_plan_site(tmp_path, "public: false\n" + PLAN, public_build=True)
     assert not (site / "study/2026/index.html").exists()
     assert not (site / "study/2026.yml").exists()
+
+
+def test_this_months_law_is_on_the_home_page_and_first_on_the_plan_pages(tmp_path):
+    write_files(tmp_path / "docs", {"index.md": "# 首页\n\n<!-- kb:home -->\n", "laws/行政处罚法.md": PENALTY_LAW,
+                                    "study/2026.yml": PLAN})
+    site = run_build(make_config(tmp_path, {"search_index": False}))
+    home = read(site, "index.html")
+    block = home[home.index("kb-this-month"):]
+    assert "本月学法：2026年11月" in block and "中华人民共和国行政处罚法" in block
+    assert "11月10日（星期二）" in block and "政策法规科 乙" in block
+    assert "study/2026/11/" in unquote(block[:block.index("</div>")])
+    assert home.index("kb-this-month") < home.index("部法规")  # above the statistics
+    for page in ("study/index.html", "study/2026/index.html"):
+        html = read(site, page)
+        assert html.index("本月学法：2026年11月") < html.index('id="month-1"'), page
+
+
+def test_a_missing_plan_for_next_year_is_reported_from_the_configured_day(tmp_path):
+    docs = tmp_path / "docs"
+    write_files(docs, {"index.md": "# 首页\n", "laws/行政处罚法.md": PENALTY_LAW, "study/2026.yml": PLAN})
+    from kb_tools.corpus import SiteOptions
+
+    def warnings(date: str, **options: str) -> list[str]:
+        return [p.message for p in check_docs(docs, date, SiteOptions(**options))
+                if p.code == "plan-next-year-missing"]
+
+    assert warnings("2026-11-30") == []
+    assert warnings("2026-12-01") == ["2027年的学法计划尚未制定。"]
+    assert warnings("2026-11-15", next_plan_from="11-15") == ["2027年的学法计划尚未制定。"]
+    site = run_build(make_config(tmp_path, {"search_index": False, "status_date": "2026-12-02"}))
+    assert "2027年学法计划尚未制定" in read(site, "study/index.html")
+    assert "2027年学法计划尚未制定" in read(site, "study/2026/index.html")
+    write_files(docs, {"study/2027.yml": PLAN.replace("2026", "2027")})
+    assert warnings("2026-12-01") == []

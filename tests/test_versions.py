@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kb_tools.corpus import Corpus, load_corpus
-from kb_tools.model import Law
-from kb_tools.versions import ADDED, CHANGED, DELETED, SPLIT, UNCHANGED, align, alignment, diff_html, summary
+from kb_tools.laws.model import Law
+from kb_tools.laws.versions import ADDED, CHANGED, DELETED, SPLIT, UNCHANGED, align, alignment, diff_html, summary
 from tests.conftest import REPO, STATUS_DATE, make_config, read, run_build, write_files
 
 DOCS = REPO / "docs"

@@ -282,11 +282,12 @@ def _notice_pages(corpus):
     yield GeneratedPage("laws/extra-index.md", "# 法规另一索引\n\n城东片区停水。\n")
 
 
-def test_generated_pages_are_indexed_by_section_but_not_law_indexes(tmp_path, monkeypatch):
-    from kb_tools import pages
+def test_generated_pages_are_indexed_by_section_but_not_law_indexes(tmp_path):
+    from kb_tools.corpus import Feature
+    from kb_tools.features import default_features
 
-    monkeypatch.setattr(pages, "GENERATORS", [*pages.GENERATORS, _notice_pages])
-    docs = search_documents(corpus_of(write_docs(tmp_path)))
+    notices = Feature("notices", pages=_notice_pages)
+    docs = search_documents(corpus_of(write_docs(tmp_path), features=(*default_features(), notices)))
     notices = [d for d in docs if d.page == "notices/index.md"]
     assert [(d.title, d.chapter, d.url) for d in notices] == [("通知公告", "停水通知", "notices/#_2")]
     assert not [d for d in docs if d.page == "laws/extra-index.md"]

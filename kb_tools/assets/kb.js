@@ -41,4 +41,22 @@
       window.prompt("请复制以下引用：", text);
     });
   });
+
+  // On paper a link is useless unless its address is printed: reading packs show it after the
+  // link text (print.css), as a readable absolute address.
+  function markPrintedLinks() {
+    var links = document.querySelectorAll(".kb-pack a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href");
+      if (!href || href.charAt(0) === "#") { continue; }
+      var absolute = links[i].href;
+      try { absolute = decodeURI(absolute); } catch (e) { /* keep it encoded */ }
+      links[i].setAttribute("data-kb-href", absolute);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", markPrintedLinks);
+  } else {
+    markPrintedLinks();
+  }
 })();

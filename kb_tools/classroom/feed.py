@@ -25,7 +25,7 @@ _NAMESPACE = uuid.UUID("6f1c1f64-2b7e-4d55-9a51-3c0c4d1e8a10")
 
 def feed_files(corpus: Corpus) -> list[tuple[str, bytes]]:
     """File generator: ``classroom/feed.xml`` whenever the site has a classroom section."""
-    lectures = corpus.extras.get("lectures") or []
+    lectures = corpus.lectures
     if not lectures and not (corpus.docs_dir / CLASSROOM_DIR).is_dir():
         return []
     return [(FEED_URI, atom_feed(corpus, lectures).encode("utf-8"))]
@@ -42,8 +42,8 @@ def _timestamp(date: dt.date) -> str:
 
 def atom_feed(corpus: Corpus, lectures: list[Lecture]) -> str:
     """The feed document as a string (UTF-8 XML declaration included)."""
-    site_url: str = corpus.extras.get("site_url") or ""
-    directory_urls: bool = corpus.extras.get("use_directory_urls", True)
+    site_url = corpus.options.site_url
+    directory_urls = corpus.options.use_directory_urls
     prefix = site_url.rstrip("/") + "/" if site_url else ""
 
     def href(site_relative: str) -> str:
@@ -56,7 +56,7 @@ def atom_feed(corpus: Corpus, lectures: list[Lecture]) -> str:
 
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
-    site_name = corpus.extras.get("site_name") or "法规知识库"
+    site_name = corpus.options.site_name or "法规知识库"
     _text(feed, "title", f"{site_name} · 法治大讲堂")
     _text(feed, "subtitle", "法治大讲堂新发布的讲稿")
     _text(feed, "id", f"urn:uuid:{uuid.uuid5(_NAMESPACE, FEED_URI)}")

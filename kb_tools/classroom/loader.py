@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from kb_tools.citations import Citation, CitingRef, add_citing, find_citations
+from kb_tools.citations.resolver import Citation, CitingRef, add_citing, find_citations
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
-from kb_tools.corpus import Corpus, check_meta
+from kb_tools.classroom.scaffold import TEMPLATE_PLACEHOLDERS
+from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import Document, load_page
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
+from kb_tools.schema import check_meta
 
 LECTURE_KIND = "讲堂"
 #: Splits a Markdown body before each heading line, keeping the pieces' text intact.
@@ -39,11 +41,12 @@ LECTURE_KEYS: dict[str, tuple[str, bool]] = {
     "attachments": ("list[str]", False),
     "summary": ("str", False),
     "public": ("bool", False),
+    "draft": ("bool", False),
 }
 
 
 def load(corpus: Corpus) -> None:
-    """Corpus loader: every lecture into ``corpus.extras["lectures"]``, newest first."""
+    """Corpus loader: every lecture into ``corpus.lectures``, newest first."""
     folder = corpus.docs_dir / CLASSROOM_DIR
     lectures: list[Lecture] = []
     if folder.is_dir():
@@ -55,7 +58,7 @@ def load(corpus: Corpus) -> None:
             if lecture is not None:
                 lectures.append(lecture)
     lectures.sort(key=lambda lec: (lec.date, lec.src_uri), reverse=True)
-    corpus.extras["lectures"] = lectures
+    corpus.lectures = lectures
     _register_citing(corpus, lectures)
 
 
@@ -78,6 +81,10 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
     keys = {k: v for k, v in LECTURE_KEYS.items() if k != "hours"}
     meta = check_meta(plain, keys, problems)
     if meta is None or hours is None:
+        return None
+    _check_placeholders(doc, problems)
+    if meta.get("draft"):  # `kb new lecture` writes draft: true; the trainer removes it when ready
+        corpus.drafts.add(rel)
         return None
     attachments = tuple(meta.get("attachments") or ())
     folder = (corpus.docs_dir / rel).parent
@@ -103,12 +110,26 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
     )
 
 
+def _check_placeholders(doc: Document, problems: list[ContentProblem]) -> None:
+    """Warn about text left from the `kb new lecture` template (its parenthesised instructions)."""
+    text = doc.body + "\n" + "\n".join(str(v) for v in doc.meta.values())
+    for placeholder in TEMPLATE_PLACEHOLDERS:
+        at = text.find(placeholder)
+        if at < 0:
+            continue
+        line = doc.body_line + doc.body.count("\n", 0, at) if at < len(doc.body) else 1
+        problems.append(ContentProblem(
+            doc.path, line, f"讲稿中还留有模板的提示文字“{placeholder[:24]}”。",
+            "请换成讲稿的实际内容，或删除这段提示。", severity=Severity.WARNING, code="lecture-placeholder",
+        ))
+
+
 def _withhold_files(corpus: Corpus, rel: str, doc: Document) -> None:
     """A private lecture's attachments and images stay out of a public build too."""
     folder = rel.rpartition("/")[0]
     names = [str(n) for n in doc.meta.get("attachments") or () if isinstance(n, str)]
     names += _IMAGE_RE.findall(doc.body)
-    private: set[str] = corpus.extras.setdefault("private_files", set())
+    private = corpus.private_files
     for name in names:
         if "://" not in name and not name.startswith("/"):
             private.add(posixpath.normpath(f"{folder}/{name}"))
@@ -174,7 +195,8 @@ def _chunks(corpus: Corpus, body: str, on: dt.date) -> list[tuple[int, str, Law 
     pieces: list[tuple[int, str, Law | None]] = []
     offset = 0
     for section in _HEADING_SPLIT_RE.split(_blank_code(body)):
-        cuts = [(c.start, c.law) for c in find_citations(section, corpus, on=on) if c.law is not None]
+        named = find_citations(section, corpus, on=on)  # cut at named mentions (《title》) only
+        cuts = [(c.start, c.law) for c in named if c.law is not None and "《" in c.text]
         starts = [0, *[start for start, _ in cuts]]
         laws: list[Law | None] = [None, *[law for _, law in cuts]]
         for i, start in enumerate(starts):

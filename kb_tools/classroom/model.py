@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 
 CLASSROOM_DIR = "classroom"
 
@@ -47,6 +47,10 @@ class Lecture:
     summary: str
     cited: tuple[CitedArticle, ...] = ()
     line: int = 1
+
+    def held(self, on: dt.date) -> bool:
+        """Whether the lecture has taken place by ``on``: only held lectures count towards the target."""
+        return self.date <= on
 
     @property
     def year(self) -> int:

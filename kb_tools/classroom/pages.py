@@ -1,7 +1,7 @@
 """The classroom's generated pages and the box added to every lecture page.
 
 ``classroom/index.md`` groups lectures by year with the year's class hours against the target
-(plugin option ``classroom_hours_target``, placed on ``corpus.extras`` by the plugin);
+(plugin option ``classroom_hours_target``, in ``corpus.options``);
 ``by-lecturer.md`` and ``by-topic.md`` regroup the same lectures. :func:`lecture_markdown`
 adds the facts, the attachments and the cited articles to a lecture page while it renders.
 """
@@ -23,12 +23,12 @@ DEFAULT_HOURS_TARGET = 8
 
 def lectures_of(corpus: Corpus) -> list[Lecture]:
     """The lectures loaded into the corpus, newest first."""
-    return corpus.extras.get("lectures") or []
+    return corpus.lectures
 
 
 def hours_target(corpus: Corpus) -> float:
     """The yearly class-hour target (plugin option ``classroom_hours_target``)."""
-    return corpus.extras.get("classroom_hours_target", DEFAULT_HOURS_TARGET)
+    return corpus.options.classroom_hours_target
 
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
@@ -37,8 +37,8 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     if not lectures and not (corpus.docs_dir / CLASSROOM_DIR).is_dir():
         return
     yield GeneratedPage(f"{CLASSROOM_DIR}/index.md", index_markdown(corpus, lectures))
-    yield GeneratedPage(f"{CLASSROOM_DIR}/by-lecturer.md", grouped_markdown(lectures, "lecturer"))
-    yield GeneratedPage(f"{CLASSROOM_DIR}/by-topic.md", grouped_markdown(lectures, "topic"))
+    yield GeneratedPage(f"{CLASSROOM_DIR}/by-lecturer.md", grouped_markdown(lectures, "lecturer", corpus.today))
+    yield GeneratedPage(f"{CLASSROOM_DIR}/by-topic.md", grouped_markdown(lectures, "topic", corpus.today))
 
 
 def _md(text: str) -> str:
@@ -53,16 +53,21 @@ def _link(lecture: Lecture) -> str:
 _HEAD = "| 日期 | 讲稿 | 主讲人 | 课时 | 对象 | 主题 |\n|---|---|---|---|---|---|"
 
 
-def _row(lecture: Lecture) -> str:
-    return (f"| {lecture.date.isoformat()} | {_link(lecture)} | {_md(lecture.lecturer)} | "
+UPCOMING = '<span class="kb-upcoming">预告</span>'
+
+
+def _row(lecture: Lecture, today: dt.date) -> str:
+    mark = "" if lecture.held(today) else f" {UPCOMING}"
+    return (f"| {lecture.date.isoformat()}{mark} | {_link(lecture)} | {_md(lecture.lecturer)} | "
             f"{format_hours(lecture.hours)} | {_md(lecture.audience)} | {_md('、'.join(lecture.topics))} |")
 
 
-def year_totals(lectures: list[Lecture]) -> dict[int, float]:
-    """Class hours per year, newest year first."""
+def year_totals(lectures: list[Lecture], today: dt.date) -> dict[int, float]:
+    """Class hours per year of the lectures held by ``today``, newest year first (a year with only
+    announced lectures shows 0)."""
     totals: dict[int, float] = defaultdict(float)
     for lecture in lectures:
-        totals[lecture.year] += lecture.hours
+        totals[lecture.year] += lecture.hours if lecture.held(today) else 0
     return dict(sorted(totals.items(), reverse=True))
 
 
@@ -99,16 +104,18 @@ def index_markdown(corpus: Corpus, lectures: list[Lecture]) -> str:
     by_year: dict[int, list[Lecture]] = defaultdict(list)
     for lecture in lectures:
         by_year[lecture.year].append(lecture)
-    for year, total in year_totals(lectures).items():
+    for year, total in year_totals(lectures, corpus.today).items():
         items = by_year[year]
-        lines += [f"## {year}年（{len(items)} 讲，{format_hours(total)} 课时） {{#year-{year}}}", ""]
+        held = [lec for lec in items if lec.held(corpus.today)]
+        announced = f"，另有预告 {len(items) - len(held)} 讲" if len(held) < len(items) else ""
+        lines += [f"## {year}年（{len(held)} 讲，{format_hours(total)} 课时{announced}） {{#year-{year}}}", ""]
         lines += [_progress(total, target), "", _HEAD]
-        lines += [_row(lecture) for lecture in sorted(items, key=lambda lec: lec.date)]
+        lines += [_row(lecture, corpus.today) for lecture in sorted(items, key=lambda lec: lec.date)]
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def grouped_markdown(lectures: list[Lecture], key: str) -> str:
+def grouped_markdown(lectures: list[Lecture], key: str, today: dt.date) -> str:
     """``by-lecturer.md`` or ``by-topic.md``: the lectures regrouped, with hours per group."""
     title = "按主讲人" if key == "lecturer" else "按主题"
     groups: dict[str, list[Lecture]] = defaultdict(list)
@@ -121,9 +128,9 @@ def grouped_markdown(lectures: list[Lecture], key: str) -> str:
     lines += ["  ".join(f"[{_md(n)}（{len(groups[n])}）](#group-{i + 1})" for i, n in enumerate(names)), ""]
     for i, name in enumerate(names):
         items = groups[name]
-        hours = sum(lec.hours for lec in items)
+        hours = sum(lec.hours for lec in items if lec.held(today))
         lines += [f"## {_md(name)}（{len(items)} 讲，{format_hours(hours)} 课时） {{#group-{i + 1}}}", "", _HEAD]
-        lines += [_row(lecture) for lecture in items]
+        lines += [_row(lecture, today) for lecture in items]
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -166,6 +173,8 @@ def lecture_markdown(corpus: Corpus, src_uri: str, markdown: str) -> str:
         facts.append(("主题", "、".join(escape(t) for t in lecture.topics)))
     cells = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
     head = [f'<dl class="kb-law-meta kb-lecture-meta">{cells}</dl>', ""]
+    if not lecture.held(corpus.today):
+        head += [f'<p class="kb-upcoming-note">{UPCOMING} 本讲尚未举办，举办后计入年度课时。</p>', ""]
     markdown = link_bare_references(corpus, markdown, lecture.date, base)
     tail = [""]
     if lecture.attachments:

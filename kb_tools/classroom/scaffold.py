@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import yaml
 
 from kb_tools.classroom.model import CLASSROOM_DIR
-from kb_tools.corpus import slug_for_title
+from kb_tools.laws.names import slug_for_title
 from kb_tools.problems import KbError
 
 LECTURE_BODY = """
@@ -32,14 +33,24 @@ LECTURE_BODY = """
 """
 
 
+DEFAULT_LECTURER = "（主讲人）"
+DEFAULT_TOPIC = "（主题）"
+#: The template's instructions: text in （…） that a finished lecture no longer carries (`kb check` warns).
+TEMPLATE_PLACEHOLDERS = (DEFAULT_LECTURER, DEFAULT_TOPIC, *re.findall(r"（[^（）\n]{2,}）", LECTURE_BODY))
+
+
 def lecture_path(docs_dir: Path, title: str, date: dt.date) -> Path:
     """Where a lecture with this title and date is kept."""
     return docs_dir / CLASSROOM_DIR / str(date.year) / f"{slug_for_title(title)}.md"
 
 
 def front_matter(title: str, *, lecturer: str, date: dt.date, hours: float, audience: str,
-                 topics: list[str], attachments: list[str] | None = None) -> str:
-    """The front matter block of a lecture page (every field present, so authors see them all)."""
+                 topics: list[str], attachments: list[str] | None = None, draft: bool = False) -> str:
+    """The front matter block of a lecture page (every field present, so authors see them all).
+
+    ``draft``: a new page from the template is a draft, off the site and out of the class hours
+    until the trainer removes the line; an imported finished lecture is not.
+    """
     meta = {
         "title": title,
         "lecturer": lecturer,
@@ -49,10 +60,12 @@ def front_matter(title: str, *, lecturer: str, date: dt.date, hours: float, audi
         "topics": topics,
         "attachments": attachments or [],
     }
+    if draft:
+        meta["draft"] = True
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None) + "---\n"
 
 
-def new_lecture_page(docs_dir: Path, title: str, *, date: dt.date, lecturer: str = "（主讲人）",
+def new_lecture_page(docs_dir: Path, title: str, *, date: dt.date, lecturer: str = DEFAULT_LECTURER,
                      hours: float = 2, audience: str = "全局干部职工", topics: list[str] | None = None) -> Path:
     """Write a lecture page from the template; refuse to overwrite an existing one."""
     if not title.strip():
@@ -62,6 +75,6 @@ def new_lecture_page(docs_dir: Path, title: str, *, date: dt.date, lecturer: str
         raise KbError(f"{path} 已存在，请换一个标题或直接编辑该文件。")
     path.parent.mkdir(parents=True, exist_ok=True)
     head = front_matter(title.strip(), lecturer=lecturer, date=date, hours=hours, audience=audience,
-                        topics=topics or ["（主题）"])
+                        topics=topics or [DEFAULT_TOPIC], draft=True)
     path.write_text(head + LECTURE_BODY, encoding="utf-8")
     return path

@@ -7,7 +7,7 @@ registered in ``kb_tools/features.py``; ``import_powers`` backs ``kb import-powe
 from __future__ import annotations
 
 from kb_tools.powers.export import export_files
-from kb_tools.powers.load import POWERS_DIR, load
+from kb_tools.powers.loader import POWERS_DIR, load
 from kb_tools.powers.model import InspectionItem, LegalBasis, PowerItem, PowerList, PowerType
 from kb_tools.powers.pages import generate
 from kb_tools.powers.spreadsheet import ImportResult, import_powers

@@ -91,7 +91,7 @@ def to_xlsx(fields: tuple[FieldSpec, ...], rows: Iterable[list[str]], *, title: 
 
 
 def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
-    """The file generator registered in ``features.py``: ``(path below the site, bytes)``."""
+    """The file generator of the powers feature (``kb_tools.features``): ``(path below the site, bytes)``."""
     plist = powers_of(corpus)
     if not plist.sources:
         return

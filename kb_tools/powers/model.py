@@ -220,7 +220,7 @@ class InspectionItem(Provenance):
 
 @dataclass
 class PowerList:
-    """Everything loaded from ``docs/powers/``: ``corpus.extras["powers"]``."""
+    """Everything loaded from ``docs/powers/``: ``corpus.powers``."""
 
     items: list[PowerItem] = field(default_factory=list)
     inspections: list[InspectionItem] = field(default_factory=list)

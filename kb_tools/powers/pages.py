@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
-from kb_tools.model import GeneratedPage, Law, Status
+from kb_tools.laws.model import Law
+from kb_tools.laws.render import status_badge
+from kb_tools.model import GeneratedPage, Status
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     POWER_FIELDS,
@@ -27,7 +29,6 @@ from kb_tools.powers.model import (
     PowerType,
     page_name,
 )
-from kb_tools.render import status_badge
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -51,11 +52,11 @@ _SAMPLE_NOTE = (
 
 
 def powers_of(corpus: Corpus) -> PowerList:
-    return corpus.extras.get("powers") or PowerList()
+    return corpus.powers or PowerList()
 
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
-    """The page generator registered in ``features.py``."""
+    """The page generator of the powers feature (``kb_tools.features``)."""
     plist = powers_of(corpus)
     if not plist.sources:
         return
@@ -308,7 +309,7 @@ def _text_html(text: str) -> str:
 
 def basis_html(basis: LegalBasis, corpus: Corpus, base: str) -> str:
     """One line of legal basis: the text with its citations linked, then each article on expand."""
-    from kb_tools.citations import link_citations
+    from kb_tools.citations.resolver import link_citations
 
     linked, _ = link_citations(escape(basis.text), corpus, base=base)
     out = [f'<div class="kb-pw-basis"><p class="kb-pw-basis-text">{linked}</p>']

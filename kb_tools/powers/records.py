@@ -8,7 +8,6 @@ in ``kb check`` and in ``kb import-powers``. Citations are resolved later (``loa
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from kb_tools.powers.model import (
@@ -22,6 +21,7 @@ from kb_tools.powers.model import (
     parse_type,
 )
 from kb_tools.problems import ContentProblem
+from kb_tools.schema import unknown_key_hint
 
 Value = str | list[str]
 
@@ -84,9 +84,7 @@ def check_keys(record: Record, fields: tuple[FieldSpec, ...], problems: list[Con
     for key in record.values:
         if key in known:
             continue
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-        hint = f"是不是想写“{close[0]}”？" if close else "可用的字段有：" + "、".join(known) + "。"
-        problems.append(record.problem(key, f"未知字段“{key}”。", hint, "power-unknown-key"))
+        problems.append(record.problem(key, f"未知字段“{key}”。", unknown_key_hint(key, known), "power-unknown-key"))
 
 
 def _required(record: Record, fields: tuple[FieldSpec, ...], problems: list[ContentProblem]) -> bool:

@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb_tools.corpus import pages_of
 from kb_tools.frontmatter import Document, load_document, split_front_matter
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.model import Article, Law
+    from kb_tools.laws.model import Article, Law
 
 #: ``kind`` of a search document.
 ARTICLE = "article"
@@ -87,11 +88,6 @@ class SearchDoc:
         return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()[:16]
 
 
-#: Page generators whose pages only re-present regulation text that is already indexed article
-#: by article (version comparisons, the citation graph): indexing them would repeat articles.
-LAW_DERIVED_GENERATORS = frozenset({"kb_tools.version_pages", "kb_tools.citation_pages"})
-
-
 _FIELDS = fields(SearchDoc)
 
 
@@ -101,25 +97,33 @@ def search_documents(corpus: Corpus) -> list[SearchDoc]:
     Other pages are the Markdown files below ``docs/`` and the pages other content kinds
     generate (权力事项, 学法计划 …). Respects ``corpus.public_only``: regulations were already
     dropped at load time, and pages whose front matter says ``public: false`` are skipped here.
+    Built once per corpus: the whoosh index and the static index are written from the same list.
     """
+    if corpus.search_docs is not None:
+        return corpus.search_docs
     docs: list[SearchDoc] = []
     for law in corpus.laws.values():
         docs.extend(law_documents(corpus, law))
     docs.extend(page_documents(corpus.docs_dir, public_only=corpus.public_only))
     docs.extend(generated_documents(corpus))
+    corpus.search_docs = docs
     return docs
 
 
 def generated_documents(corpus: Corpus) -> list[SearchDoc]:
-    """Sections of the generated pages (not the regulation indexes, not law-derived pages)."""
-    from kb_tools import pages  # imports go one way: pages never imports search
+    """Sections of the generated pages of indexed features, and the features' own documents.
 
+    Features marked ``indexed=False`` (regulation indexes, comparisons, the citation graph) only
+    re-present regulation text that is already indexed article by article.
+    """
     docs: list[SearchDoc] = []
-    for generator in pages.GENERATORS:
-        if getattr(generator, "__module__", "") in LAW_DERIVED_GENERATORS:
+    for feature in corpus.features:
+        if feature.documents is not None:
+            docs.extend(feature.documents(corpus))
+        if feature.pages is None or not feature.indexed:
             continue
         try:
-            generated = list(generator(corpus))
+            generated = pages_of(corpus, feature)
         except Exception:  # a broken generator is reported by the build, not by search
             continue
         for page in generated:
@@ -184,7 +188,7 @@ def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> lis
 
 
 def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
-    if public_only and doc.meta.get("public") is False:
+    if (public_only and doc.meta.get("public") is False) or doc.meta.get("draft") is True:
         return []
     url = page_url(rel)
     page_title = str(doc.meta.get("title") or "")

@@ -117,10 +117,9 @@ def ensure_index(docs_dir: Path, index_dir: Path, *, today: dt.date | None = Non
         if ix is not None:
             return ix, BuildStats(total=manifest.get("count", 0))
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
 
-    register()
-    corpus = load_corpus(docs_dir, today, public_only=public_only)
+    corpus = load_corpus(docs_dir, today, public_only=public_only, features=default_features())
     stats = index_corpus(corpus, index_dir, stamp=stamp)
     ix = open_index(index_dir)
     assert ix is not None  # build_index just wrote it

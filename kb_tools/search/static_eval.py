@@ -67,10 +67,9 @@ def static_index_for(context: EvalContext) -> Path:
     if context.options.get("use_site") and site_index is not None and (site_index / "manifest.json").is_file():
         return site_index
     from kb_tools.corpus import load_corpus
-    from kb_tools.features import register
+    from kb_tools.features import default_features
 
-    register()
-    corpus = load_corpus(context.docs_dir, context.status_date)
+    corpus = load_corpus(context.docs_dir, context.status_date, features=default_features())
     site = Path(tempfile.mkdtemp(prefix="kb-static-eval-"))
     atexit.register(shutil.rmtree, site, True)
     write_site_index(corpus, site)

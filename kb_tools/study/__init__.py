@@ -6,8 +6,8 @@ problems to ``kb check``) and :func:`generate` (page generator).
 
 from __future__ import annotations
 
-from kb_tools.study.loader import STUDY_DIR, load
+from kb_tools.study.loader import STUDY_DIR, check, load
 from kb_tools.study.model import StudyMonth, StudyPlan
-from kb_tools.study.pages import generate
+from kb_tools.study.pages import generate, home_block
 
-__all__ = ["STUDY_DIR", "StudyMonth", "StudyPlan", "generate", "load"]
+__all__ = ["STUDY_DIR", "StudyMonth", "StudyPlan", "check", "generate", "home_block", "load"]

@@ -27,11 +27,12 @@ from typing import Any
 
 import yaml
 
-from kb_tools.citations import CitingRef, add_citing, find_citations
+from kb_tools.citations.resolver import CitingRef, add_citing, find_citations
 from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import as_date, read_text
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
+from kb_tools.schema import unknown_key_hint
 from kb_tools.study.model import StudyMonth, StudyPlan
 
 STUDY_DIR = "study"
@@ -55,7 +56,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def load(corpus: Corpus) -> None:
-    """Corpus loader: every plan under ``docs/study/`` into ``corpus.extras["plans"]`` (by year)."""
+    """Corpus loader: every plan under ``docs/study/`` into ``corpus.plans`` (by year)."""
     plans: dict[int, StudyPlan] = {}
     folder = corpus.docs_dir / STUDY_DIR
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
@@ -71,8 +72,38 @@ def load(corpus: Corpus) -> None:
             ))
             continue
         plans[plan.year] = plan
-    corpus.extras["plans"] = dict(sorted(plans.items()))
+    corpus.plans = dict(sorted(plans.items()))
     _register_citing(corpus, plans.values())
+
+
+def next_plan_missing(corpus: Corpus) -> int | None:
+    """Next year, when its plan is due (from ``options.next_plan_from``) and not written yet."""
+    today = corpus.today
+    due = _due_date(today.year, corpus.options.next_plan_from)
+    if due is None or today < due or (today.year + 1) in corpus.plans:
+        return None
+    return today.year + 1
+
+
+def _due_date(year: int, month_day: str) -> dt.date | None:
+    try:
+        month, day = (int(part) for part in month_day.split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def check(corpus: Corpus) -> list[ContentProblem]:
+    """From ``next_plan_from`` (default 1 December) on, a missing plan for next year is a warning."""
+    year = next_plan_missing(corpus) if corpus.plans else None
+    if year is None:
+        return []
+    latest = list(corpus.plans.values())[-1]
+    return [ContentProblem(
+        latest.src_path, 1, f"{year}年的学法计划尚未制定。",
+        f"请在 docs/study/{year}.yml 中编写下一年度的“一月一法”计划（可复制本文件修改）。",
+        severity=Severity.WARNING, code="plan-next-year-missing",
+    )]
 
 
 def read_plan(path: Path, rel: str, corpus: Corpus) -> StudyPlan | None:
@@ -236,7 +267,7 @@ def _unknown_keys(rel: str, data: dict[str, Any], known: tuple[str, ...], proble
         if key not in known:
             problems.append(ContentProblem(
                 rel, data["__lines__"].get(key, data["__line__"]), f"学法计划中有未知字段 `{key}`。",
-                f"可用的字段有：{'、'.join(known)}。", code="plan-unknown-key",
+                unknown_key_hint(key, known), code="plan-unknown-key",
             ))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 
 #: Characters of statute text a reader gets through in a minute, read carefully (legal text is dense).
 READING_CHARS_PER_MINUTE = 300

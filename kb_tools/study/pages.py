@@ -12,8 +12,11 @@ from collections.abc import Iterable
 from html import escape
 
 from kb_tools.corpus import Corpus
-from kb_tools.model import GeneratedPage, Law
-from kb_tools.render import status_badge
+from kb_tools.laws.model import Law
+from kb_tools.laws.render import status_badge
+from kb_tools.model import GeneratedPage
+from kb_tools.printing import running_header
+from kb_tools.study.loader import next_plan_missing
 from kb_tools.study.model import READING_CHARS_PER_MINUTE, StudyMonth, StudyPlan
 
 WEEKDAYS = "一二三四五六日"
@@ -21,7 +24,7 @@ WEEKDAYS = "一二三四五六日"
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     """Page generator: ``study/index.md``, ``study/<year>/index.md`` and ``study/<year>/<MM>.md``."""
-    plans: dict[int, StudyPlan] = corpus.extras.get("plans") or {}
+    plans = corpus.plans
     if not plans:
         return
     yield GeneratedPage("study/index.md", overview_markdown(corpus, plans))
@@ -53,6 +56,52 @@ def _articles_line(month: StudyMonth) -> str:
     return "全文" if month.law is not None else "—"
 
 
+def this_month(corpus: Corpus) -> StudyMonth | None:
+    """The plan entry of the corpus date's month, if the plan has one."""
+    plan = corpus.plans.get(corpus.today.year)
+    return plan.month(corpus.today.month) if plan else None
+
+
+def this_month_block(corpus: Corpus, prefix: str) -> str:
+    """本月学法: this month's regulation, meeting, presenter and reading pack, as one card.
+
+    Empty when the plan has nothing for this month. ``prefix`` leads from the page to the site root.
+    """
+    month = this_month(corpus)
+    if month is None:
+        return ""
+    name = _law_link(month.law, prefix) if month.law else escape(month.regulation or "（未填写法规）")
+    pack = f"{prefix}{month.src_uri}"
+    return "\n".join([
+        '<div class="kb-this-month" markdown>',
+        "",
+        f"### 本月学法：{month.year}年{month.month}月",
+        "",
+        f"**{name}**",
+        "",
+        f"- 学法会：{_date(month)}",
+        f"- 领学人：{_md(month.presenter) or '待定'}",
+        f"- 重点条文：{_articles_line(month)}",
+        f"- [学习材料（可打印）]({pack})",
+        "",
+        "</div>",
+        "",
+    ])
+
+
+def home_block(corpus: Corpus) -> str:
+    """The home page's 本月学法 card (the study feature's ``home``)."""
+    return this_month_block(corpus, prefix="")
+
+
+def _missing_plan_note(corpus: Corpus) -> list[str]:
+    year = next_plan_missing(corpus)
+    if year is None:
+        return []
+    return [f'!!! warning "{year}年学法计划尚未制定"', "",
+            f"    {year}年的“一月一法”学法计划还没有制定，请政策法规科在 `docs/study/{year}.yml` 中编写。", ""]
+
+
 def current_plan(corpus: Corpus, plans: dict[int, StudyPlan]) -> StudyPlan:
     """The plan of the build year, else the latest one."""
     return plans.get(corpus.today.year) or list(plans.values())[-1]
@@ -67,6 +116,8 @@ def overview_markdown(corpus: Corpus, plans: dict[int, StudyPlan]) -> str:
         "局领导班子坚持“一月一法”会前学法：每月局长办公会前集中学习一部法律法规，由领学人解读重点条文。"
         "每月的学习材料直接取自知识库中的现行文本，可在线阅读，也可打印后分发。",
         "",
+        *_missing_plan_note(corpus),
+        this_month_block(corpus, prefix="../"),
         "| 年度 | 计划 | 已安排月份 |",
         "|---|---|---|",
     ]
@@ -85,7 +136,10 @@ def calendar_markdown(corpus: Corpus, plan: StudyPlan) -> str:
         f"共安排 {len(plan.months)} 个月。当前日期 {corpus.today.isoformat()}"
         + ("，本月的学习内容已突出显示。" if plan.year == corpus.today.year else "。"),
         "",
+        *_missing_plan_note(corpus),
     ]
+    if plan.year == corpus.today.year:
+        lines.append(this_month_block(corpus, prefix="../../"))
     lines += _calendar_cards(corpus, plan, prefix="../../", pack_dir="")
     return "\n".join(lines) + "\n"
 
@@ -128,11 +182,14 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     """
     law = month.law
     name = f"《{law.title}》" if law else (month.regulation or "（未安排法规）")
-    lines = [f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
+    meeting = f"{month.meeting.year}年{_date(month)}" if month.meeting else "待定"
+    title = f"{corpus.options.bureau_name} · {plan.year}年{month.month}月会前学法"
+    header = running_header(title, f"学法会：{meeting}")
+    lines = [header, "", f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
     lines += ['<div class="kb-pack" markdown>', ""]
     lines += ['<section class="kb-pack-section kb-pack-cover" markdown>', ""]
     facts = [
-        ("学法会", _date(month) if month.meeting is None else f"{month.meeting.year}年{_date(month)}"),
+        ("学法会", meeting),
         ("领学人", escape(month.presenter) or "待定"),
     ]
     if law is not None:

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import TYPE_CHECKING
 
-from kb_tools.corpus import normalise_title
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
+from kb_tools.laws.names import normalise_title
 from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
 from kb_tools.problems import Severity
 
@@ -170,7 +170,7 @@ class CitingRef:
 
 #: The groups of the cited-by lists, in display order.
 CITING_KINDS = ("权力事项", "学法计划", "讲堂", "法规", "其他")
-#: Key of a whole-regulation citation in ``corpus.extras["cited_by"]`` (no article named).
+#: Key of a whole-regulation citation in ``corpus.citations.cited_by`` (no article named).
 WHOLE_LAW = (0, 0)
 
 
@@ -180,11 +180,11 @@ def add_citing(corpus: Corpus, law: Law, article: Article | None, ref: CitingRef
     Other features (power list, study plans, lectures) call this from their loaders for the
     citations in their data; the same page citing the same article twice is recorded once.
     """
-    graph: dict[tuple[str, int, int], list[CitingRef]] = corpus.extras.setdefault("cited_by", {})
+    graph = corpus.citations.cited_by
     key = (law.slug, *(article.key if article else WHOLE_LAW))
     # One entry per citing place, whoever registers it first (a feature's loader or the scan);
     # a set keeps this constant-time, so building the graph stays linear in the corpus.
-    seen: set[tuple[object, ...]] = corpus.extras.setdefault("cited_by_seen", set())
+    seen = corpus.citations.seen
     place = (*key, ref.src_uri, ref.anchor)
     if place not in seen:
         seen.add(place)
@@ -668,7 +668,7 @@ def _named_version(law: Law, version: tuple[int, int | None, int | None]) -> tup
 
 
 def _revision_alert(older: Law, current: Law, articles: list[Article]) -> str | None:
-    from kb_tools.versions import alignment  # versions imports nothing of ours that imports us
+    from kb_tools.laws.versions import alignment  # versions imports nothing of ours that imports us
 
     changes = []
     mapping = alignment(older, current)

@@ -15,31 +15,43 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from kb_tools.citations import link_citations
-from kb_tools.cited_by import check as check_citations
-from kb_tools.cited_by import decorate_law_html
+from kb_tools.checks import validate
+from kb_tools.citations.graph import decorate_law_html
+from kb_tools.citations.resolver import link_citations
 from kb_tools.classroom import lecture_markdown
-from kb_tools.config import KbConfig
-from kb_tools.corpus import Corpus, load_corpus
-from kb_tools.features import register as register_features
-from kb_tools.frontmatter import as_date, is_private, read_text
-from kb_tools.model import Law
-from kb_tools.pages import generated_files, generated_pages, home_block, is_data_file
-from kb_tools.render import law_markdown, restore_articles
+from kb_tools.corpus import Corpus, generated_files, generated_pages, is_data_file, load_corpus
+from kb_tools.features import default_features
+from kb_tools.frontmatter import as_date
+from kb_tools.laws.pages import home_block
+from kb_tools.laws.render import law_markdown, restore_articles
+from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
-from kb_tools.site_output import StagedOutput, is_temporary
-from kb_tools.version_pages import dated_text, point_in_time_markdown
+from kb_tools.site.config import KbConfig, site_options
+from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
+from kb_tools.site.nav import tab_for
+from kb_tools.site.staging import StagedOutput, is_temporary
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
-ASSETS_DIR = Path(__file__).parent / "assets"
+ASSETS_DIR = Path(__file__).parent.parent / "assets"
+#: The classroom's Atom feed, linked from every page's head when it exists.
+FEED_PATH = "classroom/feed.xml"
+#: Theme overrides (Chinese 404 page, footer), searched after the site's own custom_dir.
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 HOME_MARKER = "<!-- kb:home -->"
+#: The kb stylesheets, in cascade order: base, citations and 新旧对照, print (@media print only: A4, no
+#: navigation), then 学法计划 and 讲堂 (whose reading packs carry their own print rules).
+STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css"]
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -54,23 +66,24 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.command = "build"
         self.staged: StagedOutput | None = None
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
+        self.active_tab: object | None = None  # the tab marked active while one page renders
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
-        register_features()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        register_features()  # also here: plain load_config()+build() callers skip on_startup
+        """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
+        self.article_html = {}  # MkDocs keeps plugin instances across `mkdocs serve` rebuilds
         if not self.config.enabled:
             return config
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        # Our stylesheet first, so that the site's own extra_css can override it.
-        config.extra_css.insert(0, "assets/kb/kb.css")
-        config.extra_css.insert(1, "assets/kb/study.css")  # 学法计划 calendar, reading packs, 讲堂
-        config.extra_css.insert(1, "assets/kb/citations.css")  # citation links, cited-by, 新旧对照
-        config.extra_css.insert(2, "assets/kb/print.css")  # @media print only: A4, no navigation chrome
+        # After the site's own custom_dir (which still wins), before Material's templates.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
+        # Ours first, in this order, so that the site's own extra_css can override them.
+        config.extra_css[:0] = STYLESHEETS
         config.extra_javascript.append("assets/kb/kb.js")
         if self.config.search_index:  # the header search box over the static index (search/kb/)
             config.extra_css.append("assets/kb/kb-search.css")
@@ -81,25 +94,22 @@ class KbPlugin(BasePlugin[KbConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Load the corpus once, report its problems, add generated pages, exports and assets."""
         if not self.config.enabled:
             return files
-        self.corpus = load_corpus(
-            Path(config.docs_dir), self.status_date(), public_only=self.config.public_build
-        )
-        # Options and site facts that generators need (classroom target, feed links).
-        self.corpus.extras.update(classroom_hours_target=self.config.classroom_hours_target,
-                                  site_url=config.site_url or "", site_name=config.site_name,
-                                  use_directory_urls=config.use_directory_urls)
-        report(self.corpus)
-        for problem in check_citations(self.corpus):  # unresolved citations fail --strict like other errors
-            (log.warning if problem.is_error else log.info)(problem.format())
+        options = site_options(config, self.config)
+        self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
+                                  features=default_features(), options=options)
+        report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
+        if self.command != "serve":  # `mkdocs serve` shows drafts to their author
+            remove_drafts(files, self.corpus)
         read_undecodable(files, self.corpus)
         for page in generated_pages(self.corpus):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=page.markdown))
-        for file in [f for f in files if is_data_file(f.src_uri)]:
+        for file in [f for f in files if is_data_file(self.corpus, f.src_uri)]:
             files.remove(file)
         for path, content in generated_files(self.corpus):
             files.append(File.generated(config, path, content=content))
@@ -107,9 +117,21 @@ class KbPlugin(BasePlugin[KbConfig]):
             files.append(File.generated(config, f"assets/kb/{asset.name}", abs_src_path=str(asset)))
         return files
 
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Give the templates the bureau's name, the date the data was built and the feed's address."""
+        if not self.config.enabled:
+            return env
+        env.globals["kb_footer"] = {"bureau": self.config.bureau_name, "updated": self.status_date().isoformat()}
+        feed = files.get_file_from_path(FEED_PATH)  # only when there are lectures
+        site_url = (config.site_url or "").rstrip("/")
+        env.globals["kb_feed"] = None if feed is None else {
+            "path": FEED_PATH, "absolute": f"{site_url}/{FEED_PATH}" if site_url else ""}
+        return env
+
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        """Render a regulation (or a dated text) from the corpus; fill lecture and home-page blocks."""
         if not self.config.enabled or self.corpus is None:
             return markdown
         corpus = self.corpus
@@ -155,11 +177,29 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = decorate_law_html(html, self.corpus, law, base)
         return html
 
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Highlight the tab of a page that is not in the navigation (a regulation, a power item …)."""
+        self.active_tab = tab_for(page, nav) if self.config.enabled else None
+        if self.active_tab is not None:
+            self.active_tab.active = True  # type: ignore[attr-defined]  # Section or Page: both have it
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Unmark the tab again: the navigation is shared by every page."""
+        if self.active_tab is not None:
+            self.active_tab.active = False  # type: ignore[attr-defined]
+            self.active_tab = None
+        return output
+
     def on_build_error(self, *, error: Exception) -> None:
+        """Mark the staged output as failed, so that on_shutdown keeps the previous site/."""
         if self.staged is not None:
             self.staged.failed = True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write both search indexes from the same documents; mark the staged output finished."""
         if self.config.enabled and self.config.search_index and self.corpus is not None:
             write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
             stats = index_corpus(self.corpus, index_dir_for(config, self))  # whoosh: kb search, /api/search
@@ -169,6 +209,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.staged.finished = True
 
     def on_shutdown(self) -> None:
+        """Swap the staged output in, or abandon it when the build failed."""
         # The swap waits until here: `--strict` aborts only after on_post_build has run.
         if self.staged is None:
             return
@@ -189,53 +230,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         return dt.date.today()
 
 
-def law_for_page(corpus: Corpus, src_uri: str) -> Law | None:
-    """The regulation rendered by a page, if the page is one."""
-    if not src_uri.startswith("laws/") or not src_uri.endswith(".md"):
-        return None
-    return corpus.laws.get(src_uri[len("laws/"):-len(".md")])
-
-
-def read_undecodable(files: Files, corpus: Corpus) -> None:
-    """Report pages that are not UTF-8 (``--strict`` then fails) and read them as GB18030.
-
-    Without this MkDocs stops with a traceback on the first GBK page. Regulations that loaded
-    were read already; every other page is checked once here.
-    """
-    reported = {p.path for p in corpus.problems if p.code == "encoding"}
-    loaded = {law.src_path for law in corpus.laws.values()}
-    for file in files.documentation_pages():
-        if file.generated_by or not file.abs_src_path or file.src_uri in loaded:
-            continue
-        path = Path(file.abs_src_path)
-        _text, problem = read_text(path, file.src_uri)
-        if problem is None:
-            continue
-        if file.src_uri not in reported:
-            log.warning(problem.format())
-        file.content_string = path.read_bytes().decode("gb18030", errors="replace").replace("\r\n", "\n")
-
-
-def report(corpus: Corpus) -> None:
+def report(problems: list[ContentProblem]) -> None:
     """Log every problem: errors as warnings (so ``--strict`` fails), warnings as info."""
-    for problem in corpus.problems:
+    for problem in problems:
         if problem.is_error:
             log.warning(problem.format())
         else:
             log.info(problem.format())
-
-
-def remove_private_pages(files: Files, corpus: Corpus) -> None:
-    """Drop every page whose front matter says ``public: false`` from a public build."""
-    docs = corpus.docs_dir
-    for file in list(files.documentation_pages()):
-        is_law_file = file.src_uri.startswith("laws/") and not file.generated_by
-        if is_law_file and law_for_page(corpus, file.src_uri) is None and file.src_uri != "laws/index.md":
-            files.remove(file)
-            continue
-        if file.abs_src_path and is_private(Path(docs) / file.src_uri):
-            files.remove(file)
-    for src_uri in corpus.extras.get("private_files", ()):  # files of private pages (a lecture's slides)
-        private = files.get_file_from_path(src_uri)
-        if private is not None:
-            files.remove(private)

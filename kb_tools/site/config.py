@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from kb_tools.corpus import SiteOptions
 
 
 class KbConfig(base.Config):
@@ -25,9 +29,28 @@ class KbConfig(base.Config):
     index_dir = c.Optional(c.Type(str))
     """Where the whoosh index is kept; default ``.kb_cache/index`` beside ``mkdocs.yml``."""
 
+    bureau_name = c.Type(str, default="住房和城乡建设局")
+    """The bureau's name, shown in every page's footer beside the date the data was built."""
+
     classroom_hours_target = c.Type(int, default=8)
     """法治大讲堂: yearly class-hour target shown on the classroom index."""
+
+    study_next_plan_from = c.Type(str, default="12-01")
+    """学法计划: from this day of the year (MM-DD) on, a missing plan for next year is a `kb check`
+    warning and the plan pages say so."""
 
     atomic_output = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds, so a failed
     ``mkdocs build`` leaves the previous ``site/`` untouched."""
+
+
+def site_options(config: Any, options: KbConfig | None) -> SiteOptions:
+    """What generated pages need to know of the site and of the plugin's options."""
+    if options is None:
+        return SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
+                           use_directory_urls=config.use_directory_urls)
+    return SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
+                       use_directory_urls=config.use_directory_urls,
+                       bureau_name=options.bureau_name,
+                       classroom_hours_target=options.classroom_hours_target,
+                       next_plan_from=options.study_next_plan_from)

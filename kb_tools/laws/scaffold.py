@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kb_tools.corpus import slug_for_title
+from kb_tools.laws.names import slug_for_title
 from kb_tools.model import Level
 from kb_tools.problems import KbError
 

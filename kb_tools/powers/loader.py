@@ -1,4 +1,4 @@
-"""Load ``docs/powers/`` into ``corpus.extras["powers"]`` and check it.
+"""Load ``docs/powers/`` into ``corpus.powers`` and check it.
 
 A data file is YAML (what legal officers edit; ``kb import-powers`` writes it) or CSV (an
 export dropped in as is). Every problem — duplicate codes, an unknown type, a basis that does not
@@ -34,7 +34,7 @@ from kb_tools.problems import ContentProblem, KbError, Severity
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.model import Law
+    from kb_tools.laws.model import Law
 
 POWERS_DIR = "powers"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv")
@@ -48,7 +48,7 @@ def load(corpus: Corpus) -> None:
     """The corpus loader: read every data file under ``docs/powers/``."""
     folder = corpus.docs_dir / POWERS_DIR
     plist = PowerList()
-    corpus.extras["powers"] = plist
+    corpus.powers = plist
     if not folder.is_dir():
         return
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES and p.is_file()):
@@ -209,7 +209,7 @@ def _check_codes(plist: PowerList, problems: list[ContentProblem]) -> None:
 
 def resolve(plist: PowerList, corpus: Corpus) -> None:
     """Resolve every basis through the citation resolver, report problems, record cited-by."""
-    from kb_tools.citations import CitingRef, add_citing
+    from kb_tools.citations.resolver import CitingRef, add_citing
 
     for item in [*plist.items, *plist.inspections]:
         bases = [_resolve_basis(basis, item, corpus) for basis in item.bases]
@@ -293,7 +293,7 @@ def _citing_title(item: PowerItem | InspectionItem) -> str:
 
 
 def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: Corpus) -> LegalBasis:
-    from kb_tools.citations import find_citations
+    from kb_tools.citations.resolver import find_citations
 
     refs = []
     for citation in find_citations(basis.text, corpus):

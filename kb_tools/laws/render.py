@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from kb_tools.model import Article, DivisionKind, Law, Level, Status
+from kb_tools.laws.model import Article, DivisionKind, Law
+from kb_tools.model import Level, Status
+from kb_tools.printing import running_header
 
 
 def status_badge(status: Status) -> str:
@@ -150,7 +152,8 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
             letting Python-Markdown's HTML parser walk tens of thousands of them was most of
             a large site's build time.
     """
-    out = [breadcrumbs(law, base), "", f"# {law.title}", ""]
+    out = [breadcrumbs(law, base), "", running_header(f"《{law.title}》", f"时效性：{status.value}"), "",
+           f"# {law.title}", ""]
     banner = version_banner(law, current, status, base)
     if successor_url and law.successor:
         banner = banner.replace(

@@ -3,7 +3,7 @@
 Inputs arrive in several shapes: LawRefBook-style Markdown (``# 标题``, history lines, the
 ``<!-- INFO END -->`` marker, ``## 第一章`` headings), plain text pasted from Word (GBK,
 CRLF, indentation, wrapped lines, a 目录 block) and ``.docx``. Every shape is first reduced to
-plain lines (:mod:`kb_tools.import_sources`), then one pipeline here finds the title, the
+plain lines (:mod:`kb_tools.importing.sources`), then one pipeline here finds the title, the
 history, the structure and the metadata, and writes normalised Markdown. What the text does
 not say is left out of the front matter and reported, never guessed silently.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from kb_tools.corpus import slug_for_title
-from kb_tools.law_parser import ARTICLE_RE, DIVISION_RE, parse_body
+from kb_tools.laws.names import slug_for_title
+from kb_tools.laws.parser import ARTICLE_RE, DIVISION_RE, parse_body
 from kb_tools.model import Level
 from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
 from kb_tools.problems import KbError

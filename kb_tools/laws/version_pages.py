@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
+from kb_tools.laws.render import law_markdown
+from kb_tools.laws.versions import ADDED, DELETED, KIND_LABELS, SPLIT, UNCHANGED, Change, align, diff_html, summary
 from kb_tools.model import GeneratedPage
-from kb_tools.render import law_markdown
-from kb_tools.versions import ADDED, DELETED, KIND_LABELS, SPLIT, UNCHANGED, Change, align, diff_html, summary
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.model import Article, Law
+    from kb_tools.laws.model import Article, Law
 
 
 def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
@@ -151,7 +151,7 @@ def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
 def point_in_time_markdown(corpus: Corpus, law: Law, src_uri: str, *, stash: list[str] | None = None) -> str:
     """The current text at its dated address, with a note that it is the current text.
 
-    ``stash``: as in :func:`kb_tools.render.law_markdown` (the plugin renders the articles
+    ``stash``: as in :func:`kb_tools.laws.render.law_markdown` (the plugin renders the articles
     outside Python-Markdown).
     """
     base = "../" * (src_uri.count("/") + 1)

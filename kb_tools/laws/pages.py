@@ -1,28 +1,19 @@
 """Generated index pages of the regulations, as Markdown strings (never written to ``docs/``).
 
-Other content kinds add their own generators to ``GENERATORS``; the plugin turns every
-returned page into an MkDocs virtual file.
+The laws feature (``kb_tools.features``) returns them as its pages; the plugin turns every
+generated page into an MkDocs virtual file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from kb_tools.corpus import Corpus
-from kb_tools.model import GeneratedPage, Law, Level, Status
-from kb_tools.render import level_anchor, status_badge
-
-Generator = Callable[[Corpus], Iterable[GeneratedPage]]
-#: Page generators, run in order by :func:`generated_pages`.
-GENERATORS: list[Generator] = []
-FileGenerator = Callable[[Corpus], Iterable[tuple[str, bytes]]]
-#: Generators of downloadable files (exports): ``(path below the site, bytes)``.
-FILE_GENERATORS: list[FileGenerator] = []
-#: Folders below docs/ whose non-Markdown files are data read by a loader, not files of the site
-#: (a public build must not publish the raw data of private items).
-DATA_DIRS: list[str] = []
+from kb_tools.corpus import Corpus, home_blocks
+from kb_tools.laws.model import Law
+from kb_tools.laws.render import level_anchor, status_badge
+from kb_tools.model import GeneratedPage, Level, Status
 
 #: The index pages of regulations: (file below laws/, page title, grouping key).
 LAW_INDEXES = [
@@ -33,24 +24,6 @@ LAW_INDEXES = [
     ("by-year.md", "按年份", "year"),
 ]
 _STATUS_ORDER = [Status.IN_FORCE, Status.NOT_YET_EFFECTIVE, Status.AMENDED, Status.REPEALED]
-
-
-def generated_pages(corpus: Corpus) -> list[GeneratedPage]:
-    """Every generated page of every content kind."""
-    pages = list(law_index_pages(corpus))
-    for generator in GENERATORS:
-        pages.extend(generator(corpus))
-    return pages
-
-
-def generated_files(corpus: Corpus) -> list[tuple[str, bytes]]:
-    """Every generated download file of every content kind."""
-    return [entry for generator in FILE_GENERATORS for entry in generator(corpus)]
-
-
-def is_data_file(src_uri: str) -> bool:
-    """True for a data file under a ``DATA_DIRS`` folder (read by a loader, not copied to the site)."""
-    return not src_uri.endswith(".md") and any(src_uri.startswith(d.rstrip("/") + "/") for d in DATA_DIRS)
 
 
 def law_link(law: Law, from_dir: str = "laws") -> str:
@@ -199,6 +172,7 @@ def home_block(corpus: Corpus) -> str:
     """The statistics and recent changes block placed on the home page at ``<!-- kb:home -->``."""
     stats = counts(corpus)
     lines = [
+        *home_blocks(corpus),
         _cards([
             ("laws/index.md", "部法规", stats["regulations"]),
             ("laws/by-level.md", "条条文", stats["articles"]),

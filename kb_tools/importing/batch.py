@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from kb_tools.corpus import slug_for_title
 from kb_tools.frontmatter import as_date
-from kb_tools.import_sources import read_lines
-from kb_tools.importer import ImportResult, import_lines, law_text_from_lines
+from kb_tools.importing.law import ImportResult, import_lines, law_text_from_lines
+from kb_tools.importing.sources import read_lines
+from kb_tools.laws.names import slug_for_title
 from kb_tools.model import Level
 from kb_tools.problems import KbError
 
@@ -76,7 +76,7 @@ def import_manifest(manifest: Path, docs_dir: Path, *, overwrite: bool = False) 
             if relation == "earlier_version":
                 version_of = slug_for_title(current.title)
             elif relation == "superseded_by":
-                from kb_tools.importer import front_matter_for
+                from kb_tools.importing.law import front_matter_for
 
                 meta, _ = front_matter_for(current)
                 extra["successor"] = current.title

@@ -1,6 +1,6 @@
 """The generated 引用关系 page: the most-cited articles and each regulation's totals.
 
-Reads ``corpus.extras["cited_by"]`` (built by :mod:`kb_tools.cited_by` and by features through
+Reads ``corpus.citations`` (built by :mod:`kb_tools.citations.graph` and by features through
 ``add_citing``) and writes Markdown with relative links, so MkDocs validates every target.
 """
 
@@ -10,12 +10,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kb_tools.citations import CITING_KINDS, WHOLE_LAW
+from kb_tools.citations.resolver import CITING_KINDS, WHOLE_LAW
 from kb_tools.model import GeneratedPage
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.model import Article, Law
+    from kb_tools.laws.model import Article, Law
 
 #: Where the page lives (linked from every cited regulation's totals line).
 CITATIONS_PAGE = "laws/citations.md"
@@ -38,7 +38,7 @@ def _short(law: Law) -> str:
 
 def ranked_articles(corpus: Corpus) -> list[tuple[Law, Article, Counter[str]]]:
     """Cited articles, most cited first (ties: regulation title, article order)."""
-    graph = corpus.extras.get("cited_by", {})
+    graph = corpus.citations.cited_by
     rows = []
     for (slug, number, suffix), refs in graph.items():
         if (number, suffix) == WHOLE_LAW or not refs:
@@ -54,7 +54,7 @@ def ranked_articles(corpus: Corpus) -> list[tuple[Law, Article, Counter[str]]]:
 
 def citations_markdown(corpus: Corpus) -> str:
     """The whole page."""
-    graph = corpus.extras.get("cited_by", {})
+    graph = corpus.citations.cited_by
     ranked = ranked_articles(corpus)
     places = sum(len(refs) for refs in graph.values())
     kinds_head = " | ".join(CITING_KINDS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb_tools.model import Article, Division, DivisionKind
+from kb_tools.laws.model import Article, Division, DivisionKind
 from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
 from kb_tools.problems import ContentProblem, Severity
 

@@ -2,7 +2,7 @@
 
 The loader scans every regulation (from the model, article by article, so 本法/前条 resolve)
 and every other Markdown page under ``docs/`` once, records each resolved citation with
-:func:`kb_tools.citations.add_citing`, and keeps every mention for ``kb check``. Features whose
+:func:`kb_tools.citations.resolver.add_citing`, and keeps every mention for ``kb check``. Features whose
 pages are generated from data (power list, study plans) register their citations themselves
 through ``add_citing``. One pass over the sources: linear in the size of the corpus.
 """
@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb_tools.citations import (
+from kb_tools.citations.resolver import (
     CITING_KINDS,
     WHOLE_LAW,
     Citation,
@@ -30,12 +30,15 @@ from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.model import Article, Law
+    from kb_tools.laws.model import Article, Law
 
 #: Which kind of page a top-level folder of docs/ holds, for the cited-by groups.
 KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
+#: Folders whose pages cite articles only as examples (the maintenance manual): their citations
+#: are linked and checked, but they are not listed among the pages citing an article.
+NOT_CITING_DIRS = ("manual/",)
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
@@ -53,9 +56,8 @@ class Mention:
 
 
 def load(corpus: Corpus) -> None:
-    """Build ``corpus.extras["cited_by"]`` and ``corpus.extras["citation_mentions"]``."""
-    mentions: list[Mention] = corpus.extras.setdefault("citation_mentions", [])
-    corpus.extras.setdefault("cited_by", {})
+    """Build ``corpus.citations``: the cited-by graph and every mention."""
+    mentions = corpus.citations.mentions
     for law in corpus.laws.values():
         _scan_law(corpus, law, mentions)
     docs = corpus.docs_dir
@@ -103,6 +105,9 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         return  # the owner of the page reports unreadable files
     if corpus.public_only and doc.meta.get("public") is False:
         return
+    if doc.meta.get("draft") is True:  # a draft is not published, so it cites nothing yet
+        corpus.drafts.add(rel)
+        return
     body = _blank(doc.body)
     if "《" not in body:
         return
@@ -111,10 +116,11 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         return
     kind = page_kind(rel, doc.meta)
     title = str(doc.meta.get("title") or _first_heading(doc.body) or Path(rel).stem)
+    citing = not rel.startswith(NOT_CITING_DIRS)  # the manual's examples still get checked
     for citation in found:
         line = doc.body_line + body.count("\n", 0, citation.start)
         mentions.append(Mention(rel, line, citation, False))
-        if citation.law is not None and not citation.problem:
+        if citing and citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
 
 
@@ -157,7 +163,7 @@ def check(corpus: Corpus) -> list[ContentProblem]:
     """
     reported = {(p.path, p.line, p.message) for p in corpus.problems}
     problems: list[ContentProblem] = []
-    for mention in corpus.extras.get("citation_mentions", ()):
+    for mention in corpus.citations.mentions:
         citation = mention.citation
         if citation.problem and not any(
                 path == mention.path and line == mention.line and citation.text in message
@@ -178,12 +184,12 @@ def check(corpus: Corpus) -> list[ContentProblem]:
 def cited_by(corpus: Corpus, law: Law, article: Article | None = None) -> list[CitingRef]:
     """The pages citing one article (or the whole regulation when ``article`` is None)."""
     key = (law.slug, *(article.key if article else WHOLE_LAW))
-    return list(corpus.extras.get("cited_by", {}).get(key, ()))
+    return list(corpus.citations.cited_by.get(key, ()))
 
 
 def law_totals(corpus: Corpus, law: Law) -> tuple[Counter[str], int]:
     """Citing places per kind over all articles of a regulation, and how many articles are cited."""
-    graph = corpus.extras.get("cited_by", {})
+    graph = corpus.citations.cited_by
     kinds: Counter[str] = Counter()
     cited_articles = 0
     for article in law.articles:
@@ -229,9 +235,9 @@ _SECTION_END_RE = re.compile(r'(<section class="kb-article" id="(?P<anchor>artic
 
 def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
     """Add each article's cited-by list, the regulation's totals and its 新旧对照 links."""
-    from kb_tools.version_pages import compare_links  # pages import us, not the other way round
+    from kb_tools.laws.version_pages import compare_links  # pages import us, not the other way round
 
-    graph = corpus.extras.get("cited_by", {})
+    graph = corpus.citations.cited_by
     by_anchor = {a.anchor: a for a in law.articles}
 
     def add_block(match: re.Match[str]) -> str:

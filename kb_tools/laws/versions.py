@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from kb_tools.model import Article, Law
+from kb_tools.laws.model import Article, Law
 
 #: Minimum similarity for an in-order pair (revisions rewrite heavily but keep the order).
 ORDERED_MIN = 0.45

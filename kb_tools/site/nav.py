@@ -1,0 +1,44 @@
+"""Which navigation tab a page belongs to, for pages that are not in the navigation themselves.
+
+Regulation pages, power-item pages and lecture pages are kept out of the navigation (there are
+thousands), so Material highlights no tab on them. The tab of the section whose pages share the
+page's top folder (``laws/``, ``powers/``, ``classroom/`` …) is marked active while that one page
+is rendered, and unmarked afterwards: the navigation objects are shared by every page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+
+def _top_folder(url: str) -> str:
+    """>>> _top_folder("laws/建筑法/"), _top_folder("index.html"), _top_folder("")
+    ('laws', '', '')
+    """
+    head, sep, _ = url.partition("/")
+    return head if sep else ""
+
+
+def _urls(item: object) -> list[str]:
+    children = getattr(item, "children", None)
+    if children:
+        return [url for child in children for url in _urls(child)]
+    url = getattr(item, "url", None)
+    return [url] if isinstance(url, str) else []
+
+
+def tab_for(page: Page, nav: Navigation) -> object | None:
+    """The top-level navigation item to mark active for ``page``, or None when one already is."""
+    if any(getattr(item, "active", False) for item in nav.items):
+        return None
+    folder = _top_folder(page.url)
+    if not folder:
+        return None
+    for item in nav.items:
+        if any(_top_folder(url) == folder for url in _urls(item)):
+            return item
+    return None
