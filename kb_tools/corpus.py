@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from kb_tools.citations.graph import Mention
     from kb_tools.citations.resolver import CitingRef
     from kb_tools.classroom.model import Lecture
-    from kb_tools.laws.model import Law
+    from kb_tools.laws.model import Article, Law
+    from kb_tools.penalties.model import PenaltyIndex
     from kb_tools.powers.model import PowerList
     from kb_tools.search.documents import SearchDoc
     from kb_tools.study.model import StudyPlan
@@ -50,6 +51,8 @@ class Feature:
             re-present regulation text already indexed article by article (comparisons, the graph).
         documents: extra search documents of the kind (beyond the sections of its pages).
         home: a Markdown block for the home page (本月学法 …), placed above the statistics.
+        article_terms: words the kind adds to an article's search document (罚则: the punished
+            acts and the sanction kinds), or "" for none.
     """
 
     name: str
@@ -61,6 +64,7 @@ class Feature:
     indexed: bool = True
     documents: DocumentSource | None = None
     home: Callable[[Corpus], str] | None = None
+    article_terms: Callable[[Corpus, Law, Article], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class Corpus:
         features: the content kinds loaded into this corpus, in order.
         options: site facts for generated pages.
         citations: the cited-by graph (filled by the citations feature and by kinds' loaders).
-        powers, plans, lectures: what those kinds loaded (empty when the kind is not loaded).
+        powers, plans, lectures, penalties: what those kinds loaded (empty when the kind is not loaded).
         private_files: files below ``docs/`` that belong to private pages (kept out of public builds).
     """
 
@@ -116,6 +120,7 @@ class Corpus:
     powers: PowerList | None = None
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
+    penalties: PenaltyIndex | None = None
     private_files: set[str] = field(default_factory=set)
     #: Pages whose front matter says ``draft: true``: kept off the built site, its lists and indexes.
     drafts: set[str] = field(default_factory=set)

@@ -7,7 +7,7 @@ tuple, so a check that `kb check` runs is the check a build runs.
 
 from __future__ import annotations
 
-from kb_tools import classroom, powers, study
+from kb_tools import classroom, penalties, powers, study
 from kb_tools.citations import graph as citation_graph
 from kb_tools.citations import pages as citation_pages
 from kb_tools.corpus import Feature
@@ -24,6 +24,10 @@ CLASSROOM = Feature("classroom", load=classroom.load, pages=classroom.generate, 
 #: 权力清单 and 检查事项: the loader checks codes, types and bases and registers each item as citing.
 POWERS = Feature("powers", load=powers.load, pages=powers.generate, files=powers.export_files,
                  data_dir=powers.POWERS_DIR)
+#: 罚则索引: the sanctions read from every regulation's articles, the cards on regulation pages
+#: (added by the plugin), the cross-law table with its downloads, and the acts in search documents.
+PENALTIES = Feature("penalties", load=penalties.load, pages=penalties.generate, files=penalties.export_files,
+                    indexed=False, article_terms=penalties.article_terms)
 #: Citations, after every kind that registers its own citing places: the cited-by graph, the
 #: citation problems, and the 引用关系 pages.
 CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.check,
@@ -34,4 +38,4 @@ VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, STUDY, CLASSROOM, POWERS, CITATIONS, VERSIONS)
+    return (LAWS, STUDY, CLASSROOM, POWERS, PENALTIES, CITATIONS, VERSIONS)

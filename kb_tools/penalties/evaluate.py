@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from kb_tools.model import Law
+from kb_tools.laws.model import Law
 from kb_tools.penalties.model import PenaltyArticle, Sanction
 
 FIELDS = ("acts", "violates", "kinds", "tiers", "amounts", "targets")

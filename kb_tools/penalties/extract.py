@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb_tools.model import article_anchor
+from kb_tools.laws.model import article_anchor
 from kb_tools.numerals import NUMERAL_CHARS, article_label, cn_to_int, cn_to_number, parse_article_label
 from kb_tools.penalties.model import PenaltyArticle, Sanction
 

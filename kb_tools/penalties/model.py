@@ -9,7 +9,7 @@ check can prove that nothing shown was invented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Sanction kinds of issue 13, in the order the card and the filters list them.
 KINDS: tuple[str, ...] = (
@@ -128,3 +128,23 @@ class PenaltyArticle:
     def kinds(self) -> tuple[str, ...]:
         """Distinct sanction kinds, first appearance first."""
         return tuple(dict.fromkeys(s.kind for s in self.sanctions))
+
+
+@dataclass
+class PenaltyIndex:
+    """Every penalty article of the corpus, and the way back from an obligation to its penalties.
+
+    Attributes:
+        by_law: slug -> anchor -> penalty article (current texts and older versions).
+        violated_by: slug -> anchor of a violated article -> anchors of the penalty articles
+            that name it ("违反本条例第十一条规定…"), in article order.
+    """
+
+    by_law: dict[str, dict[str, PenaltyArticle]] = field(default_factory=dict)
+    violated_by: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def article(self, slug: str, anchor: str) -> PenaltyArticle | None:
+        return self.by_law.get(slug, {}).get(anchor)
+
+    def of_law(self, slug: str) -> list[PenaltyArticle]:
+        return list(self.by_law.get(slug, {}).values())

@@ -154,13 +154,19 @@ def law_documents(corpus: Corpus, law: Law) -> list[SearchDoc]:
         "law": law.slug,
         "current": law.version_of or law.slug,
     }
-    return [_article_doc(law, article, headings, common) for article in law.articles]
+    terms = [f.article_terms for f in corpus.features if f.article_terms is not None]
+    return [
+        _article_doc(law, article, headings, common, "".join(term(corpus, law, article) for term in terms))
+        for article in law.articles
+    ]
 
 
-def _article_doc(law: Law, article: Article, headings: dict[str, str], common: dict) -> SearchDoc:
+def _article_doc(law: Law, article: Article, headings: dict[str, str], common: dict, extra: str = "") -> SearchDoc:
+    """An article's document; ``extra`` is what content kinds add to its text (罚则 …), after the text."""
     url = f"{law.url}#{article.anchor}"
     chapter = " ".join(headings[a] for a in article.divisions if a in headings)
-    return SearchDoc(id=url, kind=ARTICLE, url=url, text=article.body, chapter=chapter,
+    text = f"{article.body}\n{extra}" if extra else article.body
+    return SearchDoc(id=url, kind=ARTICLE, url=url, text=text, chapter=chapter,
                      article=article.label, number=article.number, suffix=article.suffix, **common)
 
 
