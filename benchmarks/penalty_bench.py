@@ -35,8 +35,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from kb_tools.corpus import load_corpus  # noqa: E402
-from kb_tools.importing.sources import decode_text  # noqa: E402
 from kb_tools.importing.law import law_text_from_lines  # noqa: E402
+from kb_tools.importing.sources import decode_text  # noqa: E402
 from kb_tools.laws.parser import parse_body  # noqa: E402
 from kb_tools.penalties.evaluate import FIELDS, evaluate, load_labels, text_predictor  # noqa: E402
 from kb_tools.penalties.extract import extract  # noqa: E402

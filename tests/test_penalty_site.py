@@ -26,9 +26,11 @@ PROPERTY = law_page(
 
     ## 第二章 法律责任
 
-    第四条 违反本条例第二条规定，物业服务人未按要求提供相关资料的，由建设主管部门责令限期改正，处一万元以上十万元以下罚款。
+    第四条 违反本条例第二条规定，物业服务人未按要求提供相关资料的，由建设主管部门责令限期改正，
+    处一万元以上十万元以下罚款。
 
-    第五条 违反本条例第三条规定，建设单位未书面告知业主大会决定事项的，由建设主管部门责令限期改正，处五千元以上五万元以下罚款；情节严重的，处工程合同价款百分之二以上百分之四以下的罚款。
+    第五条 违反本条例第三条规定，建设单位未书面告知业主大会决定事项的，由建设主管部门责令限期改正，
+    处五千元以上五万元以下罚款；情节严重的，处工程合同价款百分之二以上百分之四以下的罚款。
 
     第六条 违反本条例规定，=HYPERLINK("http://x")<script>alert(1)</script>擅自施工的，依照有关规定进行处罚。
     """,
@@ -41,9 +43,12 @@ QUALITY = law_page(
     """
     第一条 为了加强工程质量管理，制定本条例。
 
-    第二条 违反本条例规定，承包单位将承包的工程转包或者违法分包的，责令改正，没收违法所得，处工程合同价款百分之零点五以上百分之一以下的罚款；可以责令停业整顿，降低资质等级；情节严重的，吊销资质证书。
+    第二条 违反本条例规定，承包单位将承包的工程转包或者违法分包的，责令改正，没收违法所得，
+    处工程合同价款百分之零点五以上百分之一以下的罚款；可以责令停业整顿，降低资质等级；情节严重的，
+    吊销资质证书。
 
-    第三条 违反本条例规定，建设单位未取得施工许可证擅自施工的，责令停止施工，限期改正，处工程合同价款1%以上2%以下的罚款。
+    第三条 违反本条例规定，建设单位未取得施工许可证擅自施工的，责令停止施工，限期改正，
+    处工程合同价款1%以上2%以下的罚款。
     """,
     level="行政法规",
 )
@@ -155,3 +160,37 @@ def test_site_without_penalties_has_no_table(build_site):
     site = build_site({"laws/某条例.md": law_page("某条例", "第一条 为了规范管理，制定本条例。")}, search_index=False)
     assert not (site / "laws/penalties/index.html").exists()
     assert not (site / "laws/penalties/penalties.json").exists()
+
+
+TRANSFER = law_page(
+    "某建筑条例",
+    """
+    第一条 禁止承包单位将其承包的全部建筑工程转包给他人，
+    禁止承包单位将其承包的全部建筑工程肢解以后以分包的名义分别转包给他人。转包的认定由主管部门负责。
+
+    第二条 承包单位将承包的工程转包的，责令改正，没收违法所得，并处罚款，可以责令停业整顿，降低资质等级；
+    情节严重的，吊销资质证书。
+    """,
+    short_title="某建筑条例",
+)
+
+
+def test_a_query_for_an_act_finds_the_article_that_punishes_it(tmp_path):
+    from click.testing import CliRunner
+
+    from kb_tools.cli import main
+    from kb_tools.corpus import load_corpus
+    from kb_tools.features import default_features
+    from kb_tools.search.documents import search_documents
+    from tests.conftest import STATUS_DATE, make_config, write_files
+
+    write_files(tmp_path / "docs", {"index.md": "# 首页\n", "laws/某建筑条例.md": TRANSFER})
+    corpus = load_corpus(tmp_path / "docs", features=default_features())
+    docs = {d.article: d for d in search_documents(corpus) if d.kind == "article"}
+    assert docs["第二条"].text.endswith(
+        "罚则（处罚） 罚：责令改正、没收违法所得、罚款、责令停业整顿、降低资质等级、吊销资质证书")
+    assert docs["第一条"].text == corpus.laws["某建筑条例"].articles[0].body  # other articles keep their text
+    config = make_config(tmp_path, {"status_date": STATUS_DATE})
+    result = CliRunner().invoke(main, ["search", "转包 怎么罚", "--json", "-f", str(config)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["article"] == "第二条"

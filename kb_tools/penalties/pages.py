@@ -84,7 +84,8 @@ def _violates_links(penalty: PenaltyArticle, law: Law, href_base: str) -> list[s
         if law.article(number, suffix) is None:
             links.append(escape(label))
         else:
-            links.append(f'<a href="{escape(href_base, quote=True)}#{article_anchor(number, suffix)}">{escape(label)}</a>')
+            href = f"{escape(href_base, quote=True)}#{article_anchor(number, suffix)}"
+            links.append(f'<a href="{href}">{escape(label)}</a>')
     return links
 
 
@@ -213,7 +214,8 @@ def _row(law: Law, penalty: PenaltyArticle, corpus: Corpus) -> str:
         groups += (f'<div class="kb-pen-unread">未能完整读取：'
                    f'{"；".join(escape(u) for u in penalty.unread)}</div>')
     fines = ";".join(b for s in penalty.sanctions if (b := _fine_bounds(s)) is not None)
-    attrs = (f'data-law="{escape(law.slug, quote=True)}" data-kinds="{escape("|".join(row_kinds(penalty)), quote=True)}"'
+    kinds = "|".join(row_kinds(penalty))
+    attrs = (f'data-law="{escape(law.slug, quote=True)}" data-kinds="{escape(kinds, quote=True)}"'
              f' data-fines="{escape(fines, quote=True)}"')
     return (f"<tr {attrs}>"
             f'<td data-label="违法行为"><ul class="kb-pen-acts">{acts}</ul></td>'
@@ -248,7 +250,8 @@ def table_markdown(corpus: Corpus) -> str:
         f"{_options((k, k) for k in kinds)}</select></label>"
         '<label>罚款金额（元） <input data-filter="amount" type="text" inputmode="decimal" '
         'placeholder="如 50000 或 5万" size="10"></label>'
-        '<label>违法行为 <input data-filter="q" type="search" placeholder="如 转包、未取得施工许可证" size="16"></label>'
+        '<label>违法行为 <input data-filter="q" type="search" placeholder="如 转包、未取得施工许可证" '
+        'size="16"></label>'
         '<span class="kb-pen-count" aria-live="polite"></span></form>'
     )
     head = "".join(f'<th scope="col">{h}</th>' for h in ("违法行为", "违反条款", "罚则条款", "处罚种类和幅度"))
