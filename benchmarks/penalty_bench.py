@@ -148,8 +148,10 @@ def scale(repeat: int) -> None:
             complete_by_level[level] += penalty.complete
     found = sum(by_level.values())
     complete = sum(complete_by_level.values())
-    print(f"  penalty articles: {found}, complete {complete} ({complete / max(found, 1):.1%}); "
-          f"articles containing 罚款: {baseline_hits}")
+    honest = sum(1 for (*_, body), penalty in zip(articles, results, strict=True)  # type: ignore[arg-type]
+                 if penalty is not None and not unsupported(body, penalty))
+    print(f"  penalty articles: {found}, complete {complete} ({complete / max(found, 1):.1%}), "
+          f"{honest} pass the honesty check; articles containing 罚款: {baseline_hits}")
     for level, count in by_level.most_common():
         print(f"    {level or '?':<6} {count:>6} found, {complete_by_level[level]:>6} complete")
     print(f"  {'':<30} {'wall s':>8} {'wall s/MB':>10} {'CPU s':>8} {'CPU s/MB':>9}")

@@ -124,6 +124,13 @@ def test_acts_over_commas_and_alternatives():
     assert extract(text, "某条例", "第五十九条").acts == ("建设工程竣工验收后，建设单位未移交建设项目档案的",)
 
 
+def test_a_violation_named_inside_the_act_stays_in_it():
+    text = "公务员主管部门的工作人员，违反本法规定，滥用职权、玩忽职守的，由上级机关责令纠正，给予处分。"
+    penalty = extract(text, "某法", "第一百零八条")
+    assert penalty.acts == ("公务员主管部门的工作人员，违反本法规定，滥用职权、玩忽职守的",)
+    assert unsupported(text, penalty) == []
+
+
 def test_later_paragraph_punishes_the_earlier_act():
     text = (
         "投标人以他人名义投标骗取中标的，中标无效，给招标人造成损失的，依法承担赔偿责任；构成犯罪的，依法追究刑事责任。\n"

@@ -428,10 +428,14 @@ class _Reader:
         segment = segment.rstrip("：:")
         if not segment:
             return
-        if segment.endswith("者") and _LIST_LEAD_RE.search(segment):
-            segment += "的"  # "有下列行为之一者" reads as "有下列行为之一的"
+        if segment.endswith("者") and _LIST_LEAD_RE.search(segment) and not state.in_sanctions:
+            state.condition = True  # "有下列行为之一者": the listed items are the acts
+            state.pending = []
+            return
         if _VIOLATION_LEAD_RE.match(segment):
             state.violation = True
+            if state.pending and not state.in_sanctions:
+                state.pending.append(segment)  # "…的工作人员，违反本法规定，滥用职权…": part of the act
             return
         if not state.in_sanctions:
             self._act_zone(segment, state, clause, items)
