@@ -114,17 +114,25 @@ def _prefix(text: str, root: Path) -> str:
 @click.option("--manifest", default=None, type=click.Path(path_type=Path),
               help="按清单批量导入（TSV：file, level, …）/ batch import from a manifest")
 @click.option("--overwrite", is_flag=True, help="覆盖已有页面 / replace existing pages")
+@click.option("--policy", is_flag=True,
+              help="作为本局文件导入到 docs/policies/（开头有文号时自动识别）/ import as a policy document")
+@click.option("--kind", default=None, help="本局文件的类型（不填则按标题和文号判断）/ policy kind")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
 def import_(files: tuple[Path, ...], docs_dir: Path, level: str | None, slug: str | None,
             version_of: str | None, repealed: str | None, successor: str | None,
-            promulgated: str | None, manifest: Path | None, overwrite: bool, as_json: bool) -> None:
-    """导入法规原文为知识库页面 / Import regulation texts as pages.
+            promulgated: str | None, manifest: Path | None, overwrite: bool, policy: bool, kind: str | None,
+            as_json: bool) -> None:
+    """导入法规原文或本局文件为知识库页面 / Import regulation texts or policy documents as pages.
 
     支持 LawRefBook Markdown、从 Word 复制的纯文本（UTF-8/GBK、CRLF、目录、折行）和 .docx。
-    Accepts LawRefBook Markdown, plain text (UTF-8/GBK) and .docx.
+    OA 导出的通知（版头、文号、标题、主送、正文、附件、落款）导入到 docs/policies/。
+    Accepts LawRefBook Markdown, plain text (UTF-8/GBK) and .docx; OA notices go to docs/policies/.
     """
     from kb_tools.importing.batch import import_files, import_manifest
 
+    if files and not manifest and (policy or all(_looks_like_notice(f) for f in files)):
+        _import_policies(files, docs_dir, slug=slug, kind=kind, overwrite=overwrite, as_json=as_json)
+        return
     try:
         if manifest:
             results = import_manifest(manifest, docs_dir, overwrite=overwrite)
@@ -147,6 +155,45 @@ def import_(files: tuple[Path, ...], docs_dir: Path, level: str | None, slug: st
             click.echo(f"  · {note}")
 
 
+def _looks_like_notice(path: Path) -> bool:
+    """A file whose first lines carry a 文号 of the 〔年份〕 form alone on a line: an OA notice."""
+    from kb_tools.policies.lookup import DOC_NUMBER_RE
+
+    try:
+        from kb_tools.importing.sources import read_lines
+
+        lines = [line.strip() for line in read_lines(path)[0] if line.strip()][:6]
+    except KbError:
+        return False
+    for line in lines:
+        compact = line.replace(" ", "").replace("\u3000", "")
+        found = "".join(m.group(0) for m in DOC_NUMBER_RE.finditer(compact))
+        if found and len(found) >= len(compact) - 4:  # the 文号 line (one 文号 per issuer)
+            return True
+    return False
+
+
+def _import_policies(files: tuple[Path, ...], docs_dir: Path, *, slug: str | None, kind: str | None,
+                     overwrite: bool, as_json: bool) -> None:
+    from kb_tools.policies.importer import import_policy
+
+    results = []
+    try:
+        for file in files:
+            results.append(import_policy(file, docs_dir, slug=slug if len(files) == 1 else None, kind=kind,
+                                         overwrite=overwrite))
+    except KbError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps([{"path": str(r.path), "title": r.title, "items": r.items, "missing": r.missing}
+                               for r in results], ensure_ascii=False, indent=2))
+        return
+    for r in results:
+        click.echo(f"{r.path}: 《{r.title}》 {r.items} 个编号条目")
+        for what in r.missing:
+            click.echo(f"  · 未能读出，请手工填写：{what}")
+
+
 @main.command(context_settings=CONTEXT)
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
 @click.option("-a", "--host", default="127.0.0.1", show_default=True, help="监听地址 / address")
@@ -158,7 +205,7 @@ def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) 
 
     默认只监听 127.0.0.1。/ Listens on 127.0.0.1 by default.
     """
-    from kb_tools.search.server import serve_site
+    from kb_tools.search.server import make_server, serve_forever
 
     cfg = _load_mkdocs_config(config_file)
     site = Path(cfg["site_dir"])  # type: ignore[index]
@@ -170,11 +217,14 @@ def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) 
     if plugin is not None and public:
         plugin.config.public_build = True  # the public index folder, never the intranet one
     index_dir = _index_dir(cfg, plugin)
-    click.echo(f"法规知识库：http://{host}:{port}/  （Ctrl+C 停止）")
     try:
-        serve_site(site, index_dir, host=host, port=port)
-    except KbError as exc:
+        server = make_server(site, index_dir, host=host, port=port)
+    except KbError as exc:  # the port is taken, the site is missing
         raise _fail(exc) from exc
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    also = "（内网其他机器用本机地址访问）" if shown != host else ""
+    click.echo(f"法规知识库：http://{shown}:{server.server_address[1]}/{also}  （Ctrl+C 停止）")
+    serve_forever(server)
 
 
 def _index_dir(cfg: object, plugin: object) -> Path:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kb_tools.classroom.model import Lecture
     from kb_tools.laws.model import Article, Law
     from kb_tools.penalties.model import PenaltyIndex
+    from kb_tools.policies.model import Policy
     from kb_tools.powers.model import PowerList
     from kb_tools.search.documents import SearchDoc
     from kb_tools.study.model import StudyPlan
@@ -76,6 +77,10 @@ class SiteOptions:
     site_url: str = ""
     use_directory_urls: bool = True
     classroom_hours_target: float = 8
+    #: 本局文件: a document ending within this many days is 即将失效.
+    policy_expiry_warning_days: int = 90
+    #: 本局文件: the longest validity period of a 行政规范性文件, in years.
+    policy_max_validity_years: int = 5
     #: From this day of the year on (MM-DD), a missing plan for next year is reported (学法计划).
     next_plan_from: str = "12-01"
 
@@ -91,6 +96,8 @@ class CitationGraph:
     cited_by: dict[tuple[str, int, int], list[CitingRef]] = field(default_factory=dict)
     seen: set[tuple[object, ...]] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    #: 本局文件 cited: ``policy_cited_by[(policy slug, item anchor or "")]``.
+    policy_cited_by: dict[tuple[str, str], list[CitingRef]] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,7 +112,8 @@ class Corpus:
         features: the content kinds loaded into this corpus, in order.
         options: site facts for generated pages.
         citations: the cited-by graph (filled by the citations feature and by kinds' loaders).
-        powers, plans, lectures, penalties: what those kinds loaded (empty when the kind is not loaded).
+        powers, plans, lectures, policies, penalties: what those kinds loaded (empty when the kind is not
+            loaded).
         private_files: files below ``docs/`` that belong to private pages (kept out of public builds).
     """
 
@@ -120,6 +128,7 @@ class Corpus:
     powers: PowerList | None = None
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
+    policies: dict[str, Policy] = field(default_factory=dict)
     penalties: PenaltyIndex | None = None
     private_files: set[str] = field(default_factory=set)
     #: Pages whose front matter says ``draft: true``: kept off the built site, its lists and indexes.

@@ -13,9 +13,18 @@ from kb_tools.citations import pages as citation_pages
 from kb_tools.corpus import Feature
 from kb_tools.laws import pages as law_pages
 from kb_tools.laws import version_pages
+from kb_tools.policies import checks as policy_checks
+from kb_tools.policies import feature as policy_feature
+from kb_tools.policies import pages as policy_pages
+from kb_tools.policies import search as policy_search
 
 #: The regulation index pages (by level, category, …).
 LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
+#: 本局文件: documents, their bases' cited-by, the catalogue and the 清理 view, the exports, the checks,
+#: one search document per numbered item. Before the kinds whose pages may cite a policy.
+POLICIES = Feature("policies", load=policy_feature.load, pages=policy_pages.generate,
+                   files=policy_pages.export_files, check=policy_checks.check,
+                   documents=policy_search.documents, home=policy_pages.home_block)
 #: 学法计划: the loader also reports the plan's problems (no regulation, missing focus article …).
 STUDY = Feature("study", load=study.load, pages=study.generate, check=study.check, data_dir=study.STUDY_DIR,
                 home=study.home_block)
@@ -38,4 +47,4 @@ VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, STUDY, CLASSROOM, POWERS, PENALTIES, CITATIONS, VERSIONS)
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, PENALTIES, CITATIONS, VERSIONS)

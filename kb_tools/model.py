@@ -38,6 +38,8 @@ class Status(str, Enum):
     AMENDED = "已修改"
     REPEALED = "已废止"
     NOT_YET_EFFECTIVE = "尚未生效"
+    #: A policy document whose validity period is over (行政规范性文件 are valid for a stated period).
+    EXPIRED = "已失效"
 
     @property
     def css_class(self) -> str:
@@ -47,6 +49,7 @@ class Status(str, Enum):
             Status.AMENDED: "amended",
             Status.REPEALED: "repealed",
             Status.NOT_YET_EFFECTIVE: "not-yet-effective",
+            Status.EXPIRED: "expired",
         }[self]
 
 

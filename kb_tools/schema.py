@@ -16,7 +16,8 @@ from kb_tools.problems import ContentProblem
 if TYPE_CHECKING:
     from kb_tools.frontmatter import Document
 
-#: A key table: key -> (kind, required). Kinds: str, bool, date, level, list[…] of those.
+#: A key table: key -> (kind, required). Kinds: str, bool, date, level, any (checked by the caller),
+#: list[…] of those.
 KeyTable = dict[str, tuple[str, bool]]
 
 
@@ -79,6 +80,8 @@ _HINTS = {
 def _convert(kind: str, value: Any) -> tuple[Any, str]:
     if value is None:
         return None, ""
+    if kind == "any":  # a nested mapping the kind checks itself (a policy's legality_review …)
+        return value, ""
     if kind == "str":
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return str(value).strip(), ""

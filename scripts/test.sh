@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fresh machine -> the whole test suite. Installs Debian's chromium (browser tests) and CJK fonts
-# when missing; Playwright drives /usr/bin/chromium, nothing else is downloaded.
+# when missing, and nginx (the deployment test); Playwright drives /usr/bin/chromium, nothing else
+# is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -8,6 +9,7 @@ need=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+[ -x /usr/sbin/nginx ] || need+=(nginx)  # tests/test_deploy.py serves a built site with deploy/nginx/kb.conf
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

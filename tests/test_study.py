@@ -11,7 +11,7 @@ import pytest
 
 from kb_tools.checks import check_docs
 from kb_tools.study.model import READING_CHARS_PER_MINUTE
-from tests.conftest import law_page, make_config, read, run_build, write_files
+from tests.conftest import REPO, law_page, make_config, read, run_build, write_files
 
 PENALTY_LAW = law_page(
     "中华人民共和国行政处罚法",
@@ -262,3 +262,24 @@ def test_a_missing_plan_for_next_year_is_reported_from_the_configured_day(tmp_pa
     assert "2027年学法计划尚未制定" in read(site, "study/2026/index.html")
     write_files(docs, {"study/2027.yml": PLAN.replace("2026", "2027")})
     assert warnings("2026-12-01") == []
+
+
+def test_folded_notes_join_without_spaces_between_chinese_characters(tmp_path):
+    folded = ("    notes: >-\n      重点学习告知与陈述申辩，以及\n      不得因申辩加重处罚的规定；\n"
+              "      对照 GB 50016 标准。\n")
+    plan = PLAN.replace("    notes: 重点学习告知与陈述申辩。\n", folded)
+    assert plan != PLAN
+    site = build_plan_site(tmp_path, plan)
+    html = read(site, "study/2026/01/index.html")
+    assert "重点学习告知与陈述申辩，以及不得因申辩加重处罚的规定；对照 GB 50016 标准。" in html
+
+
+def test_no_reading_pack_of_the_sample_plan_has_a_space_between_chinese_characters():
+    from kb_tools.corpus import load_corpus
+    from kb_tools.features import default_features
+
+    corpus = load_corpus(REPO / "docs", features=default_features())
+    notes = [m.notes for plan in corpus.plans.values() for m in plan.months if m.notes]
+    assert notes
+    gaps = [n for n in notes if re.search(r"[\u4e00-\u9fff，。；、] +[\u4e00-\u9fff]", n)]
+    assert gaps == []

@@ -17,6 +17,18 @@
       .toLowerCase();
   }
 
+  // The rule of kb_tools/text.py neutralise_cell (OWASP): a cell a spreadsheet would run as a
+  // formula (=, +, -, @, tab, CR first, also full-width) gets a leading ', numbers stay numbers.
+  var FORMULA_START = /^(?:[\t\r]|[ \n\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20])/;
+  var NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+  var LONE_SIGN = /^[+\-\uff0b\uff0d]$/;
+
+  function neutraliseCell(text) {
+    var core = text.trim();
+    if (!FORMULA_START.test(text) || NUMBER.test(core) || LONE_SIGN.test(core)) { return text; }
+    return "'" + text;
+  }
+
   function setup(form) {
     var table = document.getElementById(form.getAttribute("data-table"));
     if (!table || form.getAttribute("data-ready")) { return; }
@@ -124,6 +136,7 @@
     }
 
     function csvCell(text) {
+      text = neutraliseCell(text);
       return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
     }
 

@@ -22,6 +22,7 @@ from kb_tools.citations.resolver import (
     Citation,
     CitingRef,
     add_citing,
+    add_policy_citing,
     find_citations,
     find_in_law,
 )
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from kb_tools.laws.model import Article, Law
 
 #: Which kind of page a top-level folder of docs/ holds, for the cited-by groups.
-KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规"}
+KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规", "policies": "本局文件"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
 #: Folders whose pages cite articles only as examples (the maintenance manual): their citations
@@ -109,9 +110,11 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         corpus.drafts.add(rel)
         return
     body = _blank(doc.body)
-    if "《" not in body:
+    if "《" not in body and not (corpus.policies and ("号" in body or rel.startswith("policies/"))):
         return
-    found = find_citations(body, corpus, on=as_date(doc.meta.get("date")))
+    policy = corpus.policies.get(rel[len("policies/"):-len(".md")]) if rel.startswith("policies/") else None
+    on = policy.issued if policy is not None else as_date(doc.meta.get("date"))
+    found = find_citations(body, corpus, on=on, policy=policy)
     if not found:
         return
     kind = page_kind(rel, doc.meta)
@@ -122,6 +125,9 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         mentions.append(Mention(rel, line, citation, False))
         if citing and citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
+        elif citation.policy is not None and citation.policy.src_path != rel:
+            for item in citation.items or (None,):
+                add_policy_citing(corpus, citation.policy, item, CitingRef(kind, title, rel))
 
 
 def _add(corpus: Corpus, citation: Citation, ref: CitingRef) -> None:

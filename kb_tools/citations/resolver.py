@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING
 from kb_tools.laws.model import Article, Law
 from kb_tools.laws.names import normalise_title
 from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
+from kb_tools.policies.lookup import by_doc_number, by_title, number_pattern, policy_status
 from kb_tools.problems import Severity
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
+    from kb_tools.policies.model import Item, Policy
 
 _NUM = NUMBER_CLASS
 _SP = "[ \u3000]*"
@@ -65,6 +67,15 @@ _BLOCK_TAGS = {"p", "li", "td", "th", "tr", "div", "section", "blockquote", "dd"
 _TAG_RE = re.compile(r"<!--.*?-->|<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^>]*)>", re.S)
 _SECTION_ID_RE = re.compile(r'\bid="article-(?P<n>\d+)(?:-(?P<s>\d+))?"')
 _LINE_LABEL_RE = re.compile(rf"^第{_NUM}+条(?:之{_NUM}+)?[ \u3000]", re.M)
+# References into a policy document: 第三条, 第二部分, 第（一）项, 第1点, and their combinations.
+_POLICY_REF_RE = re.compile(
+    rf"(?:第{_SP}(?P<a>{_NUM}+){_SP}条|第{_SP}(?P<p>{_NUM}+){_SP}部分|(?P<bare>[一二三四五六七八九十]+)、(?=第))"
+    rf"(?:{_SP}第{_SP}[（(](?P<i>{_NUM}+)[）)]{_SP}项)?(?:{_SP}第{_SP}(?P<t>\d+){_SP}点)?"
+    rf"|第{_SP}[（(](?P<oi>{_NUM}+)[）)]{_SP}项"
+)
+#: 本办法第四条, 本通知第二部分: on a policy's own page, its own items.
+_POLICY_SELF_RE = re.compile(r"本(?:制度|办法|通知|方案|规定|细则|意见|举措|决定|规则|措施|意见)(?=第)")
+_AFTER_DOCNO_RE = re.compile(rf"{_SP}[（(](?P<no>[^（()）]{{4,30}}号)[）)]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,7 @@ class CitationPart:
     end: int
     article: Article | None
     detail: str = ""
+    item: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,8 @@ class Citation:
         written_title: the title as written, without 《》 and version.
         alert: revision alert when a cited article changed, moved or disappeared in a newer text.
         self_ref: the mention points at the page (and article) it stands in (本条, 前款, 本法).
+        policy: the 本局文件 it resolves to, when it names one by title or 文号 (``law`` is then None).
+        items: the numbered items of ``policy`` cited (empty when the whole document is cited).
     """
 
     start: int
@@ -118,11 +132,13 @@ class Citation:
     written_title: str = ""
     alert: str | None = None
     self_ref: bool = False
+    policy: Policy | None = None
+    items: tuple[Item, ...] = ()
 
     @property
     def resolved(self) -> bool:
-        """True when the regulation and every named article were found."""
-        return self.law is not None and self.problem is None
+        """True when the regulation (or policy) and every named article (or item) were found."""
+        return (self.law is not None or self.policy is not None) and self.problem is None
 
     def url(self, base: str) -> str | None:
         """Relative link to the regulation page, or to its first cited article.
@@ -169,9 +185,18 @@ class CitingRef:
 
 
 #: The groups of the cited-by lists, in display order.
-CITING_KINDS = ("权力事项", "学法计划", "讲堂", "法规", "其他")
+CITING_KINDS = ("权力事项", "学法计划", "讲堂", "法规", "本局文件", "其他")
 #: Key of a whole-regulation citation in ``corpus.citations.cited_by`` (no article named).
 WHOLE_LAW = (0, 0)
+
+
+def add_policy_citing(corpus: Corpus, policy: Policy, item: Item | None, ref: CitingRef) -> None:
+    """Record that ``ref`` cites an item of a policy (the whole document when ``item`` is None)."""
+    key = (policy.slug, item.anchor if item else "")
+    place = ("policy", *key, ref.src_uri, ref.anchor)
+    if place not in corpus.citations.seen:
+        corpus.citations.seen.add(place)
+        corpus.citations.policy_cited_by.setdefault(key, []).append(ref)
 
 
 def add_citing(corpus: Corpus, law: Law, article: Article | None, ref: CitingRef) -> None:
@@ -207,6 +232,8 @@ class _Context:
     #: Every title named so far on the page, as (kind, law or None when not in the knowledge
     #: base): 该法第三条 means the law of kind 法 named last.
     named: list[tuple[str | None, Law | None]] = field(default_factory=list)
+    #: The policy document the page is, if any: its own 文号 and title are not linked to itself.
+    policy: Policy | None = None
 
 
 @dataclass
@@ -226,6 +253,7 @@ def find_citations(
     current: Law | None = None,
     article: Article | None = None,
     on: dt.date | None = None,
+    policy: Policy | None = None,
 ) -> list[Citation]:
     """Every citation in ``text``, resolved against ``corpus``.
 
@@ -235,6 +263,7 @@ def find_citations(
         current: the regulation the text belongs to; enables 本法/本条例, bare 第N条, 本条/前条/前款.
         article: the article the text belongs to (for 本条/前款/前条); when None, article labels at
             the start of a line (``第十条　…``) set it as the text goes.
+        policy: the policy document the text belongs to; enables 本办法第四条 / 本通知第二部分.
         on: the date of the citing page; a citation then resolves to the text in force that day.
             Inside a regulation it defaults to the date its text took effect: a 2007 regulation
             citing 《行政复议法》第二十八条 means the article as numbered then.
@@ -245,7 +274,7 @@ def find_citations(
     """
     if on is None and current is not None:
         on = _citing_date(current)
-    ctx = _Context(corpus, current, article, on, in_law_page=current is not None)
+    ctx = _Context(corpus, current, article, on, in_law_page=current is not None, policy=policy)
     return _scan(text, ctx)
 
 
@@ -277,9 +306,26 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
     label_starts = {m.start() for m in labels}
     label_index = 0
     length = len(text)
+    numbers = _policy_numbers(text, ctx)
+    if ctx.policy is not None and "本" in text:
+        numbers = sorted([*numbers, *_POLICY_SELF_RE.finditer(text)], key=lambda m: m.start())
+    number_index = 0
     while pos < length:
         # Find the next interesting character.
         next_pos = _next_candidate(text, pos, ctx.current is not None, ctx.last_law is not None, bool(ctx.named))
+        while number_index < len(numbers) and numbers[number_index].start() < pos:
+            number_index += 1
+        number = numbers[number_index] if number_index < len(numbers) else None
+        if number is not None and (next_pos < 0 or number.start() < next_pos):
+            if number.re is _POLICY_SELF_RE and ctx.policy is not None:
+                citation, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
+                citation = replace(citation, self_ref=True)
+            else:
+                citation, end = _number_mention(text, number, ctx)
+            if citation is not None:
+                found.append(citation)
+            pos = max(end, number.start() + 1)
+            continue
         if next_pos < 0:
             break
         while label_index < len(labels) and labels[label_index].start() <= next_pos:
@@ -310,6 +356,87 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             found.append(citation)
         pos = max(end, next_pos + 1)
     return found
+
+
+def _policy_numbers(text: str, ctx: _Context) -> list[re.Match[str]]:
+    """The 文号 of the knowledge base's issuers in a text (none when there are no policies)."""
+    if not ctx.corpus.policies or "号" not in text:
+        return []
+    pattern = number_pattern(ctx.corpus)
+    return list(pattern.finditer(text)) if pattern is not None else []
+
+
+def _number_mention(text: str, match: re.Match[str], ctx: _Context) -> tuple[Citation | None, int]:
+    """海住建〔2024〕12号 (maybe followed by 第三条): the policy with that 文号."""
+    start, end = match.start(), match.end()
+    policy = by_doc_number(ctx.corpus, match.group(0))
+    if policy is None:
+        citation = Citation(start, end, text[start:end], None, written_title=match.group(0),
+                            problem=f"文号“{match.group(0)}”不在知识库的本局文件中。",
+                            hint="请核对文号；如是本局文件，请先用 `kb import` 导入到 docs/policies/。",
+                            severity=Severity.WARNING, code="citation-unknown-policy")
+        return citation, end
+    return _policy_mention(text, start, end, policy, ctx)
+
+
+def _policy_mention(text: str, start: int, end: int, policy: Policy, ctx: _Context) -> tuple[Citation, int]:
+    """A mention of a policy (title or 文号 ending at ``end``) and the items that follow it."""
+    after = _AFTER_DOCNO_RE.match(text, end)
+    if after and by_doc_number(ctx.corpus, after.group("no")) is policy:
+        end = after.end()  # 《关于…的通知》（海住建〔2024〕12号）
+    parts: list[CitationPart] = []
+    items: list[Item] = []
+    problem = hint = None
+    pos = end
+    while True:
+        match = _POLICY_REF_RE.match(text, pos)
+        if match is None:
+            break
+        anchor, label = _policy_anchor(policy, match)
+        item = policy.item(anchor) if anchor else None
+        if item is None and problem is None:
+            problem = f"《{policy.title}》中没有“{label}”。"
+            hint = _policy_hint(policy)
+        parts.append(CitationPart(start if not parts else match.start(), match.end(), None, item=item))
+        if item is not None:
+            items.append(item)
+        pos = end = match.end()
+        sep = _LIST_SEP_RE.match(text, pos)
+        if sep is None or _POLICY_REF_RE.match(text, sep.end()) is None:
+            break
+        pos = sep.end()
+    if not parts:
+        parts.append(CitationPart(start, end, None))
+    ctx.last_law = None
+    severity = Severity.WARNING if ctx.in_law_page else Severity.ERROR
+    return Citation(start, end, text[start:end], None, problem=problem, hint=hint, severity=severity,
+                    code="citation-missing-policy-item" if problem else "", parts=tuple(parts),
+                    written_title=policy.title, policy=policy, items=tuple(items)), end
+
+
+def _policy_anchor(policy: Policy, match: re.Match[str]) -> tuple[str, str]:
+    """The anchor a policy reference points to, and the reference as written."""
+    label = match.group(0)
+    if match.group("oi"):
+        return f"item-{_number(match.group('oi'))}", label
+    if match.group("a"):
+        number = _number(match.group("a"))
+        # 第三条 of a notice numbered 一、二、三 means its third part.
+        anchor = f"article-{number}" if policy.has_articles else f"part-{number}"
+    else:
+        anchor = f"part-{_number(match.group('p') or match.group('bare'))}"
+    if match.group("i"):
+        anchor += f"-item-{_number(match.group('i'))}"
+    if match.group("t"):
+        anchor += f"-point-{int(match.group('t'))}"
+    return anchor, label
+
+
+def _policy_hint(policy: Policy) -> str:
+    top = [i.cite for i in policy.items if i.level == 1]
+    if not top:
+        return f"《{policy.title}》没有编号的条目，请直接引用文件名称。"
+    return f"请核对编号：《{policy.title}》的条目为{top[0]}至{top[-1]}。"
 
 
 def _next_candidate(text: str, pos: int, in_law: bool, after_title: bool, named: bool = False) -> int:
@@ -425,6 +552,10 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
     if refs:
         end = refs_end
     law, problem, suggestion, hint, code = _resolve_title(title, ctx)
+    if law is None and ctx.corpus.policies:
+        policy = by_title(ctx.corpus, title)
+        if policy is not None:
+            return _policy_mention(text, start, close, policy, ctx)
     if law is not None and alias_match:
         ctx.aliases[normalise_title(alias_match.group("alias"))] = law
     if law is None and not refs and problem is not None and not _LEGAL_SUFFIX_RE.search(title):
@@ -777,6 +908,7 @@ def link_citations(
     base: str,
     current: Law | None = None,
     on: dt.date | None = None,
+    policy: Policy | None = None,
 ) -> tuple[str, list[Citation]]:
     """Turn every resolved citation in rendered HTML into a link to the article anchor.
 
@@ -792,6 +924,8 @@ def link_citations(
         current: the regulation rendered by this page, if any.
         on: the page's date (front matter ``date:``), for point-in-time resolution; on a
             regulation's page, the date its text took effect.
+        policy: the policy document rendered by this page, if any (its items link to anchors on
+            the page, the document itself is not linked).
 
     Returns:
         The rewritten HTML and every citation found (resolved or not), spans relative to the
@@ -799,7 +933,7 @@ def link_citations(
     """
     if on is None and current is not None:
         on = _citing_date(current)
-    ctx = _Context(corpus, current, None, on, in_law_page=current is not None)
+    ctx = _Context(corpus, current, None, on, in_law_page=current is not None, policy=policy)
     out: list[str] = []
     found: list[Citation] = []
     skip: list[str] = []
@@ -832,7 +966,9 @@ def link_citations(
 
 def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> str:
     if ("《" not in text and not (ctx.named and "该" in text)
-            and (ctx.current is None or not any(c in text for c in "本前第"))):
+            and (ctx.current is None or not any(c in text for c in "本前第"))
+            and not (ctx.corpus.policies and "号" in text)
+            and not (ctx.policy is not None and "本" in text)):
         return text
     citations = _scan(text, ctx)
     if not citations:
@@ -841,6 +977,13 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
     out: list[str] = []
     pos = 0
     for citation in citations:
+        if citation.policy is not None and citation.start >= pos:
+            out.append(text[pos:citation.start])
+            own = citation.policy is ctx.policy
+            out.append(_policy_links(citation, text, base, own=own))
+            out.append("" if own else _badges(citation, ctx))
+            pos = citation.end
+            continue
         if citation.law is None or citation.self_ref or citation.start < pos:
             continue
         for part in citation.parts:
@@ -856,6 +999,30 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
     return "".join(out)
 
 
+def _policy_links(citation: Citation, text: str, base: str, *, own: bool = False) -> str:
+    """A policy mention with each part linked to the document or its item (on the document's own
+    page: items to their anchors, the document itself not at all)."""
+    policy = citation.policy
+    assert policy is not None
+    out: list[str] = []
+    pos = citation.start
+    for part in citation.parts:
+        out.append(text[pos:part.start])
+        if own and part.item is None:
+            out.append(text[part.start:part.end])
+            pos = part.end
+            continue
+        page = "" if own else f"{base}{policy.url}"
+        href = page + (f"#{part.item.anchor}" if part.item else "")
+        title = f"《{policy.title}》" + (f"（{policy.doc_number}）" if policy.doc_number else "")
+        title += part.item.cite if part.item else ""
+        out.append(f'<a class="kb-cite kb-cite--policy" href="{escape(href, quote=True)}" '
+                   f'title="{escape(title, quote=True)}">{text[part.start:part.end]}</a>')
+        pos = part.end
+    out.append(text[pos:citation.end])
+    return "".join(out)
+
+
 def _anchor(citation: Citation, part: CitationPart, label: str, base: str, current: Law | None) -> str:
     if current is not None and citation.law is current and part.article is not None:
         href = f"#{part.article.anchor}"  # 本法第四十五条: the anchor on this very page
@@ -868,6 +1035,12 @@ def _anchor(citation: Citation, part: CitationPart, label: str, base: str, curre
 def _badges(citation: Citation, ctx: _Context) -> str:
     out = ""
     law = citation.law
+    if citation.policy is not None:
+        status = policy_status(ctx.corpus, citation.policy)
+        if status.css_class in ("repealed", "amended", "not-yet-effective", "expired"):
+            tip = f"《{citation.policy.title}》{status.value}"
+            out += (f'<span class="kb-status kb-status--{status.css_class} kb-cite-status" '
+                    f'title="{escape(tip, quote=True)}">{status.value}</span>')
     if law is not None:
         status = law.status(ctx.corpus.today)
         # An older text is 已修改; the revision alert next to it says more, so one badge is enough.

@@ -21,6 +21,7 @@ from kb_tools.frontmatter import Document, load_page
 from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
 from kb_tools.schema import check_meta
+from kb_tools.text import join_cjk
 
 LECTURE_KIND = "讲堂"
 #: Splits a Markdown body before each heading line, keeping the pieces' text intact.
@@ -104,7 +105,7 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
         audience=meta.get("audience") or "",
         topics=tuple(meta.get("topics") or ()),
         attachments=attachments,
-        summary=meta.get("summary") or first_paragraph(doc.body),
+        summary=join_cjk(meta.get("summary") or first_paragraph(doc.body)),  # prose: no stray gaps
         cited=tuple(_cited(corpus, doc, meta["date"])),
         line=doc.body_line,
     )

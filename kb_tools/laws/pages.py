@@ -118,7 +118,7 @@ def _group_anchor(key: str, name: str, index: int) -> str:
 def counts(corpus: Corpus) -> dict[str, int]:
     """Counts shown on the home page and the overview."""
     laws = corpus.current_laws
-    by_status = defaultdict(int)
+    by_status: defaultdict[str, int] = defaultdict(int)
     for law in laws:
         by_status[corpus.status(law).value] += 1
     return {

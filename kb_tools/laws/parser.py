@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb_tools.laws.model import Article, Division, DivisionKind
 from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
@@ -89,7 +90,7 @@ def parse_body(text: str, path: str = "", first_line: int = 1) -> ParsedBody:
     parsed = ParsedBody()
     stack: list[tuple[int, str]] = []  # (rank, anchor) of open divisions
     counters: dict[str, int] = {}
-    current: dict[str, object] | None = None
+    current: dict[str, Any] | None = None
     seen: dict[tuple[int, int], int] = {}
     ranks = {DivisionKind.PART: 0, DivisionKind.SUBPART: 1, DivisionKind.CHAPTER: 2,
              DivisionKind.SECTION: 3, DivisionKind.HEADING: 2}
@@ -194,7 +195,7 @@ def parse_body(text: str, path: str = "", first_line: int = 1) -> ParsedBody:
             }
             continue
         if current is not None:
-            current["paragraphs"].append(para)  # type: ignore[union-attr]
+            current["paragraphs"].append(para)
         else:
             parsed.preamble.append(para)
     flush()

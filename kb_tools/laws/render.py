@@ -24,26 +24,52 @@ def _date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def article_html(law: Law, article: Article, *, cite_title: str | None = None) -> str:
+def version_qualifier(law: Law, status: Status | None = None) -> str:
+    """What a citation adds after 《title》 so that it names this text: （2017年修正）, （已废止）.
+
+    An older version is cited in the standard form, by the year and kind of its last change
+    (修正 / 修订, from the history; 公布 for an unamended first text). A repealed regulation says
+    so, so that a pasted citation does not pass for the law in force.
+
+    >>> import datetime as dt
+    >>> from kb_tools.laws.model import HistoryEvent
+    >>> from kb_tools.model import Level
+    >>> old = Law(slug="x/2017", src_path="", title="甲法", level=Level.LAW, promulgated=dt.date(1999, 4, 29),
+    ...           amended=(dt.date(2017, 9, 1),), version_of="x",
+    ...           history=(HistoryEvent(dt.date(2017, 9, 1), "……第二次修正"),))
+    >>> version_qualifier(old)
+    '（2017年修正）'
+    """
+    if law.version_of is not None and law.version_date is not None:
+        date = law.version_date
+        event = next((e.text for e in law.history if e.date == date), "")
+        kind = "修订" if "修订" in event else "修正" if ("修正" in event or law.amended) else "公布"
+        return f"（{date.year}年{kind}）"
+    if status is Status.REPEALED:
+        return "（已废止）"
+    return ""
+
+
+def article_html(law: Law, article: Article, *, qualifier: str = "") -> str:
     """One article as a ``<section>`` whose text begins with its label.
 
-    The ``data-cite`` attribute holds the citation copied by the "复制引用" button.
+    The ``data-cite`` attribute holds the citation copied by the "复制引用" button, which sits
+    inline after the label so that it never narrows the text beside it.
     """
-    title = cite_title or law.title
     paras = [escape(p) for p in article.paragraphs] or [""]
     label = (
         f'<a class="kb-article-label" href="#{article.anchor}" title="本条链接">{article.label}</a>'
     )
-    first = f"<p>{label}\u3000{paras[0]}</p>"
-    rest = "".join(f"<p>{p}</p>" for p in paras[1:])
-    cite = escape(f"《{title}》{article.label}", quote=True)
+    cite = escape(f"《{law.title}》{qualifier}{article.label}", quote=True)
     button = (
         f'<button class="kb-copy" type="button" data-cite="{cite}" data-anchor="{article.anchor}" '
         f'title="复制引用（法规名称、条号和链接）">复制引用</button>'
     )
+    first = f"<p>{label}{button}\u3000{paras[0]}</p>"
+    rest = "".join(f"<p>{p}</p>" for p in paras[1:])
     return (
         f'<section class="kb-article" id="{article.anchor}" data-article="{article.label}">'
-        f"{first}{rest}{button}</section>"
+        f"{first}{rest}</section>"
     )
 
 
@@ -172,10 +198,10 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
             by_division.setdefault(article.divisions[-1], []).append(article)
         else:
             loose.append(article)
-    cite_title = None if law.version_of is None else f"{law.title}（{_date(law.version_date)}）"
+    qualifier = version_qualifier(law, status)
 
     def add_articles(articles: list[Article] | tuple[Article, ...]) -> None:
-        blocks = [article_html(law, article, cite_title=cite_title) for article in articles]
+        blocks = [article_html(law, article, qualifier=qualifier) for article in articles]
         if stash is None or not blocks:
             for block in blocks:
                 out.extend((block, ""))

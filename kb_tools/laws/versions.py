@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -161,8 +162,8 @@ def _align(old: list[Article], new: list[Article]) -> list[Change]:
     for (i, j), _score in sorted(scores.items(), key=lambda kv: -kv[1]):
         if i in used_old or j in used_new:
             continue
-        shared = len(old_grams[i] & new_grams[j])
-        if shared / min(len(old_grams[i]), len(new_grams[j])) >= CONTAINED_MIN:
+        common = len(old_grams[i] & new_grams[j])
+        if common / min(len(old_grams[i]), len(new_grams[j])) >= CONTAINED_MIN:
             pairs.append((i, j))
             used_old.add(i)
             used_new.add(j)
@@ -330,9 +331,12 @@ def diff_html(old: str, new: str) -> tuple[str, str]:
     return "".join(left), "".join(right)
 
 
-def _merge_small_equals(ops: list[tuple[str, int, int, int, int]], old: str) -> list[tuple[str, int, int, int, int]]:
+Opcode = tuple[str, int, int, int, int]
+
+
+def _merge_small_equals(ops: Sequence[Opcode], old: str) -> list[Opcode]:
     """Fold an equal run of one character between two changes into them (fewer, longer marks)."""
-    out: list[tuple[str, int, int, int, int]] = []
+    out: list[Opcode] = []
     for op in ops:
         tag = op[0]
         if (tag != "equal" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] != "equal"

@@ -2,9 +2,10 @@
 
 CSV and the workbook have one row per sanction (an article read only in part has a row for what
 could not be read), so a spreadsheet can filter by kind and sort by amount; bounds stay numbers.
-A text cell that begins with ``= + - @`` (or a tab / carriage return) is prefixed with ``'`` so a
-spreadsheet never runs it as a formula. The workbook's timestamps, inside and in its zip entries,
-are the corpus date, so two builds of the same content give the same bytes.
+A text cell that a spreadsheet would run as a formula (``= + - @`` …) is prefixed with ``'``
+(:func:`kb_tools.text.neutralise_cell`, the rule every export of the site uses). The workbook's
+timestamps, inside and in its zip entries, are the corpus date, so two builds of the same content
+give the same bytes.
 
 The JSON is the one issue 13 specifies: a list, one object per penalty article, with ``title``,
 ``article``, ``url``, ``violates`` and ``sanctions`` (``kind``, ``text``, ``min``, ``max``,
@@ -18,12 +19,12 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kb_tools.penalties.pages import EXPORTS, table_rows
+from kb_tools.text import neutralise_cell
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -34,17 +35,7 @@ COLUMNS = (
     "法规", "条", "地址", "违法行为", "违反条款", "处罚种类", "处罚原文", "下限", "上限", "单位", "计罚基数",
     "情节", "处罚对象", "实施机关", "完整读取", "未能读取的部分",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | None
-
-
-def safe_text(value: str) -> str:
-    """A text cell a spreadsheet will not evaluate.
-
-    >>> safe_text("=1+1"), safe_text("-5"), safe_text("罚款")
-    ("'=1+1", "'-5", '罚款')
-    """
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _url(corpus: Corpus, law: Law, penalty: PenaltyArticle) -> str:
@@ -69,7 +60,7 @@ def rows(corpus: Corpus) -> list[list[Cell]]:
 
 
 def _cells(row: list[Cell]) -> list[Cell]:
-    return [safe_text(c) if isinstance(c, str) else c for c in row]
+    return [neutralise_cell(c) for c in row]
 
 
 def to_csv(table: Iterable[list[Cell]]) -> bytes:
@@ -87,15 +78,19 @@ def to_xlsx(table: Iterable[list[Cell]], *, today: dt.date) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "罚则索引"
-    sheet.append(list(COLUMNS))
     count = 0
-    for row in table:
-        sheet.append(_cells(row))
+    for values in (list(COLUMNS), *table):
         count += 1
+        for column, value in enumerate(_cells(values), start=1):
+            cell = sheet.cell(count, column, value)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never "f", whatever the text looks like
+    count -= 1  # data rows, without the header
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -112,30 +107,23 @@ def to_xlsx(table: Iterable[list[Cell]], *, today: dt.date) -> bytes:
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     workbook.properties.creator = "法规知识库"
+    workbook.properties.lastModifiedBy = "法规知识库"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # ExcelWriter, not workbook.save(): save() stamps the document with the current time.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
     return _fixed_zip_times(buffer.getvalue(), stamp)
 
 
 def _fixed_zip_times(data: bytes, stamp: dt.datetime) -> bytes:
-    """The same archive dated ``stamp`` throughout.
-
-    openpyxl dates the zip entries with the clock and sets the "modified" property to the time of
-    saving, whatever the workbook says; both are put back to ``stamp`` here.
-    """
-    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    modified = f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode()
+    """The same archive with every entry dated ``stamp`` (zip writers date entries with the clock)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + modified + rb"\g<2>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, content)
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
     return out.getvalue()
 
 

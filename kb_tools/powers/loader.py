@@ -33,6 +33,7 @@ from kb_tools.powers.records import Record, check_keys, inspection_item, power_i
 from kb_tools.problems import ContentProblem, KbError, Severity
 
 if TYPE_CHECKING:
+    from kb_tools.citations.resolver import Citation
     from kb_tools.corpus import Corpus
     from kb_tools.laws.model import Law
 
@@ -300,6 +301,9 @@ def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: 
         law = citation.law
         problem = citation.problem
         where = f"“{item.title}”的{basis.label}"
+        if citation.policy is not None:
+            refs.append(_policy_basis(citation, where, item, corpus, basis.line or item.line_of(basis.label)))
+            continue
         if law is None or problem:
             hint = citation.suggestion or "请核对法规全称与条号；部门规章等未收录的文件请先导入知识库。"
             why = problem or "知识库中没有该法规"
@@ -330,6 +334,30 @@ def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: 
             code="power-basis-unresolved",
         ))
     return LegalBasis(basis.kind, basis.text, tuple(refs), basis.line)
+
+
+def _policy_basis(citation: Citation, where: str, item: PowerItem | InspectionItem, corpus: Corpus,
+                  line: int) -> BasisRef:
+    """A basis naming a 本局文件: recorded as citing it; void or missing items are errors."""
+    from kb_tools.citations.resolver import CitingRef, add_policy_citing
+    from kb_tools.policies.lookup import policy_status
+
+    policy = citation.policy
+    assert policy is not None
+    if citation.problem:
+        corpus.problems.append(ContentProblem(item.source, line,
+                                              f"{where}“{citation.text}”无法解析：{citation.problem}",
+                                              citation.hint or "", code="power-basis-unresolved"))
+    status = policy_status(corpus, policy)
+    if status in (Status.REPEALED, Status.EXPIRED):
+        corpus.problems.append(ContentProblem(
+            item.source, line, f"{where}“{citation.text}”所依据的《{policy.title}》{status.value}。",
+            "请改为现行有效的文件，或核实该事项的依据。", code="policy-void-cited"))
+    if not (corpus.public_only and not item.public):
+        ref = CitingRef(CITING_KIND, _citing_title(item), item.src_uri)
+        for found in citation.items or (None,):
+            add_policy_citing(corpus, policy, found, ref)
+    return BasisRef(text=citation.text, law_slug=None, problem=citation.problem, policy_slug=policy.slug)
 
 
 def _check_status(law: Law, text: str, where: str, item: PowerItem | InspectionItem, corpus: Corpus,

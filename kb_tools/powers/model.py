@@ -95,12 +95,14 @@ class BasisRef:
         law_slug: the regulation it resolves to, None when unresolved.
         articles: ``(number, suffix)`` of each cited article; empty when the whole law is cited.
         problem: why it did not resolve (Chinese), None when it did.
+        policy_slug: the 本局文件 it resolves to instead of a regulation (海住建〔2021〕27号第四条).
     """
 
     text: str
     law_slug: str | None
     articles: tuple[tuple[int, int], ...] = ()
     problem: str | None = None
+    policy_slug: str | None = None
 
 
 @dataclass(frozen=True)

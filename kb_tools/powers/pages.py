@@ -315,6 +315,8 @@ def basis_html(basis: LegalBasis, corpus: Corpus, base: str) -> str:
     out = [f'<div class="kb-pw-basis"><p class="kb-pw-basis-text">{linked}</p>']
     for ref in basis.refs:
         law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
+        if law is None and ref.policy_slug and not ref.problem:
+            continue  # a 本局文件: linked in the text above
         if law is None:
             problem = escape(ref.problem or "知识库中没有该法规")
             out.append(f'<p class="kb-pw-unresolved">无法解析：{escape(ref.text)}（{problem}）</p>')

@@ -177,6 +177,8 @@ def page_documents(docs_dir: Path, *, public_only: bool = False) -> list[SearchD
         rel = path.relative_to(docs_dir).as_posix()
         if rel.startswith("laws/") and rel != "laws/index.md":
             continue  # regulation pages: their articles are the documents
+        if rel.startswith("policies/") and rel != "policies/index.md":
+            continue  # 本局文件: their numbered items are the documents (kb_tools.policies.search)
         docs.extend(markdown_documents(path, rel, public_only=public_only))
     return docs
 

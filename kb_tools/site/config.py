@@ -35,6 +35,13 @@ class KbConfig(base.Config):
     classroom_hours_target = c.Type(int, default=8)
     """法治大讲堂: yearly class-hour target shown on the classroom index."""
 
+    policy_expiry_warning_days = c.Type(int, default=90)
+    """本局文件: a document ending within this many days of the status date is 即将失效
+    (badge, banner, the 清理 view)."""
+
+    policy_max_validity_years = c.Type(int, default=5)
+    """本局文件: `kb check` reports a 行政规范性文件 valid for longer than this many years."""
+
     study_next_plan_from = c.Type(str, default="12-01")
     """学法计划: from this day of the year (MM-DD) on, a missing plan for next year is a `kb check`
     warning and the plan pages say so."""
@@ -42,6 +49,11 @@ class KbConfig(base.Config):
     atomic_output = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds, so a failed
     ``mkdocs build`` leaves the previous ``site/`` untouched."""
+
+    precompress = c.Type(bool, default=True)
+    """Write ``<file>.gz`` beside each HTML, JSON, JS and CSS file of the built site (``kb build``
+    and ``mkdocs build``; not ``mkdocs serve``), which nginx's ``gzip_static`` and ``kb serve``
+    send to browsers that accept gzip."""
 
 
 def site_options(config: Any, options: KbConfig | None) -> SiteOptions:
@@ -53,4 +65,6 @@ def site_options(config: Any, options: KbConfig | None) -> SiteOptions:
                        use_directory_urls=config.use_directory_urls,
                        bureau_name=options.bureau_name,
                        classroom_hours_target=options.classroom_hours_target,
+                       policy_expiry_warning_days=options.policy_expiry_warning_days,
+                       policy_max_validity_years=options.policy_max_validity_years,
                        next_plan_from=options.study_next_plan_from)

@@ -26,6 +26,7 @@ from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 from kb_tools.penalties import decorate_law_html as add_penalty_cards
+from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
@@ -33,6 +34,7 @@ from kb_tools.search.static_index import write_site_index
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
 from kb_tools.site.nav import tab_for
+from kb_tools.site.precompress import precompress_site
 from kb_tools.site.staging import StagedOutput, is_temporary
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
+
+    from kb_tools.policies.model import Policy
 
 log = get_plugin_logger(__name__)
 
@@ -156,6 +160,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             markdown = point_in_time_markdown(corpus, dated, page.file.src_uri, stash=stash)
             self.article_html[page.file.src_uri] = stash
             return markdown
+        policy = policy_for_page(corpus, page.file.src_uri)
+        if policy is not None:  # 本局文件: facts, lifecycle, item anchors, bases, cited-by
+            return policy_markdown(corpus, policy, base)
         markdown = lecture_markdown(corpus, page.file.src_uri, markdown)
         if HOME_MARKER in markdown:
             markdown = markdown.replace(HOME_MARKER, home_block(corpus))
@@ -175,7 +182,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
-        html, _found = link_citations(html, self.corpus, base=base, current=law, on=as_date(page.meta.get("date")))
+        on = as_date(page.meta.get("date"))
+        policy = policy_for_page(self.corpus, page.file.src_uri)
+        if policy is not None:
+            on = policy.issued  # a document cites the laws as they stood when it was issued
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= {item.anchor for item in policy.items}
+        html, _found = link_citations(html, self.corpus, base=base, current=law, on=on, policy=policy)
         if law is not None:
             html = add_penalty_cards(html, self.corpus, law, base)  # first: the cards sit above "被引用"
             html = decorate_law_html(html, self.corpus, law, base)
@@ -203,12 +216,17 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.staged.failed = True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write both search indexes from the same documents; mark the staged output finished."""
+        """Write both search indexes from the same documents, then the .gz files; mark the staged
+        output finished."""
         if self.config.enabled and self.config.search_index and self.corpus is not None:
             write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
             stats = index_corpus(self.corpus, index_dir_for(config, self))  # whoosh: kb search, /api/search
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
+        if self.config.enabled and self.config.precompress and self.command == "build":
+            packed = precompress_site(Path(config.site_dir))  # last: the search shards are written
+            log.info(f"预压缩：{packed.files} 个文件，"
+                     f"{packed.raw_bytes // 1024} KiB → {packed.gzip_bytes // 1024} KiB。")
         if self.staged is not None:
             self.staged.finished = True
 
@@ -232,6 +250,13 @@ class KbPlugin(BasePlugin[KbConfig]):
                 raise PluginError(f"kb 插件的 status_date 不是有效日期：{self.config.status_date!r}（应为 YYYY-MM-DD）")
             return date
         return dt.date.today()
+
+
+def policy_for_page(corpus: Corpus, src_uri: str) -> Policy | None:
+    """The policy document a page under ``docs/policies/`` is, if any."""
+    if not src_uri.startswith("policies/") or not src_uri.endswith(".md"):
+        return None
+    return corpus.policies.get(src_uri[len("policies/"): -len(".md")])
 
 
 def report(problems: list[ContentProblem]) -> None:

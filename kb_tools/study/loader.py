@@ -34,6 +34,7 @@ from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
 from kb_tools.schema import unknown_key_hint
 from kb_tools.study.model import StudyMonth, StudyPlan
+from kb_tools.text import join_cjk
 
 STUDY_DIR = "study"
 PLAN_KIND = "学法计划"
@@ -197,7 +198,8 @@ def _read_month(entry: Any, year: int, rel: str, corpus: Corpus) -> StudyMonth |
     return StudyMonth(
         year=year, month=number, regulation=regulation, law=law,
         articles=tuple(dict.fromkeys(articles)), article_labels=tuple(labels), meeting=meeting,
-        presenter=str(entry.get("presenter") or "").strip(), notes=str(entry.get("notes") or "").strip(),
+        presenter=str(entry.get("presenter") or "").strip(),
+        notes=join_cjk(str(entry.get("notes") or "").strip()),  # prose, folded by YAML: no stray gaps
         line=line,
     )
 
