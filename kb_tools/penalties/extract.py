@@ -16,7 +16,7 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb_tools.laws.model import article_anchor
 from kb_tools.numerals import NUMERAL_CHARS, article_label, cn_to_int, cn_to_number, parse_article_label
@@ -605,7 +605,7 @@ class _Reader:
         if _looks_like_sanction(_MODAL_RE.sub("", leftover)):
             self._unread(segment)
         if target or tier:
-            found = [_with(s, target=target or s.target, tier=tier or s.tier) for s in found]
+            found = [replace(s, target=target or s.target, tier=tier or s.tier) for s in found]
             if target:
                 state.target = target
         return found
@@ -683,12 +683,6 @@ def _words_kind(span: str) -> str:
     words = span.replace("其", "", 1) if span[2:3] == "其" else span
     words = _SPAN_RE.sub("", words).removesuffix("并予以公告")
     return words
-
-
-def _with(sanction: Sanction, **changes: object) -> Sanction:
-    from dataclasses import replace
-
-    return replace(sanction, **changes)
 
 
 def extract(article_text: str, law_title: str, label: str) -> PenaltyArticle | None:

@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
+from kb_tools.laws.model import article_anchor
 from kb_tools.laws.render import status_badge
 from kb_tools.model import GeneratedPage, Level
+from kb_tools.numerals import int_to_cn, parse_article_label
 from kb_tools.penalties.model import KINDS, PenaltyArticle, PenaltyIndex, Sanction
 
 if TYPE_CHECKING:
@@ -63,21 +65,12 @@ def _groups(penalty: PenaltyArticle) -> list[tuple[str, list[Sanction]]]:
     for (paragraph, tier), sanctions in groups.items():
         label = tier or "处罚"
         if paragraph:
-            label = f"第{_cn(paragraph)}款 · {label}"
+            label = f"第{int_to_cn(paragraph)}款 · {label}"
         out.append((label, sanctions))
     return out
 
 
-def _cn(number: int) -> str:
-    from kb_tools.numerals import int_to_cn
-
-    return int_to_cn(number)
-
-
 def _violates_links(penalty: PenaltyArticle, law: Law, href_base: str) -> list[str]:
-    from kb_tools.laws.model import article_anchor
-    from kb_tools.numerals import parse_article_label
-
     links = []
     for label in penalty.violates:
         number, suffix = parse_article_label(label)
