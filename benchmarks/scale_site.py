@@ -71,7 +71,7 @@ STATUS_DATE = "2026-11-26"
 #: Bump when the import rules below change (the cache key also covers kb_tools' importer).
 IMPORT_RULES_VERSION = "1"
 #: kb_tools modules whose code decides the imported Markdown (not the plugin: built sites have their own key).
-_KEY_SOURCES = ("importer.py", "import_sources.py", "numerals.py")
+_KEY_SOURCES = ("importing/law.py", "importing/sources.py", "laws/parser.py", "numerals.py")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -78,7 +78,7 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     from kb_tools.checks import check_docs
 
     cfg = _load_mkdocs_config(config_file)
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    plugin = cfg.plugins.get("kb")
     date = status_date or (plugin.config.status_date if plugin else None)
     from kb_tools.site.config import site_options
 
@@ -88,7 +88,7 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
-        docs = Path(cfg["docs_dir"])  # type: ignore[index]
+        docs = Path(cfg["docs_dir"])
         root = docs.relative_to(Path.cwd()) if docs.is_relative_to(Path.cwd()) else docs
         for problem in problems:
             click.echo(_prefix(problem.format(), root))
@@ -208,12 +208,12 @@ def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) 
     from kb_tools.search.server import make_server, serve_forever
 
     cfg = _load_mkdocs_config(config_file)
-    site = Path(cfg["site_dir"])  # type: ignore[index]
+    site = Path(cfg["site_dir"])
     if not no_build:
         site = build_site(config_file, public=public)
     if not (site / "index.html").is_file():
         raise click.ClickException(f"{site} 中没有已构建的站点，请先运行 kb build。")
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    plugin = cfg.plugins.get("kb")
     if plugin is not None and public:
         plugin.config.public_build = True  # the public index folder, never the intranet one
     index_dir = _index_dir(cfg, plugin)
@@ -236,12 +236,12 @@ def _index_dir(cfg: object, plugin: object) -> Path:
 def _search_context(config_file: str) -> dict[str, object]:
     """docs_dir, index_dir, status date and public flag of a site, for the search commands."""
     cfg = _load_mkdocs_config(config_file)
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    plugin = cfg.plugins.get("kb")
     date = plugin.config.status_date if plugin is not None else None
     return {
-        "docs_dir": Path(cfg["docs_dir"]),  # type: ignore[index]
+        "docs_dir": Path(cfg["docs_dir"]),
         "index_dir": _index_dir(cfg, plugin),
-        "site_dir": Path(cfg["site_dir"]),  # type: ignore[index]
+        "site_dir": Path(cfg["site_dir"]),
         "today": _date_option(date) if date else None,
         "public_only": bool(plugin.config.public_build) if plugin is not None else False,
     }
@@ -264,8 +264,8 @@ def search(query: str, config_file: str, status: str | None, level: str | None, 
     from kb_tools.search.engine import ensure_index, format_hits, search_safely
 
     ctx = _search_context(config_file)
-    ix, _stats = ensure_index(ctx["docs_dir"], ctx["index_dir"], today=ctx["today"],  # type: ignore[arg-type]
-                              public_only=ctx["public_only"])  # type: ignore[arg-type]
+    ix, _stats = ensure_index(ctx["docs_dir"], ctx["index_dir"], today=ctx["today"],  # type: ignore[arg-type]  # the search context dict holds values of several types
+                              public_only=ctx["public_only"])  # type: ignore[arg-type]  # the search context dict holds values of several types
     hits, message = search_safely(ix, query, limit=limit, status=status, level=level)
     if as_json:
         click.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
@@ -278,18 +278,32 @@ def search(query: str, config_file: str, status: str | None, level: str | None, 
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="mkdocs.yml 路径 / config file")
 @click.option("--engine", default="whoosh", show_default=True, help="whoosh 或 static / search engine")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
-def eval_(queries: Path, config_file: str, engine: str, as_json: bool) -> None:
+@click.option("--ablate", "ablate", multiple=True, metavar="NAME",
+              help="关闭一项检索机制再评测（可重复）：synonyms、definitions、anchors、bigrams、questions"
+                   " / switch a mechanism off")
+def eval_(queries: Path, config_file: str, engine: str, as_json: bool, ablate: tuple[str, ...]) -> None:
     """检索质量评测：Recall@1/5/10 与 MRR@10 / Search quality on a labelled query file.
 
     QUERIES 为 TSV（id, query, relevant=标题#第N条|…），未命中的查询逐条列出。
+    --ablate 关闭的机制只对这一次评测有效（whoosh 索引会按关闭后的设置重建）。
     """
+    from kb_tools.search import mechanisms
     from kb_tools.search.eval import EvalContext, evaluate, format_report, get_engine, read_queries
 
+    try:
+        mechanisms.ablate(name for value in ablate for name in value.split(","))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    ctx_ablated = mechanisms.ablated()
+
     ctx = _search_context(config_file)
+    if ctx_ablated:  # an index of its own, so the usual one is not rebuilt twice
+        index_dir = Path(ctx["index_dir"])  # type: ignore[arg-type]  # the search context dict holds values of several types
+        ctx["index_dir"] = index_dir.with_name(f"{index_dir.name}-off-{'-'.join(sorted(ctx_ablated))}")
     try:
         labelled = read_queries(queries)
-        context = EvalContext(docs_dir=ctx["docs_dir"], index_dir=ctx["index_dir"],  # type: ignore[arg-type]
-                              site_dir=ctx["site_dir"], status_date=ctx["today"])  # type: ignore[arg-type]
+        context = EvalContext(docs_dir=ctx["docs_dir"], index_dir=ctx["index_dir"],  # type: ignore[arg-type]  # the search context dict holds values of several types
+                              site_dir=ctx["site_dir"], status_date=ctx["today"])  # type: ignore[arg-type]  # the search context dict holds values of several types
         report = evaluate(get_engine(engine, context), labelled, engine)
     except (KeyError, ValueError, RuntimeError, KbError) as exc:
         raise click.ClickException(str(exc).strip("'\"")) from exc
@@ -338,6 +352,46 @@ def import_powers(file: Path, docs_dir: Path, output: Path | None, overwrite: bo
             click.echo(f"已写入 {result.output}；请运行 kb check 检查依据能否解析。")
     if result.output is None:
         raise click.ClickException(f"{file.name} 中没有可以导入的行。")
+
+
+@main.command(name="import-list", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(path_type=Path),
+              help="文档目录 / docs directory")
+@click.option("--overwrite", is_flag=True, help="覆盖已有的 rows.yaml / replace an existing rows file")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
+def import_list(name: str, file: Path, docs_dir: Path, overwrite: bool, as_json: bool) -> None:
+    """把表格（.xlsx / .csv）导入 docs/lists/NAME/ 声明的清单 / Import a spreadsheet into a declared list.
+
+    按清单声明的列名找到表头；能读取的行写入 rows.yaml，不能读取的行连同行号列出，此时退出码非零。
+    Good rows are written; bad rows are listed with their row numbers and the exit code is non-zero.
+    """
+    from kb_tools.lists import import_list as run_import
+
+    try:
+        result = run_import(name, file, docs_dir, overwrite=overwrite)
+    except KbError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps({
+            "output": str(result.output) if result.output else None, "rows": len(result.entries),
+            "sheets": [{"sheet": s, "header_row": h, "rows": n} for s, h, n in result.sheets],
+            "problems": [p.as_dict() for p in result.problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for sheet, header, count in result.sheets:
+            where = f"工作表“{sheet}”" if sheet else file.name
+            click.echo(f"{where}：表头在第 {header} 行，读取 {count} 行。")
+        for problem in result.problems:
+            click.echo(problem.format())
+        if result.output:
+            click.echo(f"已写入 {result.output}（{len(result.entries)} 项）；请运行 kb check 检查依据能否解析。")
+    if result.output is None:
+        raise click.ClickException(f"{file.name} 中没有可以导入的行。")
+    if result.problems:
+        bad = len({(p.path, p.line) for p in result.problems})
+        raise click.ClickException(f"{bad} 行有问题（见上），请在表格中改正后加 --overwrite 重新导入。")
 
 
 @main.group(context_settings=CONTEXT)

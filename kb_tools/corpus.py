@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kb_tools.citations.resolver import CitingRef
     from kb_tools.classroom.model import Lecture
     from kb_tools.laws.model import Article, Law
+    from kb_tools.lists.model import DeclaredList
     from kb_tools.penalties.model import PenaltyIndex
     from kb_tools.policies.model import Policy
     from kb_tools.powers.model import PowerList
@@ -96,6 +97,9 @@ class CitationGraph:
     cited_by: dict[tuple[str, int, int], list[CitingRef]] = field(default_factory=dict)
     seen: set[tuple[object, ...]] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    #: ``(slug, number, suffix)`` -> the working words around each citation of that article on
+    #: the bureau's own pages (lectures, notes, power and inspection items): search anchor text.
+    anchors: dict[tuple[str, int, int], list[str]] = field(default_factory=dict)
     #: 本局文件 cited: ``policy_cited_by[(policy slug, item anchor or "")]``.
     policy_cited_by: dict[tuple[str, str], list[CitingRef]] = field(default_factory=dict)
 
@@ -112,8 +116,8 @@ class Corpus:
         features: the content kinds loaded into this corpus, in order.
         options: site facts for generated pages.
         citations: the cited-by graph (filled by the citations feature and by kinds' loaders).
-        powers, plans, lectures, policies, penalties: what those kinds loaded (empty when the kind is not
-            loaded).
+        powers, lists, plans, lectures, policies, penalties: what those kinds loaded (empty when the kind
+            is not loaded).
         private_files: files below ``docs/`` that belong to private pages (kept out of public builds).
     """
 
@@ -126,6 +130,7 @@ class Corpus:
     options: SiteOptions = field(default_factory=SiteOptions)
     citations: CitationGraph = field(default_factory=CitationGraph)
     powers: PowerList | None = None
+    lists: dict[str, DeclaredList] = field(default_factory=dict)
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
     policies: dict[str, Policy] = field(default_factory=dict)

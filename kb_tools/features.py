@@ -7,7 +7,7 @@ tuple, so a check that `kb check` runs is the check a build runs.
 
 from __future__ import annotations
 
-from kb_tools import classroom, penalties, powers, study
+from kb_tools import classroom, lists, penalties, powers, study
 from kb_tools.citations import graph as citation_graph
 from kb_tools.citations import pages as citation_pages
 from kb_tools.corpus import Feature
@@ -17,6 +17,7 @@ from kb_tools.policies import checks as policy_checks
 from kb_tools.policies import feature as policy_feature
 from kb_tools.policies import pages as policy_pages
 from kb_tools.policies import search as policy_search
+from kb_tools.search import results_page
 
 #: The regulation index pages (by level, category, …).
 LAWS = Feature("laws", pages=law_pages.law_index_pages, indexed=False)
@@ -33,6 +34,10 @@ CLASSROOM = Feature("classroom", load=classroom.load, pages=classroom.generate, 
 #: 权力清单 and 检查事项: the loader checks codes, types and bases and registers each item as citing.
 POWERS = Feature("powers", load=powers.load, pages=powers.generate, files=powers.export_files,
                  data_dir=powers.POWERS_DIR)
+#: 清单 declared in docs/lists/<name>/list.yaml: entries are search documents of their own (the
+#: table pages are not indexed); the loader registers each entry as citing its bases.
+LISTS = Feature("lists", load=lists.load, pages=lists.generate, files=lists.export_files,
+                data_dir=lists.LISTS_DIR, indexed=False, documents=lists.documents)
 #: 罚则索引: the sanctions read from every regulation's articles, the cards on regulation pages
 #: (added by the plugin), the cross-law table with its downloads, and the acts in search documents.
 PENALTIES = Feature("penalties", load=penalties.load, pages=penalties.generate, files=penalties.export_files,
@@ -43,8 +48,10 @@ CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.
                     pages=citation_pages.generate, indexed=False)
 #: 新旧对照 and dated texts of regulations.
 VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
+#: The results page ``search/?q=…`` (a shell the browser fills from the static index).
+SEARCH_RESULTS = Feature("search-results", pages=results_page.generate, indexed=False)
 
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, PENALTIES, CITATIONS, VERSIONS)
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, PENALTIES, CITATIONS, VERSIONS, SEARCH_RESULTS)

@@ -119,7 +119,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps an impossible date (2020-02-30) as text instead of crashing,
     so that the key check reports it at its line like any other bad value."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # date, or text
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -132,7 +132,7 @@ if getattr(yaml, "__with_libyaml__", False):
     class _FastLoader(yaml.CSafeLoader):
         """The same loader on libyaml's parser (several times faster over thousands of pages)."""
 
-    def _timestamp_or_text(loader: yaml.CSafeLoader, node: yaml.Node) -> object:
+    def _timestamp_or_text(loader: yaml.CSafeLoader, node: yaml.ScalarNode) -> object:
         try:
             return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
         except ValueError:
@@ -140,7 +140,7 @@ if getattr(yaml, "__with_libyaml__", False):
 
     _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 else:  # pragma: no cover - PyYAML built without libyaml
-    _FastLoader = None
+    _FastLoader = None  # type: ignore[assignment,misc]  # the pure-Python loader is used instead
 
 
 def _load_yaml(raw: str) -> Any:
@@ -172,7 +172,7 @@ def load_page(
     """
     doc, problem = load_document(path, display)
     if doc is None:
-        problems.append(problem)  # type: ignore[arg-type]
+        problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return None
     if not doc.has_front_matter:
         message, hint, code = missing
@@ -197,22 +197,64 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def is_private(path: Path) -> bool:
+#: How authors write "not public" / "public" (YAML 1.1 booleans, and the Chinese words).
+_PRIVATE_WORDS = {"false", "no", "off", "否", "不公开", "0"}
+_PUBLIC_WORDS = {"true", "yes", "on", "是", "公开", "1"}
+
+
+def privacy_of_value(value: Any) -> bool | None:
+    """A ``public:`` value read as privacy: True private, False public, None unreadable.
+
+    >>> privacy_of_value(False), privacy_of_value("否"), privacy_of_value(None), privacy_of_value("也许")
+    (True, True, False, None)
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return not value
+    word = str(value).strip().strip("'\"").strip().lower()
+    if word in _PRIVATE_WORDS:
+        return True
+    if word in _PUBLIC_WORDS:
+        return False
+    return None
+
+
+def page_privacy(path: Path) -> bool | None:
     """Whether a page's front matter says ``public: false`` (公开属性: 不公开).
 
-    Reads only the front matter, so a public build can filter thousands of pages cheaply.
+    Decided after decoding (UTF-8, else GBK/GB18030, as the build reads such pages), from the
+    front matter only, so a public build can filter thousands of pages cheaply.
+
+    Returns:
+        True (private), False (public) or None when privacy cannot be read: the file cannot be
+        read or decoded, its front matter never ends, or the ``public:`` value is neither yes
+        nor no. A public build leaves such a page out (fail closed).
     """
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            first = handle.readline()
-            if not _FENCE_RE.match(first.rstrip("\r\n")):
-                return False
-            for line in handle:
-                if _FENCE_RE.match(line.rstrip("\r\n")):
-                    return False
-                match = re.match(r"^public\s*:\s*(\S+)", line)
-                if match:
-                    return match.group(1).lower() in ("false", "no", "off")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not _FENCE_RE.match(lines[0]):
         return False
-    return False
+    for line in lines[1:]:
+        if _FENCE_RE.match(line):
+            return False
+        match = re.match(r"^public\s*:(.*?)(?:\s#.*)?$", line)
+        if match:
+            return privacy_of_value(match.group(1).strip())  # an empty value is unreadable too
+    return None
+
+
+def is_private(path: Path) -> bool:
+    """Whether a page must stay out of a public build: private, or privacy unreadable."""
+    return page_privacy(path) is not False

@@ -30,7 +30,7 @@ def code_only(text: str) -> str:
 
 
 def test_there_are_assets():
-    assert {p.name for p in SCRIPTS} >= {"kb-search.js", "kb-search-ui.js", "kb.js", "powers.js"}
+    assert {p.name for p in SCRIPTS} >= {"kb-search.js", "kb-search-ui.js", "kb.js", "lists.js"}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)

@@ -123,14 +123,19 @@ def test_keyboard_alone_reaches_the_article(page, small_site):
     assert page.locator("#article-64").inner_text().startswith("第六十四条")
 
 
-def test_enter_opens_the_first_result_and_escape_closes(page, small_site):
+def test_enter_opens_the_results_page_and_escape_closes(page, small_site):
     page.goto(small_site["ok"])
     type_query(page, "维修基金")
     first_hit(page)
     page.keyboard.press("Escape")
     assert page.locator(".kb-search__panel").is_hidden()
     type_query(page, "建筑法 第八条之一")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # no result chosen: every result, the referenced article first
+    page.wait_for_url("**/search/?q=*")
+    page.wait_for_selector("#kb-results[data-complete='1']", timeout=10000)
+    first = page.locator(".kb-results__cite").first
+    assert first.inner_text() == "《中华人民共和国建筑法》第八条之一"
+    first.click()
     page.wait_for_url("**#article-8-1")
     assert page.locator("#article-8-1").inner_text().startswith("第八条之一")
 

@@ -155,7 +155,7 @@ def test_gbk_page_outside_laws_is_reported_not_a_traceback(project: Path, caplog
     assert "notes/通知.md:1: 文件不是 UTF-8 编码" in caplog.text
     result = CliRunner().invoke(main, ["build", "--strict"])
     assert result.exit_code == 1
-    assert result.output.strip().splitlines()[-1] == "Error: 构建失败，原有的 site/ 目录保持不变。"
+    assert result.output.strip().splitlines()[-1] == "Error: 构建失败，原有的 site/ 目录和检索索引保持不变。"
 
 
 def test_clean_docs_exit_zero(project: Path):

@@ -120,7 +120,7 @@ def test_failed_build_leaves_previous_site_intact(project: Path):
     write_files(project / "docs", {"laws/坏.md": "---\ntitle: 坏\nlevel: 法条\n---\n第一条 甲。\n"})
     result = runner.invoke(main, ["build", "--strict"])
     assert result.exit_code == 1
-    assert result.output.strip().splitlines()[-1] == "Error: 构建失败，原有的 site/ 目录保持不变。"
+    assert result.output.strip().splitlines()[-1] == "Error: 构建失败，原有的 site/ 目录和检索索引保持不变。"
     after = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
     assert after == before
     assert [p.name for p in project.iterdir() if "kb-staging" in p.name or "kb-old" in p.name] == []

@@ -103,8 +103,8 @@ def test_table_page_has_one_row_per_item_with_filters(sample_site):
     assert '<tr data-type="行政许可" data-dept="建筑业管理科" data-rank="0"><td>XK-001</td>' in html
     assert '<a href="../items/XK-001/">建筑工程施工许可证核发</a>' in html
     assert '<select name="type" data-filter="type">' in html
-    assert 'src="../../assets/kb/powers.js"' in html
-    assert (sample_site / "assets/kb/powers.js").is_file()
+    assert 'src="../../assets/kb/lists.js"' in html
+    assert (sample_site / "assets/kb/lists.js").is_file()
     inspections = read(sample_site, "powers/inspections/index.html")
     assert inspections.count("<tr data-type=") == len(sample_data()["检查事项"])
     assert 'data-type="双随机抽查|日常巡查"' in inspections

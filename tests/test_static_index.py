@@ -229,3 +229,21 @@ def test_split_postings_give_the_same_results(built, tmp_path, monkeypatch):
             assert [h["url"] for h in tiered.query(query, 5)] == [h["url"] for h in built["node"].query(query, 5)]
     finally:
         tiered.close()
+
+
+def test_dates_follow_the_groups(built):
+    """dates.json: one date per group (施行日期, else 公布日期; pages none), for 按日期 on the results page."""
+    index = built["site"] / INDEX_DIR
+    groups = json.loads((index / "groups.json").read_text(encoding="utf-8"))["groups"]
+    dates = json.loads((index / "dates.json").read_text(encoding="utf-8"))
+    assert len(dates) == len(groups)
+    by_title = {g[0]: d for g, d in zip(groups, dates, strict=True) if g[4] == "article"}
+    assert by_title["中华人民共和国建筑法"] == "1998-03-01"  # 施行日期, not 公布日期
+    assert by_title["中华人民共和国城乡规划法"] == "2007-10-28"  # only 公布日期 given
+    assert all(d == "" for g, d in zip(groups, dates, strict=True) if g[4] != "article")
+
+
+def test_the_results_page_is_a_page_of_the_site(built):
+    html = (built["site"] / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'id="kb-results"' in html and "正在检索…" in html and "<noscript>" in html
+    assert 'src="../assets/kb/kb-search-page.js"' in html

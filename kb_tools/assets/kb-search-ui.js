@@ -1,5 +1,11 @@
 /* 法规知识库: the header search box. Article-level results from the static index (search/kb/),
- * as the user types; keyboard: "/" or "s" to focus, ↑ ↓ to move, Enter to open, Esc to close.
+ * as the user types, in the engine's rank order; keyboard: "/" or "s" to focus, ↑ ↓ to move,
+ * Enter on a result to open it, Enter in the box (no result chosen) for the results page
+ * (search/?q=…, kb-search-page.js), Esc to close.
+ *
+ * Consecutive hits of one regulation share a header, but a regulation shows at most
+ * PER_REGULATION hits while another regulation's hit is still to come: the rest wait behind
+ * "该法规另有 N 条", so one regulation with many weak hits never buries a better article below.
  *
  * Every piece of indexed text reaches the page through textContent / createTextNode only, so a
  * document containing <script> or <img onerror=…> shows as text. A part of the index that fails
@@ -14,6 +20,7 @@
   var indexBase = new URL("../../search/kb/", assetBase);
   var siteBase = new URL("../../", assetBase);
   var LIMIT = 20;
+  var PER_REGULATION = 3;
   var DEBOUNCE_MS = 60;
   var TIMEOUT_MS = 15000;
   var STATUS_CLASS = { "有效": "in-force", "已修改": "amended", "已废止": "repealed", "尚未生效": "not-yet-effective" };
@@ -35,6 +42,8 @@
   }
 
   var engine = new window.KbSearch.Engine(load);
+  // The results page (kb-search-page.js) queries through the same engine: one cache of index files.
+  window.KbSearchBox = { engine: engine, siteBase: siteBase };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -77,8 +86,11 @@
   bar.appendChild(meta);
   bar.appendChild(toggleLabel);
   var list = el("div", "kb-search__results");
+  var all = el("a", "kb-search__all", "查看全部结果");
+  all.hidden = true;
   panel.appendChild(bar);
   panel.appendChild(list);
+  panel.appendChild(all);
   root.appendChild(form);
   root.appendChild(panel);
 
@@ -93,11 +105,18 @@
 
   var timer = null;
   var generation = 0;
-  var openFirst = false;  // Enter pressed before the results were there: open the first one when they come
+
+  /** The results page for a query (same directory style as the page we are on). */
+  function resultsUrl(query) {
+    var path = /\.html$/.test(window.location.pathname) ? "search/index.html" : "search/";
+    var url = new URL(path, siteBase);
+    url.searchParams.set("q", query);
+    if (toggle.checked) { url.searchParams.set("status", "有效"); }
+    return url.href;
+  }
 
   function schedule() {
     clearTimeout(timer);
-    openFirst = false;
     timer = setTimeout(function () { timer = null; run(); }, DEBOUNCE_MS);
   }
 
@@ -119,7 +138,7 @@
   function run() {
     var query = input.value.trim();
     var mine = ++generation;
-    if (!query) { list.textContent = ""; setMeta(""); close(); return; }
+    if (!query) { list.textContent = ""; all.hidden = true; setMeta(""); close(); return; }
     open();
     setMeta("正在检索…", "busy");
     var options = { limit: LIMIT, status: toggle.checked ? "有效" : null };
@@ -135,28 +154,76 @@
       if (mine !== generation) { return; }
       root.setAttribute("data-shown", query);
       list.textContent = "";
+      all.hidden = true;
       setMeta("检索索引加载失败：" + ((error && error.message) || error) + "。请刷新页面重试，或联系站点维护人员。", "error");
       meta.setAttribute("role", "alert");
     });
   }
 
+  /** "共 N 条结果" when every match is counted, "N 条以上" when the engine stopped early. */
+  function countText(result, shown) {
+    var total = Math.max(result.total || 0, shown);
+    return result.totalExact ? "共 " + total + " 条结果" : total + " 条以上";
+  }
+
+  /**
+   * Display entries [{group, docs, folded}] in rank order: a run of one regulation shares an
+   * entry; past PER_REGULATION shown hits, a regulation's further hits fold into its last entry
+   * while some other regulation's hit still follows (at the tail nothing is folded: nothing is
+   * buried under it).
+   */
+  function arrange(docs) {
+    var n = docs.length, onlyFrom = new Array(n + 1), i;
+    onlyFrom[n] = null;  // onlyFrom[i]: the group of every hit from i on, or -1 when they differ
+    for (i = n - 1; i >= 0; i--) {
+      var key = docs[i].group.index;
+      onlyFrom[i] = onlyFrom[i + 1] === null || onlyFrom[i + 1] === key ? key : -1;
+    }
+    var entries = [], shown = new Map(), lastEntry = new Map();
+    for (i = 0; i < n; i++) {
+      var d = docs[i], g = d.group.index, count = shown.get(g) || 0;
+      var otherLater = onlyFrom[i + 1] !== null && onlyFrom[i + 1] !== g;
+      if (count >= PER_REGULATION && otherLater) { lastEntry.get(g).folded.push(d); continue; }
+      var last = entries[entries.length - 1];
+      if (!last || last.group.index !== g) {
+        last = { group: d.group, docs: [], folded: [] };
+        entries.push(last);
+      }
+      last.docs.push(d);
+      shown.set(g, count + 1);
+      lastEntry.set(g, last);
+    }
+    return entries;
+  }
+
+  function hitLink(d, terms) {
+    var g = d.group;
+    var link = el("a", "kb-search__hit");
+    link.href = new URL(d.url, siteBase).href;
+    var cite = d.label ? "《" + g.title + "》" + d.label : g.title + (d.chapter ? " · " + d.chapter : "");
+    link.appendChild(el("span", "kb-search__cite", cite));
+    var snippet = el("span", "kb-search__snippet");
+    window.KbSearch.snippet(d.text, terms, 110).forEach(function (piece) {
+      snippet.appendChild(piece[1] ? el("mark", null, piece[0]) : document.createTextNode(piece[0]));
+    });
+    link.appendChild(snippet);
+    return link;
+  }
+
   function render(result, docs) {
     meta.setAttribute("role", "status");
     list.textContent = "";
+    var query = input.value.trim();
+    all.href = resultsUrl(query);
     if (!docs.length) {
-      openFirst = false;
+      all.hidden = true;
       setMeta(toggle.checked ? "没有找到有效文本中的结果（可取消“只看有效”再试）。" : "没有找到结果，请换个说法或减少关键词。");
       return;
     }
-    setMeta("共 " + docs.length + " 条结果" + (toggle.checked ? "（只看有效）" : ""));
-    if (openFirst) { openFirst = false; window.location.href = new URL(docs[0].url, siteBase).href; }
-    var groups = [], byGroup = new Map();
-    docs.forEach(function (d) {
-      var key = d.group.index;
-      if (!byGroup.has(key)) { byGroup.set(key, { group: d.group, docs: [] }); groups.push(byGroup.get(key)); }
-      byGroup.get(key).docs.push(d);
-    });
-    groups.forEach(function (entry) {
+    setMeta(countText(result, docs.length) + (toggle.checked ? "（只看有效）" : ""));
+    all.hidden = false;
+    all.textContent = "查看全部结果";
+    arrange(docs).forEach(function (entry) {
       var g = entry.group;
       var section = el("section", "kb-search__group");
       var head = el("div", "kb-search__group-head");
@@ -166,25 +233,35 @@
       }
       if (g.level) { head.appendChild(el("span", "kb-search__level", g.level)); }
       section.appendChild(head);
-      entry.docs.forEach(function (d) {
-        var link = el("a", "kb-search__hit");
-        link.href = new URL(d.url, siteBase).href;
-        var cite = d.label ? "《" + g.title + "》" + d.label : g.title + (d.chapter ? " · " + d.chapter : "");
-        link.appendChild(el("span", "kb-search__cite", cite));
-        var snippet = el("span", "kb-search__snippet");
-        window.KbSearch.snippet(d.text, result.terms, 110).forEach(function (piece) {
-          snippet.appendChild(piece[1] ? el("mark", null, piece[0]) : document.createTextNode(piece[0]));
+      entry.docs.forEach(function (d) { section.appendChild(hitLink(d, result.terms)); });
+      if (entry.folded.length) {
+        var more = el("div", "kb-search__folded");
+        more.hidden = true;
+        entry.folded.forEach(function (d) { more.appendChild(hitLink(d, result.terms)); });
+        var expand = el("button", "kb-search__expand", "该法规另有 " + entry.folded.length + " 条");
+        expand.type = "button";
+        expand.setAttribute("aria-expanded", "false");
+        expand.addEventListener("click", function () {
+          more.hidden = false;
+          expand.hidden = true;
+          expand.setAttribute("aria-expanded", "true");
+          var first = more.querySelector(".kb-search__hit");
+          if (first) { first.focus(); }
         });
-        link.appendChild(snippet);
-        section.appendChild(link);
-      });
+        section.appendChild(expand);
+        section.appendChild(more);
+      }
       list.appendChild(section);
     });
   }
 
   // ------------------------------------------------------------------ keyboard
 
-  function hits() { return Array.prototype.slice.call(list.querySelectorAll(".kb-search__hit")); }
+  /** What ↑ ↓ move between: the visible results, the expanders, 查看全部结果. */
+  function hits() {
+    return Array.prototype.slice.call(panel.querySelectorAll(".kb-search__hit, .kb-search__expand, .kb-search__all"))
+      .filter(function (node) { return !node.hidden && !node.closest("[hidden]"); });
+  }
 
   function focusHit(index) {
     var all = hits();
@@ -206,11 +283,10 @@
     try { window.localStorage.setItem("kb-search-in-force", toggle.checked ? "1" : "0"); } catch (e) { /* ignore */ }
     run();
   });
-  form.addEventListener("submit", function (event) {
+  form.addEventListener("submit", function (event) {  // Enter in the box: every result, on the results page
     event.preventDefault();
-    var first = hits()[0];
-    if (first && !panel.hidden && meta.className.indexOf("busy") < 0 && timer === null) { window.location.href = first.href; }
-    else { clearTimeout(timer); timer = null; openFirst = true; run(); }
+    var query = input.value.trim();
+    if (query) { window.location.href = resultsUrl(query); }
   });
 
   root.addEventListener("keydown", function (event) {
@@ -219,7 +295,7 @@
     else if (event.key === "ArrowUp") { event.preventDefault(); focusHit(at - 1); }
     else if (event.key === "Escape") {
       event.preventDefault();
-      if (panel.hidden || document.activeElement === input) { input.value = ""; list.textContent = ""; setMeta(""); close(); input.blur(); }
+      if (panel.hidden || document.activeElement === input) { input.value = ""; list.textContent = ""; all.hidden = true; setMeta(""); close(); input.blur(); }
       else { close(); input.focus(); }
     }
   });

@@ -8,6 +8,31 @@
  *  - the ranking: impact-scored postings (BM25F computed at build time) per term shard, summed,
  *    with coordination, status demotion and exact article references first.
  * Loads as a browser global (window.KbSearch) and as a CommonJS module (Node: tests, kb eval).
+ *
+ * Public API (what kb-search-ui.js, the results page, static_runner.js and the tests use):
+ *   new KbSearch.Engine(load)      load(relPath[, {priority}]) -> Promise of the parsed JSON file
+ *                                  below search/kb/ (fetch in the browser, fs under Node).
+ *   engine.search(query, options) -> Promise of
+ *       {parsed, terms, hits: [{doc, score, group}], total, totalExact}
+ *     options: limit (default 10, at most 100), offset (default 0: hits of a later page),
+ *     status ("有效" …), level ("法律" …), all (true: every match in rank order, no limit, every
+ *     postings tier loaded: the results page counts facets over all of them). `hits` are in the ranking's order exactly as
+ *     `kb search` ranks them: never grouped or capped per regulation (grouping is the UI's
+ *     choice). `total` is the number of matching documents (all pages); `totalExact` is false
+ *     when phrases or exclusions were checked on the best candidates alone (then `total` is an
+ *     upper bound), or when later postings tiers were not needed for the top `limit` and so not
+ *     loaded (then `total` is a lower bound: "N 条以上").
+ *   engine.documents(docIds)       -> Promise of [{doc, label, url, chapter, text, group}]
+ *   engine.prefetch(query)         start loading what a query being typed needs.
+ *   engine.ready()                 -> Promise: groups (regulations/pages) loaded.
+ *   engine.groupDates()            -> Promise of each group's date (施行日期, else 公布日期; "" for
+ *                                  pages), in group order (dates.json, loaded only when asked).
+ *   engine.vocabulary()            -> Promise of {statuses: [{value, css}], levels: [效力级别 …]}.
+ *   group fields: title, url, status (时效性), level (效力级别), kind ("article"|"section"),
+ *     law, current, docno, category; the vocabulary of status and level comes from Python
+ *     (kb_tools/model.py) through manifest.json ("vocabulary").
+ *   KbSearch.snippet(text, terms[, width]) -> [[piece, isMatch], …] (never HTML).
+ *   KbSearch.normalise, clean, cnToInt, termHash, bucketOf, Segmenter, Analyzer: the analyzer twin.
  */
 (function (root, factory) {
   "use strict";
@@ -301,7 +326,7 @@
   var CN_NUM = "零一二三四五六七八九十百千两〇";
   var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
     "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
-  var DOCNO_RE = /\S*?[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号/;
+  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令/;
   var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
 
   function splitJoin(text) { return text.split(/\s+/).filter(Boolean).join(" "); }
@@ -318,6 +343,14 @@
     var pairs = [["〔", "("], ["〕", ")"], ["[", "("], ["]", ")"], ["（", "("], ["）", ")"]];
     for (var p of pairs) { text = text.split(p[0]).join(p[1]); }
     return text.split(/\s+/).join("");
+  }
+
+  /** query.query_docno: 583号令 -> 令第583号, 国务院令583号 -> 国务院令第583号. */
+  function queryDocno(text) {
+    text = compactDocno(text);
+    var m = /^(\d+)号令$/.exec(text);
+    if (m) { return "令第" + m[1] + "号"; }
+    return text.replace(/令(\d+)号$/, "令第$1号");
   }
 
   function stripChars(text, chars) {
@@ -400,6 +433,12 @@
   };
 
   /** The dictionary buckets a query needs (the analyzer's prepare, once the manifest is in). */
+  /** The shared vocabulary shipped from Python: {statuses: [{value, css}], levels: [...]}. */
+  Engine.prototype.vocabulary = function () {
+    var self = this;
+    return this.head().then(function () { return self.manifest.vocabulary; });
+  };
+
   Engine.prototype.prepare = function (query) {
     var self = this;
     return this.head().then(function () {
@@ -477,12 +516,12 @@
     }
     text = text.replace(EXCLUDE_RE, " ");
     var docno = DOCNO_RE.exec(text);
-    if (docno) {
-      parsed.docNumber = compactDocno(docno[0]);
-    } else {
-      text = takeArticle(text, parsed);
-      text = takeLaws(text, names, parsed, this.sortedNames);
+    if (docno) {  // query.parse_query: its documents come first, the other words rank them
+      parsed.docNumber = queryDocno(docno[0]);
+      text = text.slice(0, docno.index) + " " + text.slice(docno.index + docno[0].length);
     }
+    text = takeArticle(text, parsed);
+    text = takeLaws(text, names, parsed, this.sortedNames);
     parsed.text = splitJoin(text);
     var terms = new Map();
     for (var part of [parsed.text].concat(parsed.phrases)) {
@@ -561,16 +600,22 @@
     });
   };
 
+  /** Deepest result a page of results may start at (20 per page: 50 pages). */
+  var MAX_OFFSET = 1000;
+
   /**
-   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}]}.
-   * Options: limit (default 10), status (e.g. "有效": only texts in force).
+   * Search (engine.search): resolves to {parsed, terms, hits: [{doc, score, group}], total, totalExact}.
+   * Options: limit (default 10, at most 100), status (e.g. "有效": only texts in force), level.
+   * `hits` are in pure rank order (no grouping by regulation); `total` counts every match.
    */
   Engine.prototype.search = function (query, options) {
     options = options || {};
     var self = this;
     var limit = Math.max(1, Math.min(parseInt(options.limit, 10) || 10, 100));
+    var offset = Math.max(0, Math.min(parseInt(options.offset, 10) || 0, MAX_OFFSET));
     var parsed, entries;
     return Promise.all([this.ready(), this.prepare(query)]).then(function () {
+      if (options.all) { limit = Math.max(self.manifest.documents, 1); offset = 0; }
       parsed = self.parseQuery(query);
       if (options.status) { (parsed.filters.status = parsed.filters.status || []).push(options.status); }
       if (options.level) { (parsed.filters.level = parsed.filters.level || []).push(options.level); }
@@ -583,10 +628,12 @@
         entries = found;
         return self.backOff(parsed, entries);
       }).then(function () {
-        return self.rank(parsed, entries, limit);
+        return self.rank(parsed, entries, offset + limit, !!options.all);
       });
-    }).then(function (hits) {
-      return { parsed: parsed, terms: parsed.terms, hits: hits || [] };
+    }).then(function (ranked) {
+      ranked = ranked || { hits: [], total: 0, totalExact: true };
+      if (offset) { ranked.hits = ranked.hits.slice(offset); }
+      return { parsed: parsed, terms: parsed.terms, hits: ranked.hits, total: ranked.total, totalExact: ranked.totalExact };
     });
   };
 
@@ -596,27 +643,60 @@
     return Array.from(new Set(sources));
   };
 
-  /** engine._back_off: a word none of whose terms is indexed is looked up by its characters. */
+  /**
+   * engine._back_off: a word none of whose terms is indexed is looked up by its character
+   * bigrams, then by the characters no indexed bigram covers; a long word found only in pieces
+   * also tries its bigrams (engine.back_off_terms, same order, same weights).
+   */
   Engine.prototype.backOff = function (parsed, entries) {
-    var self = this, sources = [], present = new Set();
+    var self = this, cfg = this.manifest.ranking, sources = [], present = new Set(), known = new Set();
     parsed.terms.forEach(function (t) {
+      known.add(t.text);
       if (sources.indexOf(t.source) < 0) { sources.push(t.source); }
       if (entries.get(t.text)) { present.add(t.source); }
     });
     var missing = sources.filter(function (s) { return !present.has(s); });
-    if (!missing.length) { return Promise.resolve(); }
-    var chars = [];
-    missing.forEach(function (s) {
-      Array.from(new Set(Array.from(s))).forEach(function (ch) {
-        if (ch >= "\u4e00" && ch <= "\u9fff" && !self.analyzer.stopwords.has(ch)) { chars.push([s, ch]); }
-      });
+    var partly = sources.filter(function (s) {
+      return present.has(s) && Array.from(s).length >= cfg.partlyMin && !entries.get(s);
     });
-    return this.entries(chars.map(function (p) { return p[1]; })).then(function (found) {
-      chars.forEach(function (p) {
-        if (found.get(p[1])) {
-          parsed.terms.push({ text: p[1], weight: self.manifest.ranking.backOffWeight, source: p[0], whole: p[1] });
-          entries.set(p[1], found.get(p[1]));
+    if (!missing.length && !partly.length) { return Promise.resolve(); }
+    var han = function (text) { return /^[\u4e00-\u9fff]+$/.test(text); };
+    var qw = this.analyzer.questionWords;  // empty when the question-word mechanism is off
+    var skip = function (text) { return self.analyzer.stopwords.has(text) || qw.has(text); };
+    var wanted = new Set();
+    missing.concat(partly).forEach(function (s) {
+      var chars = Array.from(s);
+      for (var i = 0; cfg.bigrams && i < chars.length - 1; i++) { if (han(chars[i] + chars[i + 1])) { wanted.add(chars[i] + chars[i + 1]); } }
+      chars.forEach(function (ch) { if (han(ch)) { wanted.add(ch); } });
+    });
+    var list = Array.from(wanted);
+    return this.entries(list).then(function (found) {
+      var out = [];
+      function indexed(text) { return !!found.get(text); }
+      missing.concat(partly).forEach(function (source) {
+        var chars = Array.from(source), covered = new Set(), i;
+        if (cfg.bigrams) {
+          for (i = 0; i < chars.length - 1; i++) {
+            var pair = chars[i] + chars[i + 1];
+            if (han(pair) && !skip(pair) && indexed(pair) && !out.some(function (q) { return q.text === pair; })) {
+              out.push({ text: pair, weight: cfg.bigramWeight, source: source, whole: source });
+              covered.add(i); covered.add(i + 1);
+            }
+          }
         }
+        var isPartly = partly.indexOf(source) >= 0;
+        for (i = 0; i < chars.length; i++) {
+          var ch = chars[i];
+          if (isPartly || covered.has(i) || chars.slice(0, i).indexOf(ch) >= 0) { continue; }
+          if (han(ch) && !skip(ch) && indexed(ch)) {
+            out.push({ text: ch, weight: cfg.backOffWeight, source: source, whole: ch });
+          }
+        }
+      });
+      out.forEach(function (term) {
+        if (known.has(term.text)) { return; }
+        parsed.terms.push(term);
+        entries.set(term.text, found.get(term.text));
       });
     });
   };
@@ -636,7 +716,7 @@
   };
 
   /** ranking.bm25f + preliminary + final_score + order_key over the loaded postings. */
-  Engine.prototype.rank = function (parsed, entries, limit) {
+  Engine.prototype.rank = function (parsed, entries, limit, all) {
     var self = this, cfg = this.manifest.ranking, scale = this.manifest.impactScale;
     var n = Math.max(this.manifest.documents, 1);
     var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
@@ -732,7 +812,15 @@
     // Later tiers of long postings lists: fetched only while they could still reach the top.
     var round = 0;
     function fetchMore() {
-      if (!pending.length || round >= cfg.maxMoreRounds) { return Promise.resolve(); }
+      if (!pending.length || (!all && round >= cfg.maxMoreRounds)) { return Promise.resolve(); }
+      if (all) {  // every match is wanted: every tier at once, not one round trip per tier
+        var jobs = [];
+        pending.forEach(function (p) { p.more.forEach(function (tier) { jobs.push([p, tier[0]]); }); });
+        return Promise.all(jobs.map(function (job) { return self.moreTier(job[1]); })).then(function (lists) {
+          lists.forEach(function (postings, i) { addPostings(jobs[i][0].term, jobs[i][0].weight, postings); });
+          pending = [];
+        });
+      }
       var coord = coordination(), values = new Float64Array(scored.length), i;
       for (i = 0; i < scored.length; i++) { values[i] = scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
       // The limit-th best value: a numeric sort of a copy (typed arrays sort natively).
@@ -782,9 +870,11 @@
           first.forEach(function (x) { extra.add(x); });
         }
       }
-      if (parsed.docNumber) {  // the 文号 field is not in the static postings: its documents join here
+      if (parsed.docNumber) {  // a 文号 with words ranks its documents as a named regulation's; alone, lists them
         self.groups.forEach(function (g) {
-          if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) { for (var d = g.first; d < g.first + g.count; d++) { extra.add(d); } }
+          if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) {
+            for (var d = g.first; d < g.first + g.count; d++) { (hasTerms ? lawDocs : extra).add(d); }
+          }
         });
       }
       if (filtered) {
@@ -828,7 +918,7 @@
         var group = self.groupOf(p[1]), score = p[0];
         if (group.kind === "article") { var f = cfg.statusFactor[group.status]; score *= f === undefined ? 1 : f; }
         var k = cfg.kindFactor[group.kind]; score *= k === undefined ? 1 : k;
-        if (parsed.docNumber && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
+        if (parsed.docNumber && !hasTerms && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
         hits.push({ doc: p[1], group: group, score: score });
       });
       hits.sort(function (a, b) {  // ranking.order_key
@@ -840,8 +930,15 @@
         var ka = self.articleKey(a.doc), kb = self.articleKey(b.doc);
         return ka[0] - kb[0] || ka[1] - kb[1] || a.doc - b.doc;
       });
-      if (!parsed.phrases.length && !parsed.excluded.length) { return hits.slice(0, limit); }
-      return self.acceptPhrases(hits, parsed, limit);
+      // Every candidate above is a match (it has a query word, or the query names it).
+      if (!parsed.phrases.length && !parsed.excluded.length) {
+        // Documents only in postings tiers left unloaded are not counted: then a lower bound.
+        return { hits: hits.slice(0, limit), total: keptDocs.length, totalExact: !pending.length };
+      }
+      return self.acceptPhrases(hits, parsed, limit).then(function (ranked) {
+        ranked.totalExact = ranked.totalExact && !pending.length;
+        return ranked;
+      });
     });
   };
 
@@ -856,7 +953,10 @@
         if (parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; })) { return; }
         kept.push(head[i]);
       });
-      return kept.slice(0, limit);
+      // Only the best candidates are checked against the phrases: beyond them the count is a bound.
+      var checkedAll = head.length === hits.length;
+      return { hits: kept.slice(0, limit), total: checkedAll ? kept.length : kept.length + hits.length - head.length,
+               totalExact: checkedAll };
     });
   };
 
@@ -933,6 +1033,11 @@
     if (stop < text.length) { pieces.push(["…", false]); }
     return pieces;
   }
+
+  /** Each group's date (施行日期, else 公布日期; "" for pages), for sorting by date; loaded on demand. */
+  Engine.prototype.groupDates = function () {
+    return this.file("dates.json");
+  };
 
   return {
     normalise: normalise, isWord: isWord, termHash: termHash, bucketOf: bucketOf,

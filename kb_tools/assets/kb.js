@@ -9,6 +9,10 @@
     try { return decodeURI(url.href); } catch (e) { return url.href; }
   }
 
+  function readable(href) {
+    try { return decodeURI(href); } catch (e) { return href; }
+  }
+
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
@@ -31,7 +35,9 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".kb-copy");
     if (!button) { return; }
-    var text = button.getAttribute("data-cite") + " " + articleUrl(button.getAttribute("data-anchor"));
+    // On a law page the button names its anchor; elsewhere (the results page) the whole address.
+    var href = button.getAttribute("data-href");
+    var text = button.getAttribute("data-cite") + " " + (href ? readable(href) : articleUrl(button.getAttribute("data-anchor")));
     button.setAttribute("data-copied-text", text);
     copyText(text).then(function () {
       button.classList.add("kb-copied");

@@ -21,12 +21,13 @@ from kb_tools.citations.resolver import (
     WHOLE_LAW,
     Citation,
     CitingRef,
+    add_anchor,
     add_citing,
     add_policy_citing,
     find_citations,
     find_in_law,
 )
-from kb_tools.frontmatter import as_date, load_document, read_text
+from kb_tools.frontmatter import as_date, load_document, privacy_of_value, read_text
 from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     from kb_tools.laws.model import Article, Law
 
 #: Which kind of page a top-level folder of docs/ holds, for the cited-by groups.
-KIND_BY_DIR = {"powers": "权力事项", "study": "学法计划", "classroom": "讲堂", "laws": "法规", "policies": "本局文件"}
+KIND_BY_DIR = {"powers": "权力事项", "lists": "清单", "study": "学法计划", "classroom": "讲堂", "laws": "法规",
+               "policies": "本局文件"}
 #: A cited-by list longer than this is folded into a <details>.
 COMPACT_LIMIT = 3
 #: Folders whose pages cite articles only as examples (the maintenance manual): their citations
@@ -104,7 +106,7 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
     doc, _ = load_document(path, rel)
     if doc is None:
         return  # the owner of the page reports unreadable files
-    if corpus.public_only and doc.meta.get("public") is False:
+    if corpus.public_only and privacy_of_value(doc.meta.get("public")) is not False:
         return
     if doc.meta.get("draft") is True:  # a draft is not published, so it cites nothing yet
         corpus.drafts.add(rel)
@@ -125,9 +127,18 @@ def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) ->
         mentions.append(Mention(rel, line, citation, False))
         if citing and citation.law is not None and not citation.problem:
             _add(corpus, citation, CitingRef(kind, title, rel))
+            for article in citation.articles:
+                add_anchor(corpus, citation.law, article, _around(body, citation.start))
         elif citation.policy is not None and citation.policy.src_path != rel:
             for item in citation.items or (None,):
                 add_policy_citing(corpus, citation.policy, item, CitingRef(kind, title, rel))
+
+
+def _around(body: str, start: int) -> str:
+    """The sentence (or table row, or list item) a citation stands in: its anchor text."""
+    begin = max(body.rfind(sep, 0, start) for sep in ("\n", "。", "；"))
+    ends = [e for e in (body.find(sep, start) for sep in ("\n", "。", "；")) if e != -1]
+    return body[begin + 1: min(ends) if ends else len(body)]
 
 
 def _add(corpus: Corpus, citation: Citation, ref: CitingRef) -> None:

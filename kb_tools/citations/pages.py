@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb_tools.citations.resolver import CITING_KINDS, WHOLE_LAW
 from kb_tools.model import GeneratedPage
+from kb_tools.text import md_text
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -27,9 +28,6 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     """``laws/citations.md``."""
     yield GeneratedPage(CITATIONS_PAGE, citations_markdown(corpus))
 
-
-def _md(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
 
 
 def _short(law: Law) -> str:
@@ -61,7 +59,7 @@ def citations_markdown(corpus: Corpus) -> str:
     lines = [
         "# 引用关系",
         "",
-        f"知识库中的法规、权力事项、学法计划、讲堂和其他页面共有 **{places}** 处引用，"
+        f"知识库中的法规、权力事项、清单、学法计划、讲堂和其他页面共有 **{places}** 处引用，"
         f"涉及 **{len(ranked)}** 条条文。每条条文下方列出引用它的页面；本页按被引用次数排列。",
         "",
         f"## 被引用最多的条文（前 {min(TOP_ARTICLES, len(ranked))} 条） {{#top-articles}}",
@@ -70,7 +68,7 @@ def citations_markdown(corpus: Corpus) -> str:
     if ranked:
         lines += [f"| 排名 | 条文 | 合计 | {kinds_head} |", "|---|---|---|" + "---|" * len(CITING_KINDS)]
         for rank, (law, article, kinds) in enumerate(ranked[:TOP_ARTICLES], start=1):
-            link = f"[《{_md(_short(law))}》{article.label}]({_rel(law)}#{article.anchor})"
+            link = f"[《{md_text(_short(law))}》{article.label}]({_rel(law)}#{article.anchor})"
             cells = " | ".join(str(kinds[k] or "") for k in CITING_KINDS)
             lines.append(f"| {rank} | {link} | {sum(kinds.values())} | {cells} |")
     else:
@@ -95,7 +93,7 @@ def citations_markdown(corpus: Corpus) -> str:
             kinds, articles, whole = per_law[slug]
             law = corpus.laws[slug]
             cells = " | ".join(str(kinds[k] or "") for k in CITING_KINDS)
-            lines.append(f"| [{_md(law.title)}]({_rel(law)}) | {articles} | {whole or ''} | "
+            lines.append(f"| [{md_text(law.title)}]({_rel(law)}) | {articles} | {whole or ''} | "
                          f"{sum(kinds.values())} | {cells} |")
     return "\n".join(lines) + "\n"
 

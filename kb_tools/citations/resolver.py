@@ -172,7 +172,7 @@ class CitingRef:
     """A page (or one article of a regulation) that cites an article.
 
     Attributes:
-        kind: 权力事项, 学法计划, 讲堂, 法规 or 其他 (the groups of the cited-by list).
+        kind: 权力事项, 清单, 学法计划, 讲堂, 法规 or 其他 (the groups of the cited-by list).
         title: what to show (page title; for a regulation, its title and article label).
         src_uri: the citing page below ``docs/`` (``laws/建筑法.md``), real or generated.
         anchor: fragment on that page (the citing article's anchor), if any.
@@ -185,7 +185,7 @@ class CitingRef:
 
 
 #: The groups of the cited-by lists, in display order.
-CITING_KINDS = ("权力事项", "学法计划", "讲堂", "法规", "本局文件", "其他")
+CITING_KINDS = ("权力事项", "清单", "学法计划", "讲堂", "法规", "本局文件", "其他")
 #: Key of a whole-regulation citation in ``corpus.citations.cited_by`` (no article named).
 WHOLE_LAW = (0, 0)
 
@@ -214,6 +214,27 @@ def add_citing(corpus: Corpus, law: Law, article: Article | None, ref: CitingRef
     if place not in seen:
         seen.add(place)
         graph.setdefault(key, []).append(ref)
+
+
+#: Most characters of anchor text kept per citing place.
+ANCHOR_CHARS = 80
+
+
+def add_anchor(corpus: Corpus, law: Law, article: Article | None, text: str) -> None:
+    """Record the words a bureau page uses next to a citation of ``article`` (anchor text for search).
+
+    Regulation names in 《》 are dropped: they name the regulation, not what the article is about.
+    """
+    if article is None:
+        return
+    text = " ".join(_ANCHOR_NOISE_RE.sub(" ", text).split())[:ANCHOR_CHARS]
+    if text:
+        corpus.citations.anchors.setdefault((law.slug, *article.key), []).append(text)
+
+
+_ANCHOR_NOISE_RE = re.compile(
+    r"《[^》]{0,80}》|第[零〇一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十\d]+)?|[\[\]()（）*#>|`]"
+)
 
 
 @dataclass
@@ -317,13 +338,14 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             number_index += 1
         number = numbers[number_index] if number_index < len(numbers) else None
         if number is not None and (next_pos < 0 or number.start() < next_pos):
+            numbered: Citation | None
             if number.re is _POLICY_SELF_RE and ctx.policy is not None:
-                citation, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
-                citation = replace(citation, self_ref=True)
+                numbered, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
+                numbered = replace(numbered, self_ref=True) if numbered is not None else None
             else:
-                citation, end = _number_mention(text, number, ctx)
-            if citation is not None:
-                found.append(citation)
+                numbered, end = _number_mention(text, number, ctx)
+            if numbered is not None:
+                found.append(numbered)
             pos = max(end, number.start() + 1)
             continue
         if next_pos < 0:
@@ -505,7 +527,7 @@ def _parse_refs(text: str, pos: int) -> tuple[list[_Ref], int]:
             break
         # A list of 款/项 continues the same article: 第三十条第一款、第二款.
         more = _PARAGRAPH_RE.match(text, sep.end()) or _ITEM_RE.match(text, sep.end())
-        while more is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
+        while more is not None and sep is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
             ref.detail += "、" + more.group(0)
             ref.end = more.end()
             sep = _LIST_SEP_RE.match(text, ref.end)

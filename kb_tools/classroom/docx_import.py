@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb_tools.classroom.scaffold import front_matter, lecture_path
+from kb_tools.importing.limits import check_archive, unreadable
 from kb_tools.problems import KbError
+from kb_tools.text import clean_text, md_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -59,13 +61,13 @@ def convert_docx(path: Path, image_stem: str) -> ConvertedLecture:
         KbError: when the file is not a readable Word document.
     """
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
+    check_archive(path, "Word 文档（.docx）")  # size, and what it inflates to (a zip bomb)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise KbError(f"{path} 不是可读取的 Word 文档（.docx）：{exc}") from exc
-    return _Converter(document, image_stem).run()
+        return _Converter(document, image_stem).run()
+    except Exception as exc:  # broken XML, missing parts: python-docx and lxml raise many kinds
+        raise unreadable(path, "Word 文档（.docx）", exc) from exc
 
 
 class _Converter:
@@ -77,9 +79,9 @@ class _Converter:
         props = document.core_properties
         keywords = [k.strip() for k in re.split(r"[,，;；、]", props.keywords or "") if k.strip()]
         created = props.created.date() if props.created else None
-        self.out = ConvertedLecture(title="", markdown="", author=(props.author or "").strip(),
-                                    created=created, keywords=keywords)
-        self.doc_title = (props.title or "").strip()
+        self.out = ConvertedLecture(title="", markdown="", author=clean_text(props.author or "").strip(),
+                                    created=created, keywords=[clean_text(k) for k in keywords])
+        self.doc_title = clean_text(props.title or "").strip()
         self.blocks: list[str] = []
         self.in_list = False
 
@@ -105,19 +107,19 @@ class _Converter:
         text = self.inline(para)
         if style.lower() == "title":
             if not self.out.title:
-                self.out.title = para.text.strip()
+                self.out.title = clean_text(para.text).strip()
             return
         heading = _HEADING_RE.match(style)
         if heading:
             level = int(heading.group(1))
-            plain = para.text.strip()
+            plain = clean_text(para.text).strip()
             if not plain:
                 return
             if level == 1 and not self.out.title and not self.doc_title and not self.out.headings:
                 self.out.title = plain  # the first 标题 1 names a document without a title
                 return
             self.out.headings += 1
-            self.blocks.append("#" * min(level + 1, 6) + " " + plain)
+            self.blocks.append("#" * min(level + 1, 6) + " " + md_text(plain))
             return
         list_kind = self.list_kind(para, style)
         if list_kind is not None:
@@ -140,7 +142,7 @@ class _Converter:
             text = run.text
             if not text:
                 continue
-            text = _escape(text)
+            text = md_text(text)  # Word text is text: no HTML, links or emphasis of its own
             if run.bold and text.strip():
                 text = f"**{text.strip()}**"
             elif run.italic and text.strip():
@@ -204,7 +206,7 @@ class _Converter:
             cells = []
             for cell in row.cells:
                 text = "<br>".join(self.inline(p).strip() for p in cell.paragraphs if p.text.strip())
-                cells.append(text.replace("|", "\\|"))
+                cells.append(text)  # md_text escaped | already
             rows.append(cells)
         if not rows:
             return
@@ -214,15 +216,6 @@ class _Converter:
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         self.out.tables += 1
         self.blocks.append("\n".join(lines))
-
-
-def _escape(text: str) -> str:
-    """Keep Word text literal in Markdown: emphasis markers and backslashes.
-
-    >>> _escape("a*b_c")
-    'a\\\\*b\\\\_c'
-    """
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
 
 
 def _escape_start(text: str) -> str:

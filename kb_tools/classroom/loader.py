@@ -17,7 +17,7 @@ from kb_tools.citations.resolver import Citation, CitingRef, add_citing, find_ci
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture
 from kb_tools.classroom.scaffold import TEMPLATE_PLACEHOLDERS
 from kb_tools.corpus import Corpus
-from kb_tools.frontmatter import Document, load_page
+from kb_tools.frontmatter import Document, load_page, privacy_of_value
 from kb_tools.laws.model import Article, Law
 from kb_tools.problems import ContentProblem, Severity
 from kb_tools.schema import check_meta
@@ -73,7 +73,7 @@ def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
     ))
     if doc is None:
         return None
-    if corpus.public_only and doc.meta.get("public") is False:
+    if corpus.public_only and privacy_of_value(doc.meta.get("public")) is not False:
         _withhold_files(corpus, rel, doc)
         return None
     hours = _hours(doc, problems)

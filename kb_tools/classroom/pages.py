@@ -17,6 +17,7 @@ from kb_tools.classroom.loader import bare_references
 from kb_tools.classroom.model import CLASSROOM_DIR, CitedArticle, Lecture, format_hours
 from kb_tools.corpus import Corpus
 from kb_tools.model import GeneratedPage
+from kb_tools.text import md_text
 
 DEFAULT_HOURS_TARGET = 8
 
@@ -41,13 +42,10 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     yield GeneratedPage(f"{CLASSROOM_DIR}/by-topic.md", grouped_markdown(lectures, "topic", corpus.today))
 
 
-def _md(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
-
 
 def _link(lecture: Lecture) -> str:
     """A link from a page at ``classroom/`` to the lecture."""
-    return f"[{_md(lecture.title)}]({lecture.src_uri[len(CLASSROOM_DIR) + 1:]})"
+    return f"[{md_text(lecture.title)}]({lecture.src_uri[len(CLASSROOM_DIR) + 1:]})"
 
 
 _HEAD = "| 日期 | 讲稿 | 主讲人 | 课时 | 对象 | 主题 |\n|---|---|---|---|---|---|"
@@ -58,8 +56,8 @@ UPCOMING = '<span class="kb-upcoming">预告</span>'
 
 def _row(lecture: Lecture, today: dt.date) -> str:
     mark = "" if lecture.held(today) else f" {UPCOMING}"
-    return (f"| {lecture.date.isoformat()}{mark} | {_link(lecture)} | {_md(lecture.lecturer)} | "
-            f"{format_hours(lecture.hours)} | {_md(lecture.audience)} | {_md('、'.join(lecture.topics))} |")
+    return (f"| {lecture.date.isoformat()}{mark} | {_link(lecture)} | {md_text(lecture.lecturer)} | "
+            f"{format_hours(lecture.hours)} | {md_text(lecture.audience)} | {md_text('、'.join(lecture.topics))} |")
 
 
 def year_totals(lectures: list[Lecture], today: dt.date) -> dict[int, float]:
@@ -125,11 +123,11 @@ def grouped_markdown(lectures: list[Lecture], key: str, today: dt.date) -> str:
             groups[name].append(lecture)
     names = sorted(groups, key=lambda n: (-len(groups[n]), n))
     lines = [f"# 法治大讲堂 · {title}", ""]
-    lines += ["  ".join(f"[{_md(n)}（{len(groups[n])}）](#group-{i + 1})" for i, n in enumerate(names)), ""]
+    lines += ["  ".join(f"[{md_text(n)}（{len(groups[n])}）](#group-{i + 1})" for i, n in enumerate(names)), ""]
     for i, name in enumerate(names):
         items = groups[name]
         hours = sum(lec.hours for lec in items if lec.held(today))
-        lines += [f"## {_md(name)}（{len(items)} 讲，{format_hours(hours)} 课时） {{#group-{i + 1}}}", "", _HEAD]
+        lines += [f"## {md_text(name)}（{len(items)} 讲，{format_hours(hours)} 课时） {{#group-{i + 1}}}", "", _HEAD]
         lines += [_row(lecture, today) for lecture in items]
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -179,7 +177,7 @@ def lecture_markdown(corpus: Corpus, src_uri: str, markdown: str) -> str:
     tail = [""]
     if lecture.attachments:
         tail += ["## 课件与附件 {#attachments}", ""]
-        tail += [f"- [{_md(name)}]({name})" for name in lecture.attachments]
+        tail += [f"- [{md_text(name)}]({name})" for name in lecture.attachments]
         tail.append("")
     if lecture.cited:
         tail += ["## 本讲引用的条文 {#cited-articles}", ""]
@@ -191,7 +189,7 @@ def lecture_markdown(corpus: Corpus, src_uri: str, markdown: str) -> str:
             target = f"{base}laws/{law.slug}.md"
             articles = sorted((c.article for c in items if c.article is not None), key=lambda a: a.key)
             links = [f"[{a.label}]({target}#{a.anchor})" for a in articles]
-            line = f"- [《{_md(law.title)}》]({target})"
+            line = f"- [《{md_text(law.title)}》]({target})"
             tail.append(line + ("：" + "、".join(links) if links else ""))
         tail.append("")
     return "\n".join(head) + "\n" + markdown.rstrip() + "\n" + "\n".join(tail)

@@ -125,9 +125,9 @@ def guess_doc_number(history: list[str]) -> str:
     for line in history:
         for match in re.finditer(_ORDER_NUMBER, line):
             found = match.group(1).replace(" ", "")
-        match = re.search(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号", line)
-        if match:
-            found = match.group(0)
+        numbered = re.search(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号", line)
+        if numbered:
+            found = numbered.group(0)
     return found
 
 
@@ -529,7 +529,7 @@ def import_lines(
         meta.update({k: v for k, v in extra.items() if v is not None})
     if version_of:
         meta["version_of"] = version_of
-        date = (meta.get("amended") or [meta.get("promulgated")])[-1]  # type: ignore[index]
+        date = (meta.get("amended") or [meta.get("promulgated")])[-1]  # type: ignore[index]  # the front matter holds dates here
         if date is None:  # the page would be laws/<slug>/None.md
             raise KbError(f"《{text.title}》：原文没有公布或修改日期，无法确定这一历史版本的地址。"
                           "请用 --promulgated 指定该文本的日期，例如 --promulgated 2019-04-23。")

@@ -55,9 +55,14 @@ def load_laws(corpus: Corpus) -> None:
             if path.name == "index.md":
                 continue
             law = _load_law(path, rel, corpus.problems)
-            if law is None or (corpus.public_only and not law.public):
-                continue
-            corpus.laws[law.slug] = law
+            if law is not None:
+                corpus.laws[law.slug] = law
+    if corpus.public_only:  # an older text inherits its regulation's privacy (it has no public: line)
+        private = {slug for slug, law in corpus.laws.items() if not law.public}
+        for slug, law in list(corpus.laws.items()):
+            if not law.public or (law.version_of is not None and (
+                    law.version_of in private or law.version_of not in corpus.laws)):
+                del corpus.laws[slug]
     _link_versions(corpus)
     _check_titles(corpus)
 

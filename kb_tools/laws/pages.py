@@ -14,6 +14,7 @@ from kb_tools.corpus import Corpus, home_blocks
 from kb_tools.laws.model import Law
 from kb_tools.laws.render import level_anchor, status_badge
 from kb_tools.model import GeneratedPage, Level, Status
+from kb_tools.text import md_text
 
 #: The index pages of regulations: (file below laws/, page title, grouping key).
 LAW_INDEXES = [
@@ -30,11 +31,8 @@ def law_link(law: Law, from_dir: str = "laws") -> str:
     """A Markdown link to a regulation page from a page in ``from_dir``."""
     depth = from_dir.count("/") + 1 if from_dir else 0
     prefix = "../" * depth
-    return f"[{_md_escape(law.title)}]({prefix}laws/{law.slug}.md)"
+    return f"[{md_text(law.title)}]({prefix}laws/{law.slug}.md)"
 
-
-def _md_escape(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
 
 
 def _last_changed(law: Law) -> dt.date:
@@ -52,7 +50,7 @@ def _table(corpus: Corpus, laws: Iterable[Law], without: str = "", from_dir: str
     for law in laws:
         date = law.version_date.isoformat() if law.version_date else ""
         cells = (law_link(law, from_dir), law.level.value, status_badge(corpus.status(law)),
-                 _md_escape(law.authority), date)
+                 md_text(law.authority), date)
         rows.append("| " + " | ".join(cells[i] for i in keep) + " |")
     return '<div class="kb-law-table" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
@@ -95,10 +93,10 @@ def law_index_pages(corpus: Corpus) -> Iterable[GeneratedPage]:
         lines = [f"# 法律法规 · {title}", ""]
         groups = _groups(corpus, key)
         lines += ['<div class="kb-group-links" markdown>', "",
-                  " ".join(f"[{name}（{len(laws)}）](#{_group_anchor(key, name, i)})"
+                  " ".join(f"[{md_text(name)}（{len(laws)}）](#{_group_anchor(key, name, i)})"
                            for i, (name, laws) in enumerate(groups)), "", "</div>", ""]
         for i, (name, laws) in enumerate(groups):
-            lines += [f"## {name}（{len(laws)}） {{#{_group_anchor(key, name, i)}}}", "",
+            lines += [f"## {md_text(name)}（{len(laws)}） {{#{_group_anchor(key, name, i)}}}", "",
                       _table(corpus, laws, _GROUP_COLUMN.get(key, ""))]
         yield GeneratedPage(f"laws/{filename}", "\n".join(lines))
 
@@ -157,7 +155,7 @@ def laws_overview(corpus: Corpus) -> str:
 
 def _cards(items: Iterable[tuple[str, str, int]]) -> str:
     """A row of count cards, each a link: ``(target, label, count)``."""
-    cards = "\n".join(f"[**{count}** {_md_escape(label)}]({target}){{ .kb-card }}" for target, label, count in items)
+    cards = "\n".join(f"[**{count}** {md_text(label)}]({target}){{ .kb-card }}" for target, label, count in items)
     return f'<div class="kb-cards" markdown>\n\n{cards}\n\n</div>\n'
 
 

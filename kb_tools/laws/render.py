@@ -13,6 +13,7 @@ from html import escape
 from kb_tools.laws.model import Article, DivisionKind, Law
 from kb_tools.model import Level, Status
 from kb_tools.printing import running_header
+from kb_tools.text import md_text
 
 
 def status_badge(status: Status) -> str:
@@ -179,7 +180,7 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
             a large site's build time.
     """
     out = [breadcrumbs(law, base), "", running_header(f"《{law.title}》", f"时效性：{status.value}"), "",
-           f"# {law.title}", ""]
+           f"# {md_text(law.title)}", ""]
     banner = version_banner(law, current, status, base)
     if successor_url and law.successor:
         banner = banner.replace(
@@ -214,7 +215,7 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
         hashes = "#" * min(max(division.depth, 2), 6)
         if division.kind is DivisionKind.HEADING:
             hashes = "##"
-        out += [f"{hashes} {division.heading} {{#{division.anchor}}}", ""]
+        out += [f"{hashes} {md_text(division.heading)} {{#{division.anchor}}}", ""]
         add_articles(by_division.get(division.anchor, ()))
     return "\n".join(out)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kb_tools.laws.render import law_markdown
 from kb_tools.laws.versions import ADDED, DELETED, KIND_LABELS, SPLIT, UNCHANGED, Change, align, diff_html, summary
 from kb_tools.model import GeneratedPage
+from kb_tools.text import md_text
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -110,7 +111,7 @@ def _row(change: Change, older: Law, newer: Law, base: str) -> str:
         also = f'<div class="kb-compare-also">另拆分至 {parts}：{also_text}</div>'
     move = ""
     if change.renumbered:
-        move = f'<span class="kb-compare-move">{change.old.label} → {change.new.label}</span>'  # type: ignore[union-attr]
+        move = f'<span class="kb-compare-move">{change.old.label} → {change.new.label}</span>'  # type: ignore[union-attr]  # a moved article has both an old and a new text
     kind = f'<span class="kb-compare-kind kb-compare-kind--{change.kind}">{KIND_LABELS[change.kind]}</span>'
     left_html = left.replace("\n", "<br>")
     right_html = right.replace("\n", "<br>")
@@ -131,7 +132,7 @@ def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
     facts = " · ".join(f"{label} {counts[kind]}" for kind, label in KIND_LABELS.items())
     rows = "\n".join(_row(change, older, newer, base) for change in changes)
     return "\n".join([
-        f"# 新旧对照：{newer.title}",
+        f"# 新旧对照：{md_text(newer.title)}",
         "",
         f'<p class="kb-compare-summary">左栏为 <a href="{base}{older.url}">{when_old} 文本</a>'
         f"（{len(older.articles)} 条），"

@@ -83,8 +83,9 @@ def to_xlsx(table: Iterable[list[Cell]], *, today: dt.date) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "罚则索引"
+    grid: list[list[Cell]] = [list(COLUMNS), *table]
     count = 0
-    for values in (list(COLUMNS), *table):
+    for values in grid:
         count += 1
         for column, value in enumerate(_cells(values), start=1):
             cell = sheet.cell(count, column, value)

@@ -611,39 +611,33 @@ class _Reader:
         return found
 
     def _make(self, kind: str, span: str, text: str, match: re.Match[str], state: _State) -> list[Sanction]:
-        base = {"text": text, "tier": state.tier, "target": state.target, "paragraph": state.paragraph}
+        base = Sanction(kind, text, tier=state.tier, target=state.target, paragraph=state.paragraph)
         if kind == "罚款":
             body = match.group("fbody") or match.group("cbody") or match.group("abody") or ""
             fine = parse_fine(body)
             if fine is None:
                 self._unread(text)
-                return [Sanction("罚款", **base)]
-            return [
-                Sanction(
-                    "罚款", min=fine.min, max=fine.max, unit=fine.unit, base=fine.base,
-                    min_text=fine.min_text, max_text=fine.max_text, **base,
-                )
-            ]
+                return [base]
+            return [replace(base, min=fine.min, max=fine.max, unit=fine.unit, base=fine.base,
+                            min_text=fine.min_text, max_text=fine.max_text)]
         if kind == "处分":
             who = match.group("who")
-            if who and not state.target:
-                base["target"] = who
-            return [Sanction("处分", **base)]
+            return [replace(base, target=who) if who and not state.target else base]
         if kind == "*没收":
             return self._confiscations(span, base, state)
         if kind == "*words":
             if _NOT_AN_ORDER_RE.search(span):
                 return []
-            return [Sanction(_words_kind(span), **base)]
-        return [Sanction(kind, **base)]
+            return [replace(base, kind=_words_kind(span))]
+        return [base]
 
-    def _confiscations(self, span: str, base: dict, state: _State) -> list[Sanction]:
+    def _confiscations(self, span: str, base: Sanction, state: _State) -> list[Sanction]:
         if span == "予以没收":
             tier = state.tier or ""
             if "违法所得" in tier:
-                return [Sanction("没收违法所得", **base)]
+                return [replace(base, kind="没收违法所得")]
             if "财物" in tier:
-                return [Sanction("没收非法财物", **base)]
+                return [replace(base, kind="没收非法财物")]
             self._unread(span)
             return []
         obj = span.removeprefix("没收").removeprefix("其")
@@ -652,7 +646,7 @@ class _Reader:
             if not part:
                 continue
             kinds["没收违法所得" if ("违法所得" in part or "违法收入" in part) else "没收非法财物"] = None
-        return [Sanction(kind, **base) for kind in kinds] or [Sanction("没收非法财物", **base)]
+        return [replace(base, kind=kind) for kind in kinds or ("没收非法财物",)]
 
     def _add(self, sanctions: list[Sanction], state: _State) -> None:
         self.out.sanctions.extend(sanctions)

@@ -76,9 +76,8 @@ class Sanction:
     @property
     def on_individuals(self) -> bool:
         """True when the sanction falls on persons rather than on the offending unit."""
-        return bool(self.target) and any(
-            word in self.target for word in ("人员", "个人", "负责人", "成员", "居民")
-        )
+        target = self.target or ""
+        return any(word in target for word in ("人员", "个人", "负责人", "成员", "居民"))
 
     def range_text(self) -> str:
         """The range in Chinese for cards and tables: ``工程合同价款 2%–4%``, ``10万元以下``."""

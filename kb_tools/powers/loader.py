@@ -15,32 +15,29 @@ from typing import TYPE_CHECKING
 import yaml
 
 from kb_tools.frontmatter import read_text
-from kb_tools.model import Level, Status
+from kb_tools.lists.bases import has_resolved, register_citing, resolve_basis
+from kb_tools.lists.records import YAML_LOADER, records_from_yaml, yaml_problem
+from kb_tools.model import Level
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     INSPECTIONS_KEY,
     POWER_FIELDS,
     POWERS_KEY,
     SAMPLE_KEY,
-    BasisRef,
     InspectionItem,
-    LegalBasis,
     PowerItem,
     PowerList,
     PowerType,
 )
-from kb_tools.powers.records import Record, check_keys, inspection_item, power_item
+from kb_tools.powers.records import check_keys, inspection_item, power_item
 from kb_tools.problems import ContentProblem, KbError, Severity
 
 if TYPE_CHECKING:
-    from kb_tools.citations.resolver import Citation
     from kb_tools.corpus import Corpus
-    from kb_tools.laws.model import Law
+    from kb_tools.lists.records import Record
 
 POWERS_DIR = "powers"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv")
-#: libyaml's composer when available: five times faster on a list of a thousand items, same line marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: The kind under which items appear in the cited-by lists of regulation pages.
 CITING_KIND = "权力事项"
 
@@ -84,17 +81,12 @@ def read_data_file(path: Path, rel: str, plist: PowerList, problems: list[Conten
         return
     text, problem = read_text(path, rel)
     if text is None:
-        problems.append(problem)  # type: ignore[arg-type]
+        problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(ContentProblem(
-            rel, mark.line + 1 if mark else 1, f"YAML 格式错误：{getattr(exc, 'problem', exc)}。",
-            "请检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对；长文本可用 | 换行书写。",
-            code="power-yaml",
-        ))
+        problems.append(yaml_problem(rel, exc, "power-yaml"))
         return
     if root is None:
         return
@@ -111,7 +103,7 @@ def read_data_file(path: Path, rel: str, plist: PowerList, problems: list[Conten
         if key == SAMPLE_KEY:
             sample = str(value_node.value).strip().lower() in ("true", "yes", "是")
         elif key in (POWERS_KEY, INSPECTIONS_KEY):
-            records = _records(value_node, rel, problems)
+            records = records_from_yaml(value_node, rel, problems, "power-yaml")
             kind = "powers" if key == POWERS_KEY else "inspections"
             _add_records(kind, records, rel, plist, problems, sample=sample)
         else:
@@ -121,41 +113,6 @@ def read_data_file(path: Path, rel: str, plist: PowerList, problems: list[Conten
             ))
     if sample:
         plist.sample_sources.append(rel)
-
-
-def _records(node: yaml.Node, rel: str, problems: list[ContentProblem]) -> list[Record]:
-    if isinstance(node, yaml.ScalarNode) and not node.value:
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        problems.append(ContentProblem(rel, node.start_mark.line + 1, "这里应是一个列表（每项以“- ”开头）。",
-                                       "参照示例文件书写。", code="power-yaml"))
-        return []
-    records = []
-    for entry in node.value:
-        line = entry.start_mark.line + 1
-        if not isinstance(entry, yaml.MappingNode):
-            problems.append(ContentProblem(rel, line, "列表中的每一项应是“字段: 值”的形式。",
-                                           "参照示例文件书写。", code="power-yaml"))
-            continue
-        record = Record(rel, line)
-        for key_node, value_node in entry.value:
-            key = str(key_node.value).strip()
-            record.values[key] = _plain(value_node)
-            record.key_lines[key] = key_node.start_mark.line + 1
-            if isinstance(value_node, yaml.SequenceNode):
-                for index, part in enumerate(value_node.value):
-                    record.key_lines[f"{key}#{index}"] = part.start_mark.line + 1
-        records.append(record)
-    return records
-
-
-def _plain(node: yaml.Node) -> str | list[str]:
-    """A node as text, scalars kept exactly as written (``00123`` stays a string, never 123)."""
-    if isinstance(node, yaml.ScalarNode):
-        return "" if node.tag.endswith(":null") else str(node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return [str(_plain(n)) for n in node.value]
-    return yaml.serialize(node).strip()
 
 
 def _add_records(kind: str, records: list[Record], rel: str, plist: PowerList,
@@ -210,16 +167,21 @@ def _check_codes(plist: PowerList, problems: list[ContentProblem]) -> None:
 
 def resolve(plist: PowerList, corpus: Corpus) -> None:
     """Resolve every basis through the citation resolver, report problems, record cited-by."""
-    from kb_tools.citations.resolver import CitingRef, add_citing
+    from kb_tools.citations.resolver import CitingRef
 
-    for item in [*plist.items, *plist.inspections]:
-        bases = [_resolve_basis(basis, item, corpus) for basis in item.bases]
+    entries: list[PowerItem | InspectionItem] = [*plist.items, *plist.inspections]
+    for item in entries:
+        # A public build must not list private items on regulation (or policy) pages.
+        citing = None if corpus.public_only and not item.public else CitingRef(
+            CITING_KIND, _citing_title(item), item.src_uri)
+        bases = [resolve_basis(basis, corpus, title=item.title, source=item.source, line=item.line_of(basis.label),
+                               prefix="power", citing=citing) for basis in item.bases]
         if isinstance(item, PowerItem):
             n = len(item.establishing)
             item.establishing, item.implementing = tuple(bases[:n]), tuple(bases[n:])
         else:
             item.basis = tuple(bases)
-        if not any(ref.law_slug for basis in bases for ref in basis.refs):
+        if not has_resolved(bases):
             what = "设定依据和实施依据" if isinstance(item, PowerItem) else "检查依据"
             corpus.problems.append(ContentProblem(
                 item.source, item.line, f"“{item.title}”没有可用的{what}。",
@@ -227,20 +189,15 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
             ))
         elif isinstance(item, PowerItem):
             corpus.problems.extend(_check_power(item, corpus))
-        ref = CitingRef(CITING_KIND, _citing_title(item), item.src_uri)
-        if corpus.public_only and not item.public:
-            continue  # a public build must not list private items on regulation pages
-        for basis in bases:
-            for found in basis.refs:
-                law = corpus.laws.get(found.law_slug) if found.law_slug else None
-                if law is None:
-                    continue
-                if not found.articles and not found.problem:
-                    add_citing(corpus, law, None, ref)
-                for number, suffix in found.articles:
-                    article = law.article(number, suffix)
-                    if article is not None:
-                        add_citing(corpus, law, article, ref)
+        if citing is not None:
+            register_citing(corpus, bases, citing, _anchor_words(item))
+
+
+def _anchor_words(item: PowerItem | InspectionItem) -> str:
+    """What a power or inspection item calls the matter it cites an article for (事项名称 …)."""
+    if isinstance(item, PowerItem):
+        return " ".join(x for x in (item.name, item.sub_item) if x)
+    return " ".join(x for x in (item.name, item.target) if x)
 
 
 #: Who may establish a power of this type (行政许可法第十四条至第十七条, 行政强制法第十条、第十三条).
@@ -291,93 +248,3 @@ def _citing_title(item: PowerItem | InspectionItem) -> str:
         inner = f"{item.sub_item}，{item.type.value}" if item.sub_item else item.type.value
         return f"{item.name}（{inner}）"
     return f"{item.title}（检查事项）"
-
-
-def _resolve_basis(basis: LegalBasis, item: PowerItem | InspectionItem, corpus: Corpus) -> LegalBasis:
-    from kb_tools.citations.resolver import find_citations
-
-    refs = []
-    for citation in find_citations(basis.text, corpus):
-        law = citation.law
-        problem = citation.problem
-        where = f"“{item.title}”的{basis.label}"
-        if citation.policy is not None:
-            refs.append(_policy_basis(citation, where, item, corpus, basis.line or item.line_of(basis.label)))
-            continue
-        if law is None or problem:
-            hint = citation.suggestion or "请核对法规全称与条号；部门规章等未收录的文件请先导入知识库。"
-            why = problem or "知识库中没有该法规"
-            corpus.problems.append(ContentProblem(
-                item.source, basis.line or item.line_of(basis.label), f"{where}“{citation.text}”无法解析：{why}",
-                hint, code="power-basis-unresolved",
-            ))
-        if law is not None:
-            _check_status(law, citation.text, where, item, corpus, basis.line or item.line_of(basis.label))
-            if not citation.articles and not problem:
-                corpus.problems.append(ContentProblem(
-                    item.source, basis.line or item.line_of(basis.label),
-                    f"{where}“{citation.text}”只写了法规名称，没有写明条款。",
-                    "请写明具体条款，例如《中华人民共和国建筑法》第七条。", severity=Severity.WARNING,
-                    code="power-basis-whole-law",
-                ))
-        refs.append(BasisRef(
-            text=citation.text,
-            law_slug=law.slug if law is not None else None,
-            articles=tuple(a.key for a in citation.articles),
-            problem=problem,
-        ))
-    if not refs:
-        corpus.problems.append(ContentProblem(
-            item.source, basis.line or item.line_of(basis.label),
-            f"“{item.title}”的{basis.label}“{basis.text}”中没有找到《法规名称》第X条形式的引用。",
-            "请按《法规全称》第X条的格式书写，例如《中华人民共和国建筑法》第七条。",
-            code="power-basis-unresolved",
-        ))
-    return LegalBasis(basis.kind, basis.text, tuple(refs), basis.line)
-
-
-def _policy_basis(citation: Citation, where: str, item: PowerItem | InspectionItem, corpus: Corpus,
-                  line: int) -> BasisRef:
-    """A basis naming a 本局文件: recorded as citing it; void or missing items are errors."""
-    from kb_tools.citations.resolver import CitingRef, add_policy_citing
-    from kb_tools.policies.lookup import policy_status
-
-    policy = citation.policy
-    assert policy is not None
-    if citation.problem:
-        corpus.problems.append(ContentProblem(item.source, line,
-                                              f"{where}“{citation.text}”无法解析：{citation.problem}",
-                                              citation.hint or "", code="power-basis-unresolved"))
-    status = policy_status(corpus, policy)
-    if status in (Status.REPEALED, Status.EXPIRED):
-        corpus.problems.append(ContentProblem(
-            item.source, line, f"{where}“{citation.text}”所依据的《{policy.title}》{status.value}。",
-            "请改为现行有效的文件，或核实该事项的依据。", code="policy-void-cited"))
-    if not (corpus.public_only and not item.public):
-        ref = CitingRef(CITING_KIND, _citing_title(item), item.src_uri)
-        for found in citation.items or (None,):
-            add_policy_citing(corpus, policy, found, ref)
-    return BasisRef(text=citation.text, law_slug=None, problem=citation.problem, policy_slug=policy.slug)
-
-
-def _check_status(law: Law, text: str, where: str, item: PowerItem | InspectionItem, corpus: Corpus,
-                  line: int) -> None:
-    status = corpus.status(law)
-    if status is Status.REPEALED:
-        successor = f"，已由《{law.successor}》取代" if law.successor else ""
-        corpus.problems.append(ContentProblem(
-            item.source, line, f"{where}“{text}”所依据的《{law.title}》已废止{successor}。",
-            "请改为现行有效的法规条款，或核实该事项是否应当取消。", code="power-basis-repealed",
-        ))
-    elif status is Status.NOT_YET_EFFECTIVE:
-        corpus.problems.append(ContentProblem(
-            item.source, line,
-            f"{where}“{text}”所依据的《{law.title}》尚未生效（{law.effective} 起施行）。",
-            "施行前请保留现行依据；施行后再改为新依据。", code="power-basis-not-in-force",
-        ))
-    elif status is Status.AMENDED:
-        corpus.problems.append(ContentProblem(
-            item.source, line, f"{where}“{text}”指向《{law.title}》的历史版本。",
-            "请改为引用现行文本的条款（核对条号是否已变化）。", severity=Severity.WARNING,
-            code="power-basis-old-version",
-        ))

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from kb_tools.lists.model import BASIS_LABELS as BASIS_LABELS
+from kb_tools.lists.model import BasisRef as BasisRef
+from kb_tools.lists.model import LegalBasis as LegalBasis
+from kb_tools.lists.model import Provenance
+from kb_tools.lists.model import page_name as page_name
+
 
 class PowerType(str, Enum):
     """事项类型, in the order the bureau's published list uses."""
@@ -82,70 +88,6 @@ class SubjectNature(str, Enum):
 BASIS_ESTABLISHING = "establishing"
 BASIS_IMPLEMENTING = "implementing"
 BASIS_INSPECTION = "inspection"
-#: How each kind of basis is labelled on pages.
-BASIS_LABELS = {BASIS_ESTABLISHING: "设定依据", BASIS_IMPLEMENTING: "实施依据", BASIS_INSPECTION: "检查依据"}
-
-
-@dataclass(frozen=True)
-class BasisRef:
-    """One citation found in a basis text, resolved (or not) against the corpus.
-
-    Attributes:
-        text: the citation as written (``《中华人民共和国建筑法》第七条``).
-        law_slug: the regulation it resolves to, None when unresolved.
-        articles: ``(number, suffix)`` of each cited article; empty when the whole law is cited.
-        problem: why it did not resolve (Chinese), None when it did.
-        policy_slug: the 本局文件 it resolves to instead of a regulation (海住建〔2021〕27号第四条).
-    """
-
-    text: str
-    law_slug: str | None
-    articles: tuple[tuple[int, int], ...] = ()
-    problem: str | None = None
-    policy_slug: str | None = None
-
-
-@dataclass(frozen=True)
-class LegalBasis:
-    """One entry of 设定依据 / 实施依据 / 检查依据: a line of text and the citations in it.
-
-    Attributes:
-        kind: ``establishing``, ``implementing`` or ``inspection``.
-        text: the line as the legal officer wrote it.
-        refs: the citations found in it, in order.
-        line: where it is written in the data file (0 when unknown).
-    """
-
-    kind: str
-    text: str
-    refs: tuple[BasisRef, ...] = ()
-    line: int = 0
-
-    @property
-    def label(self) -> str:
-        return BASIS_LABELS[self.kind]
-
-
-@dataclass(kw_only=True)
-class Provenance:
-    """Where a list entry came from and who may see it, shared by every kind of list entry.
-
-    Attributes:
-        public: 公开属性; ``false`` entries never reach a public build.
-        source: the data file (below ``docs/``) the entry was read from.
-        line: the entry's first line in that file; ``key_lines`` has each field's line.
-        sample: whether the file is marked 示例数据.
-    """
-
-    public: bool = True
-    source: str = ""
-    line: int = 0
-    sample: bool = False
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-    def line_of(self, key: str) -> int:
-        """Line of a field in the data file (the item's first line when unknown)."""
-        return self.key_lines.get(key, self.line)
 
 
 @dataclass
@@ -235,18 +177,6 @@ class PowerList:
 
     def item(self, code: str) -> PowerItem | None:
         return next((i for i in self.items if i.code == code), None)
-
-
-def page_name(code: str) -> str:
-    """A URL-safe page name for an item code.
-
-    >>> page_name("330217001000")
-    '330217001000'
-    >>> page_name("XK 01/2")
-    'XK-01-2'
-    """
-    out = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in code.strip())
-    return out.strip("-.") or "item"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 - ``powers/index.md``: counts per type and per department, export links, how to maintain the list;
 - ``powers/list.md`` and ``powers/inspections.md``: one filterable, sortable table each. Rows are
   rendered here as HTML with ``data-*`` attributes, so the page works without JavaScript and
-  ``powers.js`` only hides and reorders rows (a thousand rows stay instant);
+  ``lists.js`` (shared with every declared list: ``kb_tools/lists/table.py``) only hides and
+  reorders rows (a thousand rows stay instant);
 - one page per item, its legal bases linked to the articles with the article text in ``<details>``.
 
 Links are computed for directory URLs (``use_directory_urls: true``, as the rest of kb_tools).
@@ -16,9 +17,9 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
-from kb_tools.laws.model import Law
-from kb_tools.laws.render import status_badge
-from kb_tools.model import GeneratedPage, Status
+from kb_tools.lists import table
+from kb_tools.lists.render import basis_html, md_heading, meta_list, ref_summary, text_html
+from kb_tools.model import GeneratedPage
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     POWER_FIELDS,
@@ -42,12 +43,10 @@ EXPORTS = {
     "inspection-csv": ("powers/export/inspection-items.csv", "检查事项清单.csv"),
     "inspection-xlsx": ("powers/export/inspection-items.xlsx", "检查事项清单.xlsx"),
 }
-#: Front matter of the table pages: no table of contents, so the table gets the width.
-_WIDE = "---\nhide:\n  - toc\n---\n"
-_SAMPLE_NOTE = (
-    '<div class="admonition warning kb-pw-sample"><p class="admonition-title">示例数据</p>'
-    "<p>本栏目当前显示的是示例数据（{files}），用于演示清单的维护和展示方式，不是本局正式公布的权力清单。"
-    "正式清单请用 <code>kb import-powers 文件.xlsx</code> 导入后删除示例文件。</p></div>"
+_WIDE = table.WIDE
+_SAMPLE_TEXT = (
+    "本栏目当前显示的是示例数据（{files}），用于演示清单的维护和展示方式，不是本局正式公布的权力清单。"
+    "正式清单请用 <code>kb import-powers 文件.xlsx</code> 导入后删除示例文件。"
 )
 
 
@@ -82,12 +81,10 @@ def _sample(plist: PowerList) -> str:
     if not plist.has_sample:
         return ""
     files = "、".join(f"docs/{escape(s)}" for s in plist.sample_sources)
-    return _SAMPLE_NOTE.format(files=files) + "\n\n"
+    return table.sample_note(_SAMPLE_TEXT.format(files=files))
 
 
-def _assets(base: str) -> str:
-    return (f'<div class="kb-pw-assets"><link rel="stylesheet" href="{base}assets/kb/powers.css">'
-            f'<script src="{base}assets/kb/powers.js" defer></script></div>\n\n')
+_assets = table.assets
 
 
 def _types(items: Iterable[PowerItem]) -> list[PowerType]:
@@ -178,51 +175,12 @@ def _maintenance(plist: PowerList) -> str:
     ])
 
 
-def _ref_summary(basis: Iterable[LegalBasis], corpus: Corpus | None) -> str:
-    """Short form of the cited articles for a table cell: 《建筑法》第七条、第八条.
-
-    Without a corpus (lists rendered on their own), the bases as their authors wrote them.
-    """
-    if corpus is None:
-        return "；".join(b.text for b in basis)
-    parts: list[str] = []
-    for entry in basis:
-        for ref in entry.refs:
-            law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
-            if law is None:
-                parts.append(ref.text)
-                continue
-            name = law.short_title or law.title
-            labels = "、".join(_label(law, n, s) for n, s in ref.articles)
-            parts.append(f"《{name}》{labels}")
-    return "；".join(dict.fromkeys(parts))
-
-
-def _label(law: Law, number: int, suffix: int) -> str:
-    article = law.article(number, suffix)
-    return article.label if article else f"第{number}条"
-
-
 def _filters(table_id: str, type_label: str, type_values: list[str], departments: list[str]) -> str:
-    types = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in type_values)
-    depts = "".join(f'<option value="{escape(d)}">{escape(d)}</option>' for d in departments)
-    return (
-        f'<form class="kb-pw-filters" data-table="{table_id}" role="search" onsubmit="return false">'
-        f'<label>{type_label} <select name="type" data-filter="type">'
-        f'<option value="">全部</option>{types}</select></label>'
-        f'<label>承办科室 <select name="dept" data-filter="dept"><option value="">全部</option>{depts}</select></label>'
-        '<label class="kb-pw-q">查找 <input type="search" name="q" data-filter="q" '
-        'placeholder="名称、编码、依据、对象…（空格分隔多个词）" autocomplete="off"></label>'
-        '<button type="button" data-action="reset">清除</button>'
-        '<button type="button" data-action="csv" title="把当前筛选出的事项导出为 CSV">导出当前结果</button>'
-        '<output class="kb-pw-count" aria-live="polite"></output>'
-        "</form>"
-    )
+    return table.filters(table_id, [("type", type_label, type_values), ("dept", "承办科室", departments)],
+                         "名称、编码、依据、对象…（空格分隔多个词）")
 
 
-def _th(key: str, label: str, kind: str = "text") -> str:
-    return (f'<th data-sort="{key}" data-sort-kind="{kind}" aria-sort="none" tabindex="0" '
-            f'title="点击排序">{label}</th>')
+_th = table.th
 
 
 def power_table_markdown(plist: PowerList, corpus: Corpus | None = None) -> str:
@@ -230,7 +188,7 @@ def power_table_markdown(plist: PowerList, corpus: Corpus | None = None) -> str:
     items = sorted(plist.items, key=lambda i: (i.type.rank, i.code))
     rows = []
     for item in items:
-        basis = _ref_summary(item.bases, corpus)
+        basis = ref_summary(item.bases, corpus)
         href = f"../items/{page_name(item.code)}/"
         rows.append(
             f'<tr data-type="{escape(item.type.value)}" data-dept="{escape(item.department)}" '
@@ -272,7 +230,7 @@ def inspection_table_markdown(plist: PowerList, corpus: Corpus | None = None) ->
     methods = sorted({m for i in inspections for m in _methods(i)}, key=lambda m: (not m.startswith("双随机"), m))
     rows = []
     for inspection in inspections:
-        basis = _ref_summary(inspection.basis, corpus)
+        basis = ref_summary(inspection.basis, corpus)
         href = f"../inspection-items/{page_name(inspection.code)}/"
         rows.append(
             f'<tr data-type="{escape("|".join(_methods(inspection)))}" data-dept="{escape(inspection.department)}">'
@@ -301,50 +259,6 @@ def inspection_table_markdown(plist: PowerList, corpus: Corpus | None = None) ->
     ])
 
 
-def _text_html(text: str) -> str:
-    """Free text (流程, 材料) as paragraphs; line breaks kept, everything escaped."""
-    paras = [escape(p) for p in text.split("\n") if p.strip()]
-    return "".join(f"<p>{p}</p>" for p in paras)
-
-
-def basis_html(basis: LegalBasis, corpus: Corpus, base: str) -> str:
-    """One line of legal basis: the text with its citations linked, then each article on expand."""
-    from kb_tools.citations.resolver import link_citations
-
-    linked, _ = link_citations(escape(basis.text), corpus, base=base)
-    out = [f'<div class="kb-pw-basis"><p class="kb-pw-basis-text">{linked}</p>']
-    for ref in basis.refs:
-        law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
-        if law is None and ref.policy_slug and not ref.problem:
-            continue  # a 本局文件: linked in the text above
-        if law is None:
-            problem = escape(ref.problem or "知识库中没有该法规")
-            out.append(f'<p class="kb-pw-unresolved">无法解析：{escape(ref.text)}（{problem}）</p>')
-            continue
-        status = corpus.status(law)
-        badge = "" if status is Status.IN_FORCE else " " + status_badge(status)
-        for number, suffix in ref.articles:
-            article = law.article(number, suffix)
-            if article is None:
-                continue
-            href = f"{base}{law.url}#{article.anchor}"
-            body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
-            preview = escape(article.text[:400], quote=True)
-            out.append(
-                f'<details class="kb-pw-article" data-law="{escape(law.slug)}" data-article="{article.anchor}">'
-                f'<summary><a href="{escape(href)}" title="{preview}">《{escape(law.title)}》{article.label}</a>'
-                f"{badge}</summary>"
-                f'<div class="kb-pw-article-text">{body}</div></details>'
-            )
-    out.append("</div>")
-    return "".join(out)
-
-
-def _meta(rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows if v)
-    return f'<dl class="kb-pw-meta">{cells}</dl>'
-
-
 def _bases_section(title: str, anchor: str, bases: tuple[LegalBasis, ...], corpus: Corpus, base: str) -> list[str]:
     lines = [f"## {title} {{#{anchor}}}", ""]
     if not bases:
@@ -356,7 +270,7 @@ def power_page(item: PowerItem, corpus: Corpus, inspections: list[InspectionItem
     """One power item: facts, legal bases with article text, procedure, related inspections."""
     base = "../../../"
     subject = escape(item.subject or "（未填写）") + f"（{item.subject_nature.value}）"
-    meta = _meta([
+    meta = meta_list([
         ("事项编码", escape(item.code)),
         ("事项类型", item.type.value),
         ("子项", escape(item.sub_item)),
@@ -366,13 +280,13 @@ def power_page(item: PowerItem, corpus: Corpus, inspections: list[InspectionItem
         ("承诺期限", escape(item.promised_limit)),
         ("收费标准及依据", escape(item.fees)),
     ])
-    lines = [f"# {_md_heading(item.title)}", "", _sample(plist) + _assets(base) + meta, ""]
+    lines = [f"# {md_heading(item.title)}", "", _sample(plist) + _assets(base) + meta, ""]
     lines += _bases_section("设定依据", "establishing", item.establishing, corpus, base)
     lines += _bases_section("实施依据", "implementing", item.implementing, corpus, base)
     for title, anchor, text in (("办理流程", "process", item.process), ("申请材料", "materials", item.materials),
                                 ("备注", "remarks", item.remarks)):
         if text:
-            lines += [f"## {title} {{#{anchor}}}", "", _text_html(text), ""]
+            lines += [f"## {title} {{#{anchor}}}", "", text_html(text), ""]
     if inspections:
         links = "".join(
             f'<li><a href="../../inspection-items/{page_name(i.code)}/">{escape(i.name)}</a>'
@@ -389,7 +303,7 @@ def inspection_page(inspection: InspectionItem, corpus: Corpus, plist: PowerList
     power = plist.item(inspection.power_code) if inspection.power_code else None
     power_link = (f'<a href="../../items/{page_name(power.code)}/">{escape(power.title)}</a>'
                   if power else escape(inspection.power_code))
-    meta = _meta([
+    meta = meta_list([
         ("编码", escape(inspection.code)),
         ("检查对象", escape(inspection.target)),
         ("检查方式", escape(inspection.method)),
@@ -398,12 +312,8 @@ def inspection_page(inspection: InspectionItem, corpus: Corpus, plist: PowerList
         ("关联权力事项", power_link),
         ("备注", escape(inspection.remarks)),
     ])
-    lines = [f"# {_md_heading(inspection.name)}", "", _sample(plist) + _assets(base) + meta, ""]
+    lines = [f"# {md_heading(inspection.name)}", "", _sample(plist) + _assets(base) + meta, ""]
     lines += _bases_section("检查依据", "basis", inspection.basis, corpus, base)
     lines += [f'<p class="kb-pw-back"><a href="../../inspections/">← 返回检查事项一览</a> · 数据来源：'
               f"<code>docs/{escape(inspection.source)}</code> 第 {inspection.line} 行</p>", ""]
     return "\n".join(lines)
-
-
-def _md_heading(text: str) -> str:
-    return text.replace("#", "＃").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")

@@ -8,8 +8,9 @@ in ``kb check`` and in ``kb import-powers``. Citations are resolved later (``loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Any
 
+from kb_tools.lists.records import Record
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     POWER_FIELDS,
@@ -22,55 +23,6 @@ from kb_tools.powers.model import (
 )
 from kb_tools.problems import ContentProblem
 from kb_tools.schema import unknown_key_hint
-
-Value = str | list[str]
-
-
-@dataclass
-class Record:
-    """One row: canonical Chinese key -> text (or lines, for legal bases).
-
-    Attributes:
-        path: the file it came from, as shown in messages.
-        line: the line (YAML) or row number (spreadsheet) where the row starts.
-        key_lines: line of each key, when the file format knows it.
-        where: how to name the row in a message (``第 12 行``); empty for YAML where the line says it.
-    """
-
-    path: str
-    line: int
-    values: dict[str, Value] = field(default_factory=dict)
-    key_lines: dict[str, int] = field(default_factory=dict)
-    where: str = ""
-
-    def text(self, key: str) -> str:
-        value = self.values.get(key, "")
-        if isinstance(value, list):
-            return "\n".join(value).strip()
-        return value.strip()
-
-    def lines(self, key: str) -> list[str]:
-        """A multi-line field as a list of non-empty lines."""
-        value = self.values.get(key, "")
-        raw = value if isinstance(value, list) else value.split("\n")
-        return [line.strip() for item in raw for line in str(item).split("\n") if line.strip()]
-
-    def numbered_lines(self, key: str) -> list[tuple[str, int]]:
-        """A multi-line field as ``(line text, line in the file)``: each YAML list entry has its own."""
-        value = self.values.get(key, "")
-        raw = value if isinstance(value, list) else [value]
-        out = []
-        for index, entry in enumerate(raw):
-            where = self.key_lines.get(f"{key}#{index}", self.line_of(key))
-            out += [(text.strip(), where) for text in str(entry).split("\n") if text.strip()]
-        return out
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-    def problem(self, key: str, message: str, hint: str, code: str) -> ContentProblem:
-        return ContentProblem(self.path, self.line_of(key), f"{self.where}{message}", hint, code=code)
-
 
 _TRUE = {"true", "yes", "是", "公开", "1", "y"}
 _FALSE = {"false", "no", "否", "不公开", "依申请公开", "0", "n"}
@@ -99,7 +51,7 @@ def _required(record: Record, fields: tuple[FieldSpec, ...], problems: list[Cont
     return ok
 
 
-def _provenance(record: Record, problems: list[ContentProblem], sample: bool) -> dict[str, object]:
+def _provenance(record: Record, problems: list[ContentProblem], sample: bool) -> dict[str, Any]:
     """The :class:`~kb_tools.powers.model.Provenance` fields of an entry read from ``record``."""
     return {"public": _public(record, problems), "source": record.path, "line": record.line,
             "sample": sample, "key_lines": dict(record.key_lines)}

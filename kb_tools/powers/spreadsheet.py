@@ -10,9 +10,7 @@ read as a problem that names the row number.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +18,22 @@ from typing import Any
 
 import yaml
 
+from kb_tools.lists.grid import csv_grid, xlsx_grids
+from kb_tools.lists.grid import decode_csv as decode_csv
+from kb_tools.lists.records import Record
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
     INSPECTIONS_KEY,
     POWER_FIELDS,
     POWERS_KEY,
     FieldSpec,
+    InspectionItem,
+    PowerItem,
     parse_type,
 )
-from kb_tools.powers.records import Record, inspection_item, power_item
+from kb_tools.powers.records import inspection_item, power_item
 from kb_tools.problems import ContentProblem, KbError
+from kb_tools.text import clean_text
 
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
@@ -155,7 +159,7 @@ def table_from_grid(grid: list[list[str]], display: str, sheet: str = "") -> Tab
         if len(set(cells)) == 1 and len(columns) > 1:
             heading = _SECTION_RE.sub("", cells[0].strip()).strip()
             if parse_type(heading):
-                last_type = parse_type(heading).value  # type: ignore[union-attr]
+                last_type = parse_type(heading).value  # type: ignore[union-attr]  # a heading row and a power row always carry a known type
             else:
                 table.notes.append(f"第 {number} 行“{cells[0].strip()[:30]}”不是事项，已跳过。")
             continue
@@ -173,82 +177,27 @@ def table_from_grid(grid: list[list[str]], display: str, sheet: str = "") -> Tab
                 record.values["事项类型"] = last_type
                 filled += 1
             last_type = record.text("事项类型") or last_type
-            item = power_item(record, table.problems)
+            item: PowerItem | InspectionItem | None = power_item(record, table.problems)
         else:
             item = inspection_item(record, table.problems)
         if item is None:
             table.skipped += 1
             continue
         if kind == "powers":
-            record.values["事项类型"] = item.type.value  # type: ignore[union-attr]
+            record.values["事项类型"] = item.type.value  # type: ignore[union-attr]  # a heading row and a power row always carry a known type
         table.records.append(record)
     if filled:
         table.notes.append(f"{filled} 行的事项类型为空，沿用了上方的分组或上一行（合并单元格）。")
     return table
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\u3000", " ").strip()
-
-
 def read_xlsx(path: Path, display: str) -> list[Table]:
     """Every sheet of a workbook that holds a list; merged cells are filled with their value."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise KbError(f"无法读取 {display}：{exc}（请确认是 .xlsx 文件；.xls 请先在 Excel 中另存为 .xlsx）") from exc
-    tables = []
-    for sheet in workbook.worksheets:
-        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            value = _cell_text(sheet.cell(merged.min_row, merged.min_col).value)
-            for r in range(merged.min_row, merged.max_row + 1):
-                if r - 1 >= len(grid):
-                    break
-                line = grid[r - 1]
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if c - 1 < len(line):
-                        line[c - 1] = value
-        table = table_from_grid(grid, display, sheet.title)
-        if table is not None:
-            tables.append(table)
-    return tables
-
-
-def decode_csv(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GBK/GB18030 as Excel saves it in China."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise KbError("CSV 文件既不是 UTF-8 也不是 GBK 编码：请在 Excel 中“另存为 CSV UTF-8”后再试。") from exc
+    return [t for title, grid in xlsx_grids(path, display) if (t := table_from_grid(grid, display, title))]
 
 
 def read_csv(path: Path, display: str) -> list[Table]:
-    text = decode_csv(path.read_bytes())
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    grid = [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    table = table_from_grid(grid, display)
+    table = table_from_grid(csv_grid(path), display)
     return [table] if table is not None else []
 
 
@@ -316,7 +265,8 @@ def import_powers(source: Path, docs_dir: Path, *, output: Path | None = None,
     if not any(data.values()):
         return ImportResult(source, None, tables)
     target.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# 由 kb import-powers 从 {source.name} 导入（{dt.date.today().isoformat()}）。\n"
+    name = " ".join(clean_text(source.name).split())  # a comment line: no line break from the name
+    header = (f"# 由 kb import-powers 从 {name} 导入（{dt.date.today().isoformat()}）。\n"
               "# 可直接编辑；字段说明见“权力清单”栏目首页。修改后运行 kb check 检查依据能否解析。\n")
     target.write_text(header + dump_yaml(data), encoding="utf-8")
     return ImportResult(source, target, tables)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +36,7 @@ from typing import NamedTuple
 import rjieba
 
 from kb_tools.numerals import cn_to_int
+from kb_tools.search.mechanisms import enabled
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Files a content maintainer may add below ``docs/`` to extend the shipped lists.
@@ -165,10 +166,14 @@ class Analyzer:
     """A configured segmenter: jieba plus the dictionaries, stopwords, question words, synonyms.
 
     Build one with :func:`analyzer_for` (cached); index and query of one site must share it.
+    ``definitions`` are the terms the corpus defines (:mod:`kb_tools.search.definitions`),
+    expanded like synonyms; :meth:`expansions` is the table queries use (both, unless a
+    mechanism is switched off).
     """
 
     words: list[tuple[str, int]] = field(default_factory=list)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
     question_words: frozenset[str] = frozenset()
 
@@ -182,6 +187,14 @@ class Analyzer:
         self.words = sorted(seen.items())
         for word, freq in self.words:
             self._jieba.add_word(word, freq, None)
+
+    def expansions(self) -> dict[str, tuple[str, ...]]:
+        """Everyday or defined word -> the words it also stands for (the switched-on tables)."""
+        table: dict[str, tuple[str, ...]] = dict(self.synonyms) if enabled("synonyms") else {}
+        if enabled("definitions"):
+            for word, others in self.definitions.items():
+                table[word] = tuple(dict.fromkeys(table.get(word, ()) + others))
+        return table
 
     def dictionary_entries(self) -> list[tuple[str, int]]:
         """Every ``(word, freq)`` added to jieba's default dictionary, sorted by word."""
@@ -241,15 +254,17 @@ class Analyzer:
         ['开发', '开发商', '房地', '地产', '企业', '房地产', '房地产开发企业', '预售', '商品', '商品房', '条件']
         """
         tokens = self.tokenize(text)
-        kept = [t for t in tokens if t.text not in self.question_words] or tokens
+        questions = self.question_words if enabled("questions") else frozenset()
+        kept = [t for t in tokens if t.text not in questions] or tokens
+        expansions = self.expansions()
         terms: dict[str, QueryTerm] = {}
         for token in kept:
             whole = _covering(token, tokens)
             terms.setdefault(token.text, QueryTerm(token.text, 1.0, whole.text, whole.text))
             # Only a whole word is an everyday word: 施工方 inside 专项施工方案 is not 施工单位.
-            if token.text not in self.synonyms or whole is not token:
+            if token.text not in expansions or whole is not token:
                 continue
-            for formal in self.synonyms[token.text]:
+            for formal in expansions[token.text]:
                 formal_tokens = self.tokenize(formal)
                 for sub in formal_tokens:
                     terms.setdefault(sub.text, QueryTerm(sub.text, SYNONYM_WEIGHT, token.text,
@@ -275,19 +290,25 @@ _CACHE: dict[tuple, Analyzer] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def analyzer_for(docs_dir: Path | None = None, names: Iterable[str] = ()) -> Analyzer:
+def analyzer_for(docs_dir: Path | None = None, names: Iterable[str] = (),
+                 definitions: Mapping[str, Iterable[str]] | None = None) -> Analyzer:
     """The analyzer of a site: shipped lists, the site's own lists below ``docs_dir``, and names.
 
     Args:
         docs_dir: the site's docs directory (``docs/search/userdict.txt`` and ``synonyms.txt``
             are read from it when present); None for the shipped lists only.
         names: regulation titles, short titles and aliases, added as whole words.
+        definitions: terms the corpus defines (term -> other names); the short ones are
+            added as whole words, so that a query can name them.
     """
+    from kb_tools.search.definitions import dictionary_words
+
+    defined = {normalise(k): tuple(normalise(v) for v in vs) for k, vs in sorted((definitions or {}).items())}
     site_dict = docs_dir / SITE_USERDICT if docs_dir else None
     site_syn = docs_dir / SITE_SYNONYMS if docs_dir else None
     names = tuple(sorted({normalise(n) for n in names if n}))
     stamps = tuple(_stamp(p) for p in (site_dict, site_syn))
-    key = (str(docs_dir), names, stamps)
+    key = (str(docs_dir), names, stamps, tuple(defined.items()))
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
         if cached is not None:
@@ -303,9 +324,11 @@ def analyzer_for(docs_dir: Path | None = None, names: Iterable[str] = ()) -> Ana
         words += [(w, DEFAULT_FREQ) for w in synonyms if len(w) > 1]
         words += [(f, DEFAULT_FREQ) for formal in synonyms.values() for f in formal if len(f) > 1]
         words += [(n, DEFAULT_FREQ) for n in names if len(n) > 1]
+        words += [(w, DEFAULT_FREQ) for w in dictionary_words(defined)]
         analyzer = Analyzer(
             words=words,
             synonyms=synonyms,
+            definitions=defined,
             stopwords=frozenset(normalise(w) for w in read_word_list(DATA_DIR / "stopwords.txt")),
             question_words=frozenset(normalise(w) for w in read_word_list(DATA_DIR / "question_words.txt")),
         )
@@ -324,7 +347,7 @@ def _stamp(path: Path | None) -> tuple[str, float] | None:
 def corpus_names(corpus: object) -> list[str]:
     """Every title, short title and alias of the corpus's regulations (current and older)."""
     names: list[str] = []
-    for law in corpus.laws.values():  # type: ignore[attr-defined]
+    for law in corpus.laws.values():  # type: ignore[attr-defined]  # corpus is typed object so that search stays free of the corpus module
         names.extend(law.names)
         if law.title.startswith("中华人民共和国"):
             names.append(law.title[len("中华人民共和国"):])
@@ -332,8 +355,16 @@ def corpus_names(corpus: object) -> list[str]:
 
 
 def analyzer_for_corpus(corpus: object) -> Analyzer:
-    """The analyzer for a corpus: its docs directory's lists and its regulations' names."""
-    return analyzer_for(corpus.docs_dir, corpus_names(corpus))  # type: ignore[attr-defined]
+    """The analyzer for a corpus: its docs directory's lists, its regulations' names and the
+    terms its texts define."""
+    return analyzer_for(corpus.docs_dir, corpus_names(corpus), corpus_definitions(corpus))  # type: ignore[attr-defined]  # corpus is typed object so that search stays free of the corpus module
+
+
+def corpus_definitions(corpus: object) -> dict[str, tuple[str, ...]]:
+    """The corpus's definitions (:mod:`kb_tools.search.definitions`), none when switched off."""
+    from kb_tools.search.definitions import corpus_definitions as mine
+
+    return mine(corpus) if enabled("definitions") else {}
 
 
 def default_analyzer() -> Analyzer:

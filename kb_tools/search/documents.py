@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.corpus import pages_of
-from kb_tools.frontmatter import Document, load_document, split_front_matter
+from kb_tools.frontmatter import Document, load_document, privacy_of_value, split_front_matter
+from kb_tools.search.mechanisms import enabled
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -55,6 +56,8 @@ class SearchDoc:
         promulgated: 公布日期 (ISO); ``effective``: 施行日期 (ISO).
         url: site-relative URL with anchor.
         law: slug of the regulation; ``current``: slug of its current text (itself when current).
+        anchor: the words the bureau's own pages use around their citations of this article
+            (``corpus.citations.anchors``), scored as a low-weight field; empty for sections.
     """
 
     id: str
@@ -77,6 +80,7 @@ class SearchDoc:
     effective: str = ""
     law: str = ""
     current: str = ""
+    anchor: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """Plain dict (JSON-ready)."""
@@ -154,20 +158,23 @@ def law_documents(corpus: Corpus, law: Law) -> list[SearchDoc]:
         "law": law.slug,
         "current": law.version_of or law.slug,
     }
+    anchors = corpus.citations.anchors if enabled("anchors") else {}
     terms = [f.article_terms for f in corpus.features if f.article_terms is not None]
     return [
-        _article_doc(law, article, headings, common, "".join(term(corpus, law, article) for term in terms))
+        _article_doc(law, article, headings, common, "\n".join(anchors.get((law.slug, *article.key), ())),
+                     "".join(term(corpus, law, article) for term in terms))
         for article in law.articles
     ]
 
 
-def _article_doc(law: Law, article: Article, headings: dict[str, str], common: dict, extra: str = "") -> SearchDoc:
+def _article_doc(law: Law, article: Article, headings: dict[str, str], common: dict, anchor: str,
+                 extra: str = "") -> SearchDoc:
     """An article's document; ``extra`` is what content kinds add to its text (罚则 …), after the text."""
     url = f"{law.url}#{article.anchor}"
     chapter = " ".join(headings[a] for a in article.divisions if a in headings)
     text = f"{article.body}\n{extra}" if extra else article.body
     return SearchDoc(id=url, kind=ARTICLE, url=url, text=text, chapter=chapter,
-                     article=article.label, number=article.number, suffix=article.suffix, **common)
+                     article=article.label, number=article.number, suffix=article.suffix, anchor=anchor, **common)
 
 
 def page_documents(docs_dir: Path, *, public_only: bool = False) -> list[SearchDoc]:
@@ -196,7 +203,7 @@ def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> lis
 
 
 def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
-    if (public_only and doc.meta.get("public") is False) or doc.meta.get("draft") is True:
+    if (public_only and privacy_of_value(doc.meta.get("public")) is not False) or doc.meta.get("draft") is True:
         return []
     url = page_url(rel)
     page_title = str(doc.meta.get("title") or "")
@@ -217,7 +224,7 @@ def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
 
 
 def _retitle(doc: SearchDoc, title: str) -> SearchDoc:
-    return SearchDoc(**{**doc.as_dict(), "title": title or doc.page})
+    return replace(doc, title=title or doc.page)
 
 
 def page_url(rel: str) -> str:

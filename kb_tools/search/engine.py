@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +19,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb_tools.search import analyzer as analyzer_module
-from kb_tools.search import ranking
+from kb_tools.search import mechanisms, ranking
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
-from kb_tools.search.query import ParsedQuery, clean, name_table, parse_query
+from kb_tools.search.query import ParsedQuery, clean, compact_docno, name_table, parse_query
 from kb_tools.search.whoosh_index import (
     SCHEMA_VERSION,
     BuildStats,
@@ -40,6 +41,10 @@ MAX_LIMIT = 100
 SNIPPET_CHARS = 120
 #: Weight of the single characters a word that is not in the index falls back to.
 BACK_OFF_WEIGHT = 0.5
+#: Weight of the character bigrams of a word that is not in the index.
+BIGRAM_WEIGHT = 0.7
+#: A word of at least this many characters found only in pieces also tries its bigrams.
+PARTLY_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -68,18 +73,22 @@ def law_names(corpus: Corpus) -> dict[str, str]:
 
 
 def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: int = 0,
-                 stamp: str | None = None) -> BuildStats:
+                 stamp: str | None = None, commit: bool = True) -> BuildStats:
     """Build or incrementally update the whoosh index of a corpus (atomic).
 
     Args:
         stamp: :func:`source_stamp` of the docs the corpus was read from, so that a later
             :func:`ensure_index` can open the index without reading the corpus again.
+        commit: see :func:`build_index`; a site build passes False and commits on success.
     """
     docs = search_documents(corpus)
+    analyzer = analyzer_for_corpus(corpus)
     return build_index(
-        index_dir, docs, analyzer_for_corpus(corpus), names=law_names(corpus), name_words=corpus_names(corpus),
-        docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs,
+        index_dir, docs, analyzer, names=law_names(corpus), name_words=corpus_names(corpus),
+        docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs, commit=commit,
         extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
+               "definitions": {k: list(v) for k, v in analyzer.definitions.items()},
+               "docnos": {d.law or d.page: compact_docno(d.doc_number) for d in docs if d.doc_number},
                "source_stamp": stamp or source_stamp(corpus.docs_dir, corpus.today, corpus.public_only)},
     )
 
@@ -88,9 +97,10 @@ def source_stamp(docs_dir: Path, today: dt.date, public_only: bool) -> str:
     """Changes whenever anything the index is made from may have changed.
 
     Every file below ``docs/`` (path, size, modification time), the shipped word lists, the
-    analyzer's code, the status date and the public flag.
+    analyzer's code, the status date, the public flag and the mechanisms switched off.
     """
-    h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION}".encode())
+    off = ",".join(sorted(mechanisms.ablated()))
+    h = hashlib.sha1(f"{today.isoformat()} {public_only} {SCHEMA_VERSION} {off}".encode())
     h.update(Path(analyzer_module.__file__).read_bytes())
     roots = [docs_dir, DATA_DIR]
     for root in roots:
@@ -144,10 +154,13 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 
 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
-    weights = ranking.DOCNO_FIELD_WEIGHTS if parsed.doc_number else ranking.FIELD_WEIGHTS
+    weights = ranking.FIELD_WEIGHTS
     allowed = _allowed(ix, parsed)
     none = np.zeros(0, dtype=np.int64)
     law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
+    docno_docs = _docno_docs(ix, parsed.doc_number)
+    if parsed.terms:  # a 文号 with words: its documents rank as those of a named regulation
+        law_docs = np.union1d(law_docs, docno_docs)
     exact, extra, numbered = none, none, none
     if parsed.article:
         art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
@@ -159,6 +172,7 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
             numbered = art_docs  # an unrecognised name + 第N条: that number ranks higher
     if not parsed.terms:
         extra = np.union1d(extra, law_docs)  # 《建筑法》第八条 first, then the rest of 建筑法 in order
+        extra = np.union1d(extra, docno_docs)  # a bare 文号: its document
         if not len(extra) and allowed is not None:
             extra = np.flatnonzero(allowed)[: max(200, limit * 3)]
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
@@ -180,20 +194,64 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
 
 
 def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
-    """A word none of whose terms is in the index is also looked up by its characters.
+    """A word none of whose terms is in the index is also looked up by its pieces.
 
-    A new coinage typed as one dictionary word (首违不罚) would otherwise match nothing.
+    A new coinage typed as one dictionary word (首违不罚), or a query the segmenter cut
+    differently from the text, would otherwise match nothing: first the word's character
+    bigrams that are indexed terms (:data:`BIGRAM_WEIGHT`, counted together as pieces of the
+    word), then its single characters not covered by one (:data:`BACK_OFF_WEIGHT`).
+    The browser engine does the same (``backOffTerms`` in kb-search.js).
     """
     present = {t.text for t in parsed.terms if _in_index(ix, t.text)}
-    sources = {t.source for t in parsed.terms}
-    for source in sources - {t.source for t in parsed.terms if t.text in present}:
-        for ch in dict.fromkeys(source):
-            if "\u4e00" <= ch <= "\u9fff" and ch not in ix.analyzer.stopwords and _in_index(ix, ch):
-                parsed.terms.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
+    sources = list(dict.fromkeys(t.source for t in parsed.terms))
+    matched = {t.source for t in parsed.terms if t.text in present}
+    missing = [s for s in sources if s not in matched]
+    # A long word found only in pieces (the text says it in other words) also tries its bigrams.
+    partly = [s for s in sources if s in matched and len(s) >= PARTLY_MIN and s not in present]
+    known = {t.text for t in parsed.terms}
+    skip = ix.analyzer.stopwords | (ix.analyzer.question_words if mechanisms.enabled("questions") else frozenset())
+    for term in back_off_terms(missing, partly, skip, lambda t: _in_index(ix, t)):
+        if term.text not in known:
+            parsed.terms.append(term)
+
+
+def back_off_terms(missing: list[str], partly: list[str], skip: frozenset[str],
+                   indexed: Callable[[str], bool]) -> list[QueryTerm]:
+    """The fallback terms of words that matched nothing, and the bigrams of words that matched
+    only in pieces (see :func:`_back_off`); stopwords and question words (``skip``) never come back."""
+    out: list[QueryTerm] = []
+    for source in [*missing, *partly]:
+        covered: set[int] = set()
+        chars = list(source)
+        if mechanisms.enabled("bigrams"):
+            for i in range(len(chars) - 1):
+                pair = chars[i] + chars[i + 1]
+                if _han(pair) and pair not in skip and indexed(pair) and all(q.text != pair for q in out):
+                    out.append(QueryTerm(pair, BIGRAM_WEIGHT, source, source))
+                    covered.update((i, i + 1))
+        for i, ch in enumerate(chars):
+            if source in partly or i in covered or ch in chars[:i]:
+                continue
+            if _han(ch) and ch not in skip and indexed(ch):
+                out.append(QueryTerm(ch, BACK_OFF_WEIGHT, source, ch))
+    return out
+
+
+def _han(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
-    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body"))
+    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
+
+
+def _docno_docs(ix: WhooshIndex, doc_number: str) -> np.ndarray:
+    """The documents of the regulations (or pages) whose 文号 contains the query's."""
+    if not doc_number:
+        return np.zeros(0, dtype=np.int64)
+    groups = [g for g, number in ix.manifest.get("docnos", {}).items() if doc_number in number]
+    found = [ix.doc_ids("grp", g) for g in groups]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def _allowed(ix: WhooshIndex, parsed: ParsedQuery) -> np.ndarray | None:
@@ -270,7 +328,7 @@ def search_safely(ix: WhooshIndex, text: str, **options: object) -> tuple[list[H
     if not query:
         return [], "请输入检索词，例如：kb search \"施工许可证 条件\"。"
     try:
-        hits = search(ix, query, **options)  # type: ignore[arg-type]
+        hits = search(ix, query, **options)  # type: ignore[arg-type]  # options come from the query file and are checked by search()
     except (ValueError, LookupError, OverflowError) as exc:  # a query we could not take apart
         return [], f"无法理解这个检索式（{exc}），请换个说法。"
     if not hits:

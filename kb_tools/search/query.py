@@ -40,7 +40,9 @@ _ARTICLE_RE = re.compile(
     rf"第\s*(?P<cn>[{_CN_NUM}]+|\d+)\s*条(?:\s*之\s*(?P<suf>[{_CN_NUM}]+|\d+))?"
     rf"|(?<![\d.])(?P<ar>\d{{1,4}})\s*条(?:\s*之\s*(?P<suf2>[{_CN_NUM}]+|\d+))?"
 )
-_DOCNO_RE = re.compile(r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号")
+_DOCNO_RE = re.compile(
+    r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令"
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
 
 
@@ -123,11 +125,11 @@ def parse_query(text: str, analyzer: Analyzer, names: dict[str, str] | None = No
     text = _EXCLUDE_RE.sub(" ", text)
 
     docno = _DOCNO_RE.search(text)
-    if docno:
-        parsed.doc_number = compact_docno(docno.group(0))
-    else:
-        text = take_article(text, parsed)
-        text = take_laws(text, names, parsed)
+    if docno:  # its documents come first; the other words rank them (国务院令第379号 专项维修资金)
+        parsed.doc_number = query_docno(docno.group(0))
+        text = text[: docno.start()] + " " + text[docno.end():]
+    text = take_article(text, parsed)
+    text = take_laws(text, names, parsed)
     parsed.text = " ".join(text.split())
     terms: dict[str, QueryTerm] = {}
     for part in [parsed.text, *parsed.phrases]:
@@ -188,6 +190,20 @@ def compact_docno(text: str) -> str:
     for a, b in (("〔", "("), ("〕", ")"), ("[", "("), ("]", ")"), ("（", "("), ("）", ")")):
         text = text.replace(a, b)
     return "".join(text.split())
+
+
+def query_docno(text: str) -> str:
+    """A 文号 as typed, in the form :func:`compact_docno` gives the documents' own: the spoken
+    forms 583号令 and 国务院令583号 become 令第583号 and 国务院令第583号.
+
+    >>> query_docno("583号令"), query_docno("国务院令 583号"), query_docno("浙政发〔2020〕1号")
+    ('令第583号', '国务院令第583号', '浙政发(2020)1号')
+    """
+    text = compact_docno(text)
+    m = re.fullmatch(r"(\d+)号令", text)
+    if m:
+        return f"令第{m.group(1)}号"
+    return re.sub(r"令(\d+)号$", r"令第\1号", text)
 
 
 def name_table(laws: list[tuple[list[str], str]]) -> dict[str, str]:

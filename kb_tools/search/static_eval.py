@@ -39,9 +39,14 @@ class NodeEngine:
 
     def query(self, text: str, limit: int = 10, status: str | None = None) -> list[dict[str, Any]]:
         """The engine's hits for one query (dicts with title, article, url, status, score, snippet)."""
+        return self.answer(text, limit, status)["hits"]
+
+    def answer(self, text: str, limit: int = 10, status: str | None = None, offset: int = 0) -> dict[str, Any]:
+        """The whole answer: ``hits`` (one page, from ``offset``) and ``total`` (every match)."""
         assert self._proc.stdin is not None and self._proc.stdout is not None
+        request = {"q": text, "limit": limit, "status": status, "offset": offset}
         with self._lock:
-            self._proc.stdin.write(json.dumps({"q": text, "limit": limit, "status": status}, ensure_ascii=False) + "\n")
+            self._proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
             self._proc.stdin.flush()
             line = self._proc.stdout.readline()
         if not line:
@@ -49,14 +54,14 @@ class NodeEngine:
         answer = json.loads(line)
         if "error" in answer:
             raise RuntimeError(f"静态检索引擎出错：{answer['error']}")
-        return answer["hits"]
+        return answer
 
     def __call__(self, text: str, limit: int) -> list[tuple[str, str | None]]:
         return [(h["title"], h["article"]) for h in self.query(text, limit)]
 
     def close(self) -> None:
         if self._proc.poll() is None:
-            self._proc.stdin.close()  # type: ignore[union-attr]
+            self._proc.stdin.close()  # type: ignore[union-attr]  # the process is started with stdin=PIPE
             self._proc.wait(timeout=10)
 
 

@@ -17,6 +17,9 @@ query downloads only what it needs:
     the inverted index, bucketed by :func:`term_hash`: per term its document frequency and its
     highest-impact postings (document, BM25F score × 100); the rest of a long list lies in
     ``more/<id>.json`` chunks, fetched only when they could still change the top results.
+``dates.json``
+    one date per group (施行日期, else 公布日期, ISO; empty for pages), in group order: only the
+    results page's 按日期 sort loads it, so the header box's budget does not carry it.
 ``docs/<k>.json``
     stored fields (article label, URL with anchor, chapter, text) of ``DOC_SHARD_SIZE``
     consecutive documents, for result lines and snippets.
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING
 from kb_tools.search import ranking
 from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
+from kb_tools.search.mechanisms import enabled
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
 from kb_tools.search.segmenter import DICT_PATH, HAN_RE, Segmenter
 
@@ -203,6 +207,7 @@ def doc_fields(doc: SearchDoc) -> dict[str, str]:
         "names": "\n".join(x for x in (doc.title, doc.short_title, doc.aliases) if x),
         "chapter": doc.chapter,
         "body": doc.text,
+        "anchor": doc.anchor,
     }
 
 
@@ -231,7 +236,7 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
     ``idf × (K1 + 1) × tf / (K1 + tf)`` with tf the field-weighted, length-normalised frequency:
     a query's BM25F is then the sum of ``weight × impact`` over its terms, as in the ranking.
     """
-    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body")]
+    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
     field_tf: list[dict[str, Counter[str]]] = []
     totals: Counter[str] = Counter()
     df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
@@ -335,6 +340,18 @@ def build_groups(docs: Sequence[SearchDoc]) -> list[list[object]]:
     return rows
 
 
+def group_dates(docs: Sequence[SearchDoc]) -> list[str]:
+    """The date of each group of :func:`build_groups`, in the same order (施行日期, else 公布日期)."""
+    dates: list[str] = []
+    previous: str | None = None
+    for doc in docs:
+        key = doc.law or doc.page
+        if key != previous:
+            dates.append(doc.effective or doc.promulgated)
+            previous = key
+    return dates
+
+
 def compact_names(names: dict[str, str], groups: list[list[object]]) -> dict[str, int | str]:
     """``{name: slug}`` with each slug replaced by the index of its regulation's group when it
     has one (shorter; the browser maps it back). Order is kept: it decides ties in parsing."""
@@ -402,6 +419,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         ]
     groups = build_groups(docs)
     files["groups.json"] = {"groups": groups, "names": compact_names(names or {}, groups)}
+    files["dates.json"] = group_dates(docs)
     files["manifest.json"] = manifest(analyzer, dictionary, len(docs), term_shards)
 
     total_bytes = 0
@@ -440,7 +458,7 @@ def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
 def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
              term_shards: int) -> dict[str, object]:
     """Everything the browser needs before its first shard: analyzer lists, shard counts, ranking."""
-    from kb_tools.search.engine import BACK_OFF_WEIGHT  # the whoosh engine's constant, shared
+    from kb_tools.search.engine import BACK_OFF_WEIGHT, BIGRAM_WEIGHT, PARTLY_MIN  # the whoosh engine's, shared
 
     return {
         "version": FORMAT_VERSION,
@@ -449,14 +467,15 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
         "docShardSize": DOC_SHARD_SIZE,
         "impactScale": IMPACT_SCALE,
         "maxQueryChars": MAX_QUERY_CHARS,
+        "vocabulary": vocabulary(),
         "analyzer": {
             "total": dictionary.total,
             "maxLen": dictionary.max_len,
             "buckets": DICT_BUCKETS,
             "stopwords": sorted(analyzer.stopwords),
-            "questionWords": sorted(analyzer.question_words),
+            "questionWords": sorted(analyzer.question_words) if enabled("questions") else [],
             "synonyms": {word: [synonym_terms(analyzer, f) for f in formal]
-                         for word, formal in sorted(analyzer.synonyms.items())},
+                         for word, formal in sorted(analyzer.expansions().items())},
             "synonymWeight": SYNONYM_WEIGHT,
         },
         "ranking": {
@@ -468,9 +487,21 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "exactBonus": ranking.EXACT_BONUS,
             "pool": 100,
             "backOffWeight": BACK_OFF_WEIGHT,
+            "bigrams": enabled("bigrams"),
+            "bigramWeight": BIGRAM_WEIGHT,
+            "partlyMin": PARTLY_MIN,
             "maxMoreRounds": MAX_MORE_ROUNDS,
         },
     }
+
+
+def vocabulary() -> dict[str, object]:
+    """The shared words of the UI, from :mod:`kb_tools.model`: 时效性 with their badge classes,
+    效力级别 in order of precedence (the browser repeats none of them)."""
+    from kb_tools.model import Level, Status
+
+    return {"statuses": [{"value": s.value, "css": s.css_class} for s in Status],
+            "levels": [level.value for level in Level]}
 
 
 def synonym_terms(analyzer: Analyzer, formal: str) -> list[list[str]]:

@@ -6,7 +6,7 @@
  *   node static_runner.js INDEX_DIR
  *
  * Reads one JSON request per line on stdin ({"q": "...", "limit": 10, "status": null}) and
- * answers each with one JSON line: {"hits": [{title, article, url, status, score, snippet}]}
+ * answers each with one JSON line: {"hits": [{title, article, url, status, score, snippet}], "total": N}
  * or {"error": "..."}.
  */
 "use strict";
@@ -19,9 +19,13 @@ const KbSearch = require(path.join(__dirname, "..", "assets", "kb-search.js"));
 const indexDir = process.argv[2];
 const engine = new KbSearch.Engine((rel) => fs.promises.readFile(path.join(indexDir, rel), "utf8").then(JSON.parse));
 
+let lastTotal = 0;
+
 async function answer(request) {
-  const result = await engine.search(request.q, { limit: request.limit || 10, status: request.status || null });
+  const result = await engine.search(request.q, { limit: request.limit || 10, status: request.status || null,
+                                                 offset: request.offset || 0 });
   const docs = await engine.documents(result.hits.map((h) => h.doc));
+  lastTotal = result.total;
   return docs.map((d, i) => ({
     title: d.group.title,
     article: d.label || null,
@@ -40,6 +44,7 @@ lines.on("line", (line) => {
     let out;
     try {
       out = { hits: await answer(JSON.parse(line)) };
+      out.total = lastTotal;
     } catch (error) {
       out = { error: String(error && error.message || error) };
     }

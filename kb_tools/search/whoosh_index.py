@@ -45,7 +45,7 @@ from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 MANIFEST = "manifest.json"
 GROUPS = "groups.json"
 CURRENT = "CURRENT"
@@ -55,6 +55,7 @@ ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
     "chapter": ("chapter",),
     "body": ("text",),
     "docno": ("doc_number",),
+    "anchor": ("anchor",),
 }
 #: Stored-only attributes of a SearchDoc (everything a result line needs).
 STORED = ("id", "kind", "page", "title", "url", "text", "short_title", "aliases", "chapter", "article",
@@ -166,6 +167,34 @@ class BuildStats:
     deleted: int = 0
     total: int = 0
     seconds: float = 0.0
+    #: With ``build_index(commit=False)``: what :func:`commit_build` makes live (a new
+    #: generation, or a new manifest for the live one) and the generation it replaces.
+    pending: Pending | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A finished but not yet live index build, waiting for the site build to succeed."""
+
+    index_dir: Path
+    generation: str | None = None  # a new generation folder below index_dir
+    manifest: dict[str, Any] | None = None  # or: a new manifest for the live generation
+    previous: str = ""
+
+
+def commit_build(pending: Pending) -> None:
+    """Make a pending build live: point ``CURRENT`` at it (or write the new manifest), prune."""
+    if pending.generation is not None:
+        _point_current(pending.index_dir, pending.generation)
+        _prune(pending.index_dir, keep={pending.generation, pending.previous})
+    elif pending.manifest is not None and pending.previous:
+        _write_json(pending.index_dir / pending.previous / MANIFEST, pending.manifest)
+
+
+def discard_build(pending: Pending) -> None:
+    """Drop a pending build: the live generation stays exactly as it was."""
+    if pending.generation is not None:
+        shutil.rmtree(pending.index_dir / pending.generation, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- terms
@@ -193,7 +222,7 @@ def doc_terms(analyzer: Analyzer, doc: SearchDoc,
               memo: dict[str, list[tuple[str, int]]] | None = None) -> dict[str, list[tuple[str, int]]]:
     """The ``[(term, freq)]`` of each analysed field of one document (memoised per text when
     ``memo`` is given: many documents share a title or a chapter)."""
-    out = {}
+    out: dict[str, list[tuple[str, int]]] = {}
     for name, attrs in ANALYZED_FIELDS.items():
         text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
         if not text:
@@ -390,7 +419,8 @@ _after_write: Callable[[int], None] | None = None
 def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, *,
                 names: dict[str, str] | None = None, name_words: Sequence[str] = (),
                 docs_dir: Path | None = None,
-                extra: dict[str, Any] | None = None, full: bool = False, procs: int = 0) -> BuildStats:
+                extra: dict[str, Any] | None = None, full: bool = False, procs: int = 0,
+                commit: bool = True) -> BuildStats:
     """Bring the index in ``index_dir`` up to date with ``docs``; atomic and incremental.
 
     Args:
@@ -403,6 +433,9 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
         extra: more manifest values (e.g. the status date).
         full: rebuild from scratch even when an incremental update is possible.
         procs: worker processes for segmentation (0: one per CPU; only for large inputs).
+        commit: make the result live at once; with False the new generation is written but
+            ``CURRENT`` still names the old one until :func:`commit_build` (a site build switches
+            the index only when the whole build succeeded, together with ``site/``).
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -430,12 +463,14 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
     stats.pages_changed = sorted(changed | removed)
     stats.total = len(docs)
     if not stats.full and not stats.pages_changed and old is not None:
-        if not _same_extra(old, manifest):
-            _write_json(old_gen / MANIFEST, manifest)  # type: ignore[operator]  # same documents, new stamp
+        if not _same_extra(old, manifest):  # same documents, new stamp
+            stats.pending = Pending(index_dir, manifest=manifest, previous=old_gen.name)  # type: ignore[union-attr]  # old_gen exists on the incremental path
+            if commit:
+                commit_build(stats.pending)
         stats.seconds = time.perf_counter() - started
         return stats  # nothing to rewrite: the live generation already holds these documents
 
-    group_ids = assign_group_ids(docs, None if stats.full else _read_groups(old_gen).get("ids"))  # type: ignore[arg-type]
+    group_ids = assign_group_ids(docs, None if stats.full else _read_groups(old_gen).get("ids"))
     gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
     try:
         if stats.full:
@@ -445,7 +480,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
             gen.mkdir(parents=True)
             stats.added = _create_parts(gen, docs_by_part, analyzer, procs, group_ids)
         else:
-            shutil.copytree(old_gen, gen)  # type: ignore[arg-type]
+            shutil.copytree(old_gen, gen)  # type: ignore[arg-type]  # old_gen exists on the incremental path
             touched = sorted(changed | removed)
             for i in sorted({part_of(p, parts) for p in touched}):
                 pages = [p for p in touched if part_of(p, parts) == i]
@@ -456,11 +491,12 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
                 stats.deleted += deleted
         _write_json(gen / GROUPS, {**group_terms(analyzer, docs), "ids": group_ids})
         _write_json(gen / MANIFEST, manifest)
-        _point_current(index_dir, gen.name)
+        stats.pending = Pending(index_dir, generation=gen.name, previous=old_gen.name if old_gen else "")
+        if commit:
+            commit_build(stats.pending)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
-    _prune(index_dir, keep={gen.name, old_gen.name if old_gen else ""})
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -527,7 +563,8 @@ class WhooshIndex:
         self.gen_dir = gen_dir
         self.manifest = read_manifest(gen_dir) or {}
         docs_dir = self.manifest.get("docs_dir")
-        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []))
+        self.analyzer = analyzer_for(Path(docs_dir) if docs_dir else None, self.manifest.get("name_words", []),
+                                     self.manifest.get("definitions") or {})
         self.names: dict[str, str] = self.manifest.get("names", {})
         part_dirs = sorted((p for p in gen_dir.iterdir() if p.name.startswith("part-")),
                            key=lambda p: int(p.name.split("-")[1]))

@@ -5,13 +5,15 @@ The CLI stays free of MkDocs: every failure comes back as one :class:`KbError` l
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from typing import Any
 
 from kb_tools.problems import KbError
 
 
-def load_mkdocs_config(config_file: str, **overrides: object) -> Any:
+def load_mkdocs_config(config_file: str, **overrides: Any) -> Any:
     """The MkDocs config of ``config_file``; a broken file is one KbError line."""
     from mkdocs.config import load_config
 
@@ -29,7 +31,7 @@ def build_site(config_file: str, *, strict: bool = False, public: bool = False,
         The final site folder (the build itself may run in a staging folder).
     """
     from mkdocs.commands import build as mkdocs_build
-    from mkdocs.exceptions import Abort
+    from mkdocs.exceptions import Abort, PluginError
 
     overrides: dict[str, object] = {"strict": strict}
     if site_dir:
@@ -43,17 +45,38 @@ def build_site(config_file: str, *, strict: bool = False, public: bool = False,
     if status_date:
         plugin.config.status_date = status_date
     final = Path(cfg["site_dir"])  # on_config may redirect to a staging folder
+    problems = _ProblemPrinter()
+    logging.getLogger("mkdocs").addHandler(problems)  # as `mkdocs build` and `kb check` show them
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build.build(cfg)
     except Abort as exc:
-        if "strict mode" in exc.message:  # the problems were logged above, one line each
-            raise KbError("构建失败，原有的 site/ 目录保持不变。") from exc
-        raise KbError(f"构建失败：{exc.message}；原有的 site/ 目录保持不变。") from exc
+        if "strict mode" in exc.message or "BuildError" in exc.message:  # the reason was printed above
+            raise KbError("构建失败，原有的 site/ 目录和检索索引保持不变。") from exc
+        raise KbError(f"构建失败：{exc.message}；原有的 site/ 目录和检索索引保持不变。") from exc
+    except PluginError as exc:  # e.g. another build holds the lock
+        raise KbError(f"构建失败：{exc.message}；原有的 site/ 目录和检索索引保持不变。") from exc
     except SystemExit as exc:
-        raise KbError("构建失败，原有的 site/ 目录保持不变。") from exc
+        raise KbError("构建失败，原有的 site/ 目录和检索索引保持不变。") from exc
     except (KbError, OSError, ValueError) as exc:  # a plugin or theme failure: one line, not a traceback
-        raise KbError(f"构建失败：{exc}；原有的 site/ 目录保持不变。") from exc
+        raise KbError(f"构建失败：{exc}；原有的 site/ 目录和检索索引保持不变。") from exc
     finally:
-        cfg.plugins.on_shutdown()
+        try:
+            cfg.plugins.on_shutdown()
+        finally:
+            logging.getLogger("mkdocs").removeHandler(problems)
     return final
+
+
+class _ProblemPrinter(logging.Handler):
+    """Prints every warning of the build (each content problem with its file:line and fix) to
+    stderr, so that `kb build --strict` says what is wrong before its one-line failure."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        message = message.removeprefix("kb_tools: ")
+        if not message.startswith("构建失败"):  # `kb build` ends with its own one-line failure
+            print(message, file=sys.stderr)

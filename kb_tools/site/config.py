@@ -55,6 +55,9 @@ class KbConfig(base.Config):
     and ``mkdocs build``; not ``mkdocs serve``), which nginx's ``gzip_static`` and ``kb serve``
     send to browsers that accept gzip."""
 
+    build_lock_timeout = c.Type((int, float), default=60)
+    """Seconds a build waits for another build of the same ``site/`` to finish before it gives
+    up with a message (two builds at once would otherwise prune each other's index)."""
 
 def site_options(config: Any, options: KbConfig | None) -> SiteOptions:
     """What generated pages need to know of the site and of the plugin's options."""

@@ -8,8 +8,9 @@ Each hook below calls one function of a module that knows nothing of MkDocs even
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -27,15 +28,17 @@ from kb_tools.laws.render import law_markdown, restore_articles
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
-from kb_tools.problems import ContentProblem
+from kb_tools.problems import ContentProblem, KbError
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
+from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
 from kb_tools.site.nav import tab_for
 from kb_tools.site.precompress import precompress_site
 from kb_tools.site.staging import StagedOutput, is_temporary
+from kb_tools.text import html_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -72,6 +75,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.corpus: Corpus | None = None
         self.command = "build"
         self.staged: StagedOutput | None = None
+        self.pending_index: Pending | None = None  # the whoosh generation waiting for the swap
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
         self.active_tab: object | None = None  # the tab marked active while one page renders
 
@@ -94,10 +98,15 @@ class KbPlugin(BasePlugin[KbConfig]):
         config.extra_javascript.append("assets/kb/kb.js")
         if self.config.search_index:  # the header search box over the static index (search/kb/)
             config.extra_css.append("assets/kb/kb-search.css")
-            config.extra_javascript += ["assets/kb/kb-search.js", "assets/kb/kb-search-ui.js"]
+            config.extra_javascript += ["assets/kb/kb-search.js", "assets/kb/kb-search-ui.js",
+                                        "assets/kb/kb-search-page.js"]
         if self.config.atomic_output and self.command == "build" and not is_temporary(config.site_dir):
-            self.staged = StagedOutput(Path(config.site_dir))
-            config.site_dir = str(self.staged.begin())
+            self.staged = StagedOutput(Path(config.site_dir), lock_timeout=self.config.build_lock_timeout)
+            try:
+                config.site_dir = str(self.staged.begin())
+            except KbError as exc:  # another build holds the lock: one line, not a traceback
+                self.staged = None
+                raise PluginError(str(exc)) from exc
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -141,6 +150,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Render a regulation (or a dated text) from the corpus; fill lecture and home-page blocks."""
         if not self.config.enabled or self.corpus is None:
             return markdown
+        escape_theme_meta(page.meta)
         corpus = self.corpus
         base = "../" * page.url.count("/")
         law = law_for_page(corpus, page.file.src_uri)
@@ -182,6 +192,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = restore_articles(html, stash)
             if page.present_anchor_ids is not None:  # MkDocs checks links to #article-N against these
                 page.present_anchor_ids |= {article.anchor for article in law.articles}
+        if "title" not in page.meta and page.title and not page.is_homepage:  # from the first heading, entities kept
+            page.meta["title"] = page.title  # the theme's <title> would decode them (| striptags)
         on = as_date(page.meta.get("date"))
         policy = policy_for_page(self.corpus, page.file.src_uri)
         if policy is not None:
@@ -206,7 +218,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Unmark the tab again: the navigation is shared by every page."""
         if self.active_tab is not None:
-            self.active_tab.active = False  # type: ignore[attr-defined]
+            self.active_tab.active = False  # type: ignore[attr-defined]  # Section and Page both have active
             self.active_tab = None
         return output
 
@@ -220,7 +232,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         output finished."""
         if self.config.enabled and self.config.search_index and self.corpus is not None:
             write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
-            stats = index_corpus(self.corpus, index_dir_for(config, self))  # whoosh: kb search, /api/search
+            # whoosh (kb search, /api/search): a staged build makes the new generation live only
+            # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
+            stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None)
+            self.pending_index = stats.pending if self.staged is not None else None
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
         if self.config.enabled and self.config.precompress and self.command == "build":
@@ -235,12 +250,20 @@ class KbPlugin(BasePlugin[KbConfig]):
         # The swap waits until here: `--strict` aborts only after on_post_build has run.
         if self.staged is None:
             return
-        if self.staged.finished and not self.staged.failed:
-            self.staged.commit()
-        else:
-            self.staged.abandon()
-            log.warning("构建失败，原有的 site/ 目录保持不变。")
-        self.staged = None
+        pending, self.pending_index = self.pending_index, None
+        try:
+            if self.staged.finished and not self.staged.failed:
+                self.staged.commit()
+                if pending is not None:
+                    commit_build(pending)
+            else:
+                self.staged.abandon()
+                if pending is not None:
+                    discard_build(pending)
+                log.warning("构建失败，原有的 site/ 目录和检索索引保持不变。")
+        finally:
+            self.staged.release()
+            self.staged = None
 
     def status_date(self) -> dt.date:
         """The date 时效性 is computed for: the configured one, else today."""
@@ -257,6 +280,20 @@ def policy_for_page(corpus: Corpus, src_uri: str) -> Policy | None:
     if not src_uri.startswith("policies/") or not src_uri.endswith(".md"):
         return None
     return corpus.policies.get(src_uri[len("policies/"): -len(".md")])
+
+
+#: Front-matter values the Material theme prints into the page without escaping
+#: (``<title>``, the header, navigation, ``<meta name="description">``).
+THEME_RAW_META = ("title", "description", "subtitle", "author")
+
+
+def escape_theme_meta(meta: MutableMapping[str, Any]) -> None:
+    """Escape the front-matter values the theme prints raw, so that a title such as
+    ``</title><script>…`` is shown as text; MkDocs takes ``page.title`` from the same value."""
+    for key in THEME_RAW_META:
+        value = meta.get(key)
+        if isinstance(value, str):
+            meta[key] = html_text(value)
 
 
 def report(problems: list[ContentProblem]) -> None:

@@ -18,6 +18,7 @@ from kb_tools.model import GeneratedPage
 from kb_tools.printing import running_header
 from kb_tools.study.loader import next_plan_missing
 from kb_tools.study.model import READING_CHARS_PER_MINUTE, StudyMonth, StudyPlan
+from kb_tools.text import md_text
 
 WEEKDAYS = "一二三四五六日"
 
@@ -36,11 +37,8 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
 
 def _law_link(law: Law, prefix: str, anchor: str = "") -> str:
     target = f"{prefix}laws/{law.slug}.md" + (f"#{anchor}" if anchor else "")
-    return f"[《{_md(law.title)}》]({target})"
+    return f"[《{md_text(law.title)}》]({target})"
 
-
-def _md(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
 
 
 def _date(month: StudyMonth) -> str:
@@ -80,7 +78,7 @@ def this_month_block(corpus: Corpus, prefix: str) -> str:
         f"**{name}**",
         "",
         f"- 学法会：{_date(month)}",
-        f"- 领学人：{_md(month.presenter) or '待定'}",
+        f"- 领学人：{md_text(month.presenter) or '待定'}",
         f"- 重点条文：{_articles_line(month)}",
         f"- [学习材料（可打印）]({pack})",
         "",
@@ -122,7 +120,7 @@ def overview_markdown(corpus: Corpus, plans: dict[int, StudyPlan]) -> str:
         "|---|---|---|",
     ]
     for p in reversed(plans.values()):
-        lines.append(f"| {p.year} | [{_md(p.title)}]({p.year}/index.md) | {len(p.months)} |")
+        lines.append(f"| {p.year} | [{md_text(p.title)}]({p.year}/index.md) | {len(p.months)} |")
     lines += ["", f"## {plan.year}年日历", ""]
     lines += _calendar_cards(corpus, plan, prefix="../", pack_dir=f"{plan.year}/")
     return "\n".join(lines) + "\n"
@@ -131,7 +129,7 @@ def overview_markdown(corpus: Corpus, plans: dict[int, StudyPlan]) -> str:
 def calendar_markdown(corpus: Corpus, plan: StudyPlan) -> str:
     """``study/<year>/index.md``: twelve month cards, the current month highlighted."""
     lines = [
-        f"# {plan.title}",
+        f"# {md_text(plan.title)}",
         "",
         f"共安排 {len(plan.months)} 个月。当前日期 {corpus.today.isoformat()}"
         + ("，本月的学习内容已突出显示。" if plan.year == corpus.today.year else "。"),
@@ -158,13 +156,13 @@ def _calendar_cards(corpus: Corpus, plan: StudyPlan, *, prefix: str, pack_dir: s
         if month is None:
             lines += ["未安排", "", "</div>", ""]
             continue
-        regulation = _law_link(month.law, prefix) if month.law else escape(month.regulation or "（未填写法规）")
+        regulation = _law_link(month.law, prefix) if month.law else md_text(month.regulation or "（未填写法规）")
         lines += [
             f"**{regulation}**",
             "",
             f"- 重点条文：{_articles_line(month)}",
             f"- 学法会：{_date(month)}",
-            f"- 领学人：{_md(month.presenter) or '待定'}",
+            f"- 领学人：{md_text(month.presenter) or '待定'}",
             f"- [学习材料（可打印）]({pack_dir}{month.month:02d}.md)",
             "",
             "</div>",
@@ -185,7 +183,7 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     meeting = f"{month.meeting.year}年{_date(month)}" if month.meeting else "待定"
     title = f"{corpus.options.bureau_name} · {plan.year}年{month.month}月会前学法"
     header = running_header(title, f"学法会：{meeting}")
-    lines = [header, "", f"# {plan.year}年{month.month}月会前学法：{_md(name)}", ""]
+    lines = [header, "", f"# {plan.year}年{month.month}月会前学法：{md_text(name)}", ""]
     lines += ['<div class="kb-pack" markdown>', ""]
     lines += ['<section class="kb-pack-section kb-pack-cover" markdown>', ""]
     facts = [
@@ -212,7 +210,7 @@ def reading_pack_markdown(corpus: Corpus, plan: StudyPlan, month: StudyMonth) ->
     lines += ['<p class="kb-pack-actions kb-no-print"><button type="button" class="md-button" '
               'onclick="window.print()">打印学习材料</button></p>', ""]
     if month.notes:
-        lines += ["## 学习要点 {#notes}", "", _md(month.notes), ""]
+        lines += ["## 学习要点 {#notes}", "", md_text(month.notes), ""]
     if law is not None:
         lines += [f"在线阅读全文：{_law_link(law, '../../')}", ""]
     lines += ["</section>", ""]

@@ -164,3 +164,28 @@ test("a manifest that fails is asked for again by the next query", async () => {
   const result = await engine.search(QUERY, { limit: 3 });
   assert.deepEqual(result.hits.map((h) => [h.doc, h.score]), await reference());
 });
+
+test("a search counts its matches; all: true gives every match, in the order of the top-k search", async () => {
+  const union = new Set([1, 4, 7, 9, 10, 11, 4, 9, 10, 2]);  // 施工 (both tiers), 许可证, 许可
+  const top = await new KbSearch.Engine(server(buildIndex()).load).search(QUERY, { limit: 3 });
+  assert.equal(top.hits.length, 3);
+  assert.ok(top.total >= 3 && top.total <= union.size);
+  if (top.totalExact) { assert.equal(top.total, union.size); }
+  const net = server(buildIndex());
+  const every = await new KbSearch.Engine(net.load).search(QUERY, { all: true });
+  assert.equal(every.totalExact, true);
+  assert.equal(every.total, union.size);
+  assert.deepEqual(new Set(every.hits.map((h) => h.doc)), union);
+  assert.deepEqual(every.hits.slice(0, 3).map((h) => [h.doc, h.score]), await reference());
+  assert.ok(net.requested.includes("more/0.json"));  // every tier, not only those that could reach the top
+});
+
+test("groupDates loads the dates file only when asked", async () => {
+  const files = buildIndex();
+  files.set("dates.json", ["1998-03-01"]);
+  const net = server(files);
+  const engine = new KbSearch.Engine(net.load);
+  await engine.search(QUERY, { limit: 3 });
+  assert.ok(!net.requested.includes("dates.json"));
+  assert.deepEqual(await engine.groupDates(), ["1998-03-01"]);
+});

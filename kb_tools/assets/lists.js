@@ -1,9 +1,11 @@
-/* 法规知识库 · 权力清单: filter, sort and export the rows of the power and inspection tables.
+/* 法规知识库 · 清单表格: filter, sort and export the rows of every list table (权力清单, 检查事项,
+ * and each list declared in docs/lists/).
  *
- * The rows are rendered at build time with data-type / data-dept attributes, so the page works
- * without this script; here we only hide and reorder existing rows. The text of each row is read
+ * The rows are rendered at build time; each drop-down <select data-filter="X"> matches the row
+ * attribute data-X (values separated by |), so the page works without this script and here we
+ * only hide and reorder existing rows. The text of each row is read
  * once into an index, so a keystroke over a thousand rows is one pass over an array of strings.
- * Filters live in the address (?type=…&dept=…&q=…) so a filtered view can be bookmarked or sent.
+ * Filters live in the address (?type=…&dept=…&q=…, one parameter per drop-down) so a filtered view can be bookmarked or sent.
  * No network access, no libraries.
  */
 (function () {
@@ -34,22 +36,27 @@
     if (!table || form.getAttribute("data-ready")) { return; }
     form.setAttribute("data-ready", "1");
     var tbody = table.tBodies[0];
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
     var rows = Array.prototype.map.call(tbody.rows, function (tr, index) {
       return {
         el: tr,
         index: index,
-        types: (tr.getAttribute("data-type") || "").split("|"),
-        dept: tr.getAttribute("data-dept") || "",
+        values: selects.map(function (select) {
+          return (tr.getAttribute("data-" + select.getAttribute("data-filter")) || "").split("|");
+        }),
         rank: Number(tr.getAttribute("data-rank") || 0),
         text: normalise(tr.textContent),
-        cells: Array.prototype.map.call(tr.cells, function (td) { return td.textContent.trim(); })
+        cells: Array.prototype.map.call(tr.cells, function (td) { return td.textContent.trim(); }),
+        keys: Array.prototype.map.call(tr.cells, function (td) {
+          var value = td.getAttribute("data-value");
+          return value === null ? td.textContent.trim() : value;
+        })
       };
     });
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    var typeSelect = form.querySelector('[data-filter="type"]');
-    var deptSelect = form.querySelector('[data-filter="dept"]');
     var query = form.querySelector('[data-filter="q"]');
     var counter = form.querySelector(".kb-pw-count");
+    var unit = form.getAttribute("data-unit") || "项";
     var sortState = { column: -1, dir: 1 };
     var timer = null;
 
@@ -61,28 +68,31 @@
     }
 
     function apply() {
-      var type = typeSelect ? typeSelect.value : "";
-      var dept = deptSelect ? deptSelect.value : "";
+      var wanted = selects.map(function (select) { return select.value; });
       var terms = normalise(query ? query.value : "").split(/\s+/).filter(Boolean);
       var shown = 0;
       for (var i = 0; i < rows.length; i++) {
         var row = rows[i];
-        var ok = (!type || row.types.indexOf(type) >= 0) && (!dept || row.dept === dept);
+        var ok = true;
+        for (var f = 0; ok && f < wanted.length; f++) {
+          ok = !wanted[f] || row.values[f].indexOf(wanted[f]) >= 0;
+        }
         for (var t = 0; ok && t < terms.length; t++) {
           ok = row.text.indexOf(terms[t]) >= 0;
         }
         if (row.el.hidden === ok) { row.el.hidden = !ok; }
         if (ok) { shown++; }
       }
-      counter.textContent = "显示 " + shown + " / " + rows.length + " 项";
+      counter.textContent = "显示 " + shown + " / " + rows.length + " " + unit;
       table.classList.toggle("kb-pw-empty", shown === 0);
-      remember(type, dept, query ? query.value : "");
+      remember(query ? query.value : "");
     }
 
-    function remember(type, dept, q) {
+    function remember(q) {
       if (!window.history || !window.history.replaceState) { return; }
       var params = new URLSearchParams(window.location.search);
-      [["type", type], ["dept", dept], ["q", q]].forEach(function (pair) {
+      var pairs = selects.map(function (select) { return [select.name, select.value]; });
+      pairs.concat([["q", q]]).forEach(function (pair) {
         if (pair[1]) { params.set(pair[0], pair[1]); } else { params.delete(pair[0]); }
       });
       var search = params.toString();
@@ -92,8 +102,7 @@
 
     function restore() {
       var params = new URLSearchParams(window.location.search);
-      setSelect(typeSelect, params.get("type"));
-      setSelect(deptSelect, params.get("dept"));
+      selects.forEach(function (select) { setSelect(select, params.get(select.name)); });
       if (query && params.get("q")) { query.value = params.get("q"); }
     }
 
@@ -112,7 +121,14 @@
       var dir = sortState.dir;
       var collator = new Intl.Collator("zh-Hans-CN", { numeric: true, sensitivity: "base" });
       var sorted = rows.slice().sort(function (a, b) {
-        var diff = kind === "rank" ? a.rank - b.rank : collator.compare(a.cells[column], b.cells[column]);
+        var diff;
+        if (kind === "rank") {
+          diff = a.rank - b.rank;
+        } else if (kind === "number") {
+          diff = numberOf(a.keys[column]) - numberOf(b.keys[column]);
+        } else {
+          diff = collator.compare(a.keys[column], b.keys[column]);
+        }
         return diff * dir || a.index - b.index;
       });
       var fragment = document.createDocumentFragment();
@@ -121,6 +137,12 @@
       heads.forEach(function (th, i) {
         th.setAttribute("aria-sort", i === column ? (dir > 0 ? "ascending" : "descending") : "none");
       });
+    }
+
+    // Empty cells sort after every number, whichever the direction of the first click.
+    function numberOf(text) {
+      var value = parseFloat(text);
+      return isNaN(value) ? Infinity : value;
     }
 
     function exportCsv() {
@@ -135,6 +157,7 @@
       setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
     }
 
+    // A cell starting with = + - @ would run as a formula in Excel: an apostrophe keeps it text.
     function csvCell(text) {
       text = neutraliseCell(text);
       return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
@@ -150,8 +173,7 @@
     form.addEventListener("click", function (event) {
       var action = event.target.getAttribute && event.target.getAttribute("data-action");
       if (action === "reset") {
-        if (typeSelect) { typeSelect.selectedIndex = 0; }
-        if (deptSelect) { deptSelect.selectedIndex = 0; }
+        selects.forEach(function (select) { select.selectedIndex = 0; });
         if (query) { query.value = ""; }
         apply();
       } else if (action === "csv") {
@@ -165,6 +187,12 @@
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sortBy(column); }
       });
     });
+    // Each cell learns its column's name: on a phone a row is shown as a card of "label value" lines.
+    var labels = heads.map(function (th) { return th.textContent.trim(); });
+    rows.forEach(function (row) {
+      Array.prototype.forEach.call(row.el.cells, function (td, i) { td.setAttribute("data-label", labels[i] || ""); });
+    });
+    table.classList.add("kb-pw-cards");
     restore();
     apply();
     form.classList.add("kb-pw-ready");

@@ -1,0 +1,130 @@
+"""CSV and .xlsx exports of list tables, one implementation for the power list and declared lists.
+
+Text cells that start with = + - @ are neutralised (``kb_tools.text.neutralise_cell``) so a
+downloaded list never runs a formula; numbers stay numbers and dates stay dates. CSV carries a
+byte-order mark so that Excel opens the Chinese text correctly. A workbook is byte-reproducible:
+its document dates and the timestamps inside the zip are the corpus date, so two builds of the
+same content produce the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from kb_tools.lists.model import display
+from kb_tools.text import neutralise_cell
+
+if TYPE_CHECKING:
+    from kb_tools.corpus import Corpus
+    from kb_tools.lists.model import DeclaredList, Entry
+
+Cell = str | int | float | dt.date
+Row = Sequence[Cell]
+
+
+def _safe(value: Cell) -> Cell:
+    return neutralise_cell(value) if isinstance(value, str) else value
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Row]) -> bytes:
+    """UTF-8 CSV with a byte-order mark (Excel reads it as UTF-8 only with the mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([_safe(c) if isinstance(c, str) else display(c) for c in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: dt.date,
+            widths: Mapping[str, int] | None = None) -> bytes:
+    """A workbook with one sheet: bold frozen header, wrapped text, filters on the header.
+
+    Text cells are neutralised and stored as text (openpyxl would store a string that starts with
+    ``=`` as a formula); numbers stay numbers, dates stay dates.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]  # Excel's limit for sheet names
+    count = 0
+    for count, values in enumerate(([*headers], *rows), start=1):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(count, column, _safe(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never "f", whatever the text looks like
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    count -= 1  # data rows, without the header
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(header, 14)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
+    stamp = dt.datetime.combine(today, dt.time())
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "法规知识库"
+    workbook.properties.lastModifiedBy = "法规知识库"
+    buffer = io.BytesIO()
+    # ExcelWriter, not workbook.save(): save() stamps the document with the current time.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    return restamp_zip(buffer.getvalue(), stamp)
+
+
+def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """The same zip archive with every entry dated ``stamp`` (zip writers use the current time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(entry))
+    return out.getvalue()
+
+
+def export_headers(dlist: DeclaredList) -> list[str]:
+    """The columns of a declared list's export: every column's label, then 公开."""
+    return [c.label for c in dlist.spec.columns] + ["公开"]
+
+
+def entry_row(entry: Entry) -> list[Cell]:
+    """One entry as export cells: typed values as they are, bases one per line."""
+    cells: list[Cell] = []
+    for column in entry.spec.columns:
+        value = entry.values.get(column.key)
+        cells.append(value if value is not None and column.role is None else entry.text(column.key))
+    cells.append("是" if entry.public else "否")
+    return cells
+
+
+def export_paths(name: str, title: str) -> dict[str, tuple[str, str]]:
+    """``{"csv"|"xlsx": (path below the site, download name)}`` of one declared list."""
+    return {ext: (f"lists/{name}/export/{name}.{ext}", f"{title}.{ext}") for ext in ("xlsx", "csv")}
+
+
+def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
+    """The file generator of the lists feature: CSV and .xlsx of every declared list."""
+    for name, dlist in corpus.lists.items():
+        headers = export_headers(dlist)
+        rows = [entry_row(e) for e in dlist.entries]
+        paths = export_paths(name, dlist.spec.title)
+        yield paths["csv"][0], to_csv(headers, rows)
+        yield paths["xlsx"][0], to_xlsx(headers, rows, title=dlist.spec.title, today=corpus.today,
+                                        widths={c.label: 36 if c.role else 16 for c in dlist.spec.columns})

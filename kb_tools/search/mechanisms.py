@@ -1,0 +1,42 @@
+"""The switchable search mechanisms, so that a maintainer can measure each one off.
+
+Every mechanism that bridges the user's words to the statute's is named here. All are on by
+default; ``kb eval --ablate NAME`` (or the environment variable ``KB_SEARCH_ABLATE=a,b``, which
+child processes inherit) turns some off for one run. Both engines read the same switches: the
+whoosh engine at query time and when its index is built, the static engine when its index is
+written (the switches travel in ``manifest.json``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+#: name -> what it does (shown by ``kb eval --help``).
+MECHANISMS: dict[str, str] = {
+    "synonyms": "同义词表扩展（kb_tools/data/synonyms.txt、docs/search/synonyms.txt）",
+    "definitions": "从条文中提取的定义与简称（本法所称X，是指Y；X（以下简称Y））双向扩展",
+    "anchors": "局内页面（讲堂、学法计划、权力事项、检查事项等）引用条文处的上下文，作为被引条文的低权重字段",
+    "bigrams": "词匹配太少时，按查询的相邻二字回退检索",
+    "questions": "去掉疑问词（什么、怎么办、多少……）",
+}
+ENV = "KB_SEARCH_ABLATE"
+
+
+def ablated() -> frozenset[str]:
+    """The mechanisms switched off for this process."""
+    return frozenset(n.strip() for n in os.environ.get(ENV, "").split(",") if n.strip())
+
+
+def enabled(name: str) -> bool:
+    """Whether a mechanism is on (every one is, unless ablated)."""
+    return name not in ablated()
+
+
+def ablate(names: Iterable[str]) -> None:
+    """Switch mechanisms off for this process and its children; unknown names raise ValueError."""
+    names = [n.strip() for n in names if n.strip()]
+    unknown = [n for n in names if n not in MECHANISMS]
+    if unknown:
+        raise ValueError(f"未知的检索机制：{'、'.join(unknown)}；可用的有：{'、'.join(MECHANISMS)}。")
+    os.environ[ENV] = ",".join(sorted(ablated() | set(names)))

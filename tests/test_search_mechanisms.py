@@ -1,0 +1,158 @@
+"""The mechanisms that bridge working words to statute words (issue 11), in both engines:
+definitions mined from the texts, anchor text from the bureau's own pages, 文号 with words,
+the fallback for words that match nothing, the switches that turn each off, and the browser
+engine's count and paging."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb_tools.corpus import load_corpus
+from kb_tools.features import default_features
+from kb_tools.search.analyzer import SYNONYM_WEIGHT, analyzer_for_corpus
+from kb_tools.search.definitions import mine
+from kb_tools.search.engine import ensure_index, search
+from kb_tools.search.mechanisms import ENV, ablate
+from kb_tools.search.static_eval import NodeEngine
+from kb_tools.search.static_index import INDEX_DIR, write_site_index
+from tests.conftest import law_page
+from tests.search_fixtures import TODAY, write_docs
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+
+EXPROPRIATION = law_page(
+    "国有土地上房屋征收与补偿条例",
+    """
+    第二条 为了公共利益的需要，征收国有土地上单位、个人的房屋的，应当对被征收房屋所有权人(以下称被征收人)给予公平补偿。
+
+    第十七条 作出房屋征收决定的市、县级人民政府对被征收人给予的补偿包括：被征收房屋价值的补偿。
+
+    第二十五条 房屋征收部门与被征收房屋所有权人应当就补偿方式订立补偿协议。
+    """,
+    level="行政法规",
+    doc_number="中华人民共和国国务院令第590号",
+)
+#: A bureau page: the working words (夜查渣土偷倒) stand next to the article they are about.
+NOTES = """\
+---
+title: 执法笔记
+---
+
+# 执法笔记
+
+夜查渣土偷倒、围挡外乱堆，适用《中华人民共和国城乡规划法》第六十六条。
+"""
+EXTRA = {"laws/国有土地上房屋征收与补偿条例.md": EXPROPRIATION, "notes/执法笔记.md": NOTES}
+
+
+@pytest.fixture(autouse=True)
+def _all_mechanisms_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV, raising=False)
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_docs(tmp_path_factory.mktemp("mechanisms"), EXTRA)
+
+
+def engines(docs: Path, where: Path) -> tuple[object, NodeEngine]:
+    """Both engines over ``docs`` as the switches now are: a whoosh index and a static one."""
+    corpus = load_corpus(docs, TODAY, features=default_features())
+    ix, _ = ensure_index(docs, where / "whoosh", today=TODAY)
+    write_site_index(corpus, where / "site")
+    return ix, NodeEngine(where / "site" / INDEX_DIR)
+
+
+def urls_whoosh(ix: object, query: str, n: int = 10) -> list[str]:
+    return [h.url for h in search(ix, query, limit=n)]  # type: ignore[arg-type]
+
+
+def test_definitions_are_mined_in_both_directions():
+    table = mine(["应当对被征收房屋所有权人(以下称被征收人)给予补偿。",
+                  "本条例所称农民工，是指为用人单位提供劳动的农村居民。",
+                  "《中华人民共和国招标投标法》(以下简称招标投标法)",  # a regulation's name: not a definition
+                  "共用设施设备专项维修资金(以下简称专项维修资金)"])  # the short name is the end of the long one
+    assert table["被征收人"] == ("被征收房屋所有权人",)
+    assert table["被征收房屋所有权人"] == ("被征收人",)
+    assert table["农民工"] == ("为用人单位提供劳动的农村居民",)
+    assert "招标投标法" not in table and "专项维修资金" not in table
+
+
+def test_a_defined_short_name_expands_to_the_full_one(docs, monkeypatch):
+    corpus = load_corpus(docs, TODAY, features=default_features())
+    terms = {t.text: t.weight for t in analyzer_for_corpus(corpus).query_tokens("被征收人 补偿协议")}
+    assert terms["被征收人"] == 1.0
+    assert terms["所有权"] == SYNONYM_WEIGHT < 1.0  # from 被征收房屋所有权人, below the typed words
+    monkeypatch.setenv(ENV, "definitions")
+    corpus = load_corpus(docs, TODAY, features=default_features())
+    assert "所有权" not in {t.text for t in analyzer_for_corpus(corpus).query_tokens("被征收人 补偿协议")}
+
+
+@needs_node
+def test_definitions_find_the_article_that_uses_the_full_name(docs, tmp_path, monkeypatch):
+    article = "laws/国有土地上房屋征收与补偿条例/#article-25"  # says 被征收房屋所有权人, never 被征收人
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        assert urls_whoosh(ix, "被征收人 协议")[0] == article
+        assert node.query("被征收人 协议", 10)[0]["url"] == article
+    finally:
+        node.close()
+
+
+@needs_node
+def test_anchor_text_finds_the_cited_article_and_can_be_switched_off(docs, tmp_path, monkeypatch):
+    article = "laws/城乡规划法/#article-66"  # its text never says 渣土 or 偷倒
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        assert first_article(urls_whoosh(ix, "渣土偷倒")) == article
+        assert first_article([h["url"] for h in node.query("渣土偷倒", 10)]) == article
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "anchors")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # only single characters of the query are left to match the article
+        assert first_article(urls_whoosh(ix, "渣土偷倒")) != article
+        assert first_article([h["url"] for h in node.query("渣土偷倒", 10)]) != article
+    finally:
+        node.close()
+
+
+def first_article(urls: list[str]) -> str | None:
+    return next((u for u in urls if u.startswith("laws/")), None)
+
+
+@needs_node
+@pytest.mark.parametrize(("query", "url"), [
+    ("国务院令第379号 专项维修资金", "laws/物业管理条例/#article-53"),  # the words rank inside the document
+    ("379号令 专项维修资金", "laws/物业管理条例/#article-53"),  # the spoken form of a 文号
+    ("国务院令第379号", "laws/物业管理条例/#article-12"),  # alone: the document in reading order
+])
+def test_a_doc_number_with_words(docs, tmp_path, query, url):
+    ix, node = engines(docs, tmp_path)
+    try:
+        assert urls_whoosh(ix, query)[0] == url
+        assert node.query(query, 10)[0]["url"] == url
+    finally:
+        node.close()
+
+
+@needs_node
+def test_browser_engine_counts_every_match_and_pages_in_rank_order(docs, tmp_path):
+    ix, node = engines(docs, tmp_path)
+    try:
+        first = node.answer("行政复议 申请", limit=3)
+        assert len(first["hits"]) == 3 < first["total"] == len(urls_whoosh(ix, "行政复议 申请", 100))
+        later = node.answer("行政复议 申请", limit=2, offset=1)
+        assert [h["url"] for h in later["hits"]] == [h["url"] for h in first["hits"][1:3]]
+        assert later["total"] == first["total"]
+        assert [h["url"] for h in first["hits"]] == urls_whoosh(ix, "行政复议 申请")[:3]
+    finally:
+        node.close()
+
+
+def test_unknown_mechanism_is_refused(monkeypatch):
+    with pytest.raises(ValueError, match="未知的检索机制"):
+        ablate(["nonsense"])
