@@ -35,7 +35,7 @@ from kb_tools.search.static_index import write_site_index
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
-from kb_tools.site.nav import tab_for
+from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import precompress_site
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.text import html_text
@@ -62,6 +62,8 @@ HOME_MARKER = "<!-- kb:home -->"
 #: cards of regulation pages and the 罚则索引 table.
 STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css",
                "assets/kb/penalties.css"]
+#: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
+PERMALINK_TITLE = "本节链接"
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -91,6 +93,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        # Python-Markdown titles every heading's permalink "Permanent link": staff read Chinese.
+        config.mdx_configs.setdefault("toc", {}).setdefault("permalink_title", PERMALINK_TITLE)
         # After the site's own custom_dir (which still wins), before Material's templates.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # Ours first, in this order, so that the site's own extra_css can override them.
@@ -205,6 +209,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = add_penalty_cards(html, self.corpus, law, base)  # first: the cards sit above "被引用"
             html = decorate_law_html(html, self.corpus, law, base)
         return html
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese."""
+        if self.config.enabled and config.nav is None:
+            name_sections(nav.items)
+        return nav
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
