@@ -130,6 +130,9 @@ def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
                                         widths={c.label: 36 if c.role else 16 for c in dlist.spec.columns})
 
 
+_SHEET_NAME_SAFE = str.maketrans("[]:*?/\\", "()：-？--")
+
+
 def sheet_title(title: str) -> str:
     """A worksheet name Excel accepts: none of ``[]:*?/\\``, at most 31 characters, never empty.
 
@@ -138,7 +141,7 @@ def sheet_title(title: str) -> str:
     >>> sheet_title("重大行政决策目录[2026]/示例")
     '重大行政决策目录(2026)-示例'
     """
-    cleaned = title.translate(str.maketrans({"[": "(", "]": ")", ":": "：", "*": "-", "?": "？", "/": "-", "\\": "-"}))
+    cleaned = title.translate(_SHEET_NAME_SAFE)
     cleaned = "".join(ch for ch in cleaned if ch.isprintable()).strip("' ")
     return cleaned[:31] or "清单"
 
