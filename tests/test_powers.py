@@ -363,3 +363,12 @@ def test_unreadable_csv_in_docs_is_a_problem_not_a_traceback(tmp_path):
     corpus = load_corpus(tmp_path / "docs", None, features=default_features())
     assert [(p.path, p.code) for p in corpus.problems if p.path.startswith("powers/")] == [
         ("powers/其他.csv", "power-csv")]
+
+
+def test_sample_banner_is_one_plain_sentence_for_staff(sample_site):
+    for page in ("powers/index.html", "powers/list/index.html", "powers/inspections/index.html"):
+        html = read(sample_site, page)
+        banner = html[html.index("kb-pw-sample"):]
+        banner = banner[:banner.index("</div>")]
+        assert "示例数据" in banner, page
+        assert "docs/" not in banner and "kb " not in banner and "<code>" not in banner, page

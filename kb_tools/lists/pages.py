@@ -42,10 +42,7 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
 def _sample(spec: ListSpec) -> str:
     if not spec.sample:
         return ""
-    return table.sample_note(
-        f"本清单是示例数据（<code>docs/{escape(spec.source)}</code>），用于演示清单的维护和展示方式，"
-        "不是本局正式公布的清单。正式清单请用 <code>kb import-list</code> 导入，并在 list.yaml 中删除 "
-        "<code>sample: true</code>。")
+    return table.sample_note("这里显示的是示例数据，用于演示，不是本局正式公布的清单。")
 
 
 def index_markdown(corpus: Corpus) -> str:

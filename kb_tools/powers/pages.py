@@ -44,10 +44,9 @@ EXPORTS = {
     "inspection-xlsx": ("powers/export/inspection-items.xlsx", "检查事项清单.xlsx"),
 }
 _WIDE = table.WIDE
-_SAMPLE_TEXT = (
-    "本栏目当前显示的是示例数据（{files}），用于演示清单的维护和展示方式，不是本局正式公布的权力清单。"
-    "正式清单请用 <code>kb import-powers 文件.xlsx</code> 导入后删除示例文件。"
-)
+#: What staff read on every page of a sample list: one plain sentence. How to replace the sample
+#: (files, commands) is in the manual (docs/manual/authors.md), not on staff pages.
+_SAMPLE_TEXT = "这里显示的是示例数据，用于演示，不是本局正式公布的权力清单。"
 
 
 def powers_of(corpus: Corpus) -> PowerList:
@@ -80,8 +79,7 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
 def _sample(plist: PowerList) -> str:
     if not plist.has_sample:
         return ""
-    files = "、".join(f"docs/{escape(s)}" for s in plist.sample_sources)
-    return table.sample_note(_SAMPLE_TEXT.format(files=files))
+    return table.sample_note(_SAMPLE_TEXT)
 
 
 _assets = table.assets
