@@ -78,7 +78,7 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     from kb_tools.checks import check_docs
 
     cfg = _load_mkdocs_config(config_file)
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    plugin = cfg.plugins.get("kb")
     date = status_date or (plugin.config.status_date if plugin else None)
     from kb_tools.site.config import site_options
 
@@ -88,7 +88,7 @@ def check(config_file: str, as_json: bool, status_date: str | None) -> None:
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
-        docs = Path(cfg["docs_dir"])  # type: ignore[index]
+        docs = Path(cfg["docs_dir"])
         root = docs.relative_to(Path.cwd()) if docs.is_relative_to(Path.cwd()) else docs
         for problem in problems:
             click.echo(_prefix(problem.format(), root))
@@ -208,12 +208,12 @@ def serve(config_file: str, host: str, port: int, no_build: bool, public: bool) 
     from kb_tools.search.server import make_server, serve_forever
 
     cfg = _load_mkdocs_config(config_file)
-    site = Path(cfg["site_dir"])  # type: ignore[index]
+    site = Path(cfg["site_dir"])
     if not no_build:
         site = build_site(config_file, public=public)
     if not (site / "index.html").is_file():
         raise click.ClickException(f"{site} 中没有已构建的站点，请先运行 kb build。")
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    plugin = cfg.plugins.get("kb")
     if plugin is not None and public:
         plugin.config.public_build = True  # the public index folder, never the intranet one
     index_dir = _index_dir(cfg, plugin)
@@ -236,12 +236,12 @@ def _index_dir(cfg: object, plugin: object) -> Path:
 def _search_context(config_file: str) -> dict[str, object]:
     """docs_dir, index_dir, status date and public flag of a site, for the search commands."""
     cfg = _load_mkdocs_config(config_file)
-    plugin = cfg.plugins.get("kb")  # type: ignore[attr-defined]
+    plugin = cfg.plugins.get("kb")
     date = plugin.config.status_date if plugin is not None else None
     return {
-        "docs_dir": Path(cfg["docs_dir"]),  # type: ignore[index]
+        "docs_dir": Path(cfg["docs_dir"]),
         "index_dir": _index_dir(cfg, plugin),
-        "site_dir": Path(cfg["site_dir"]),  # type: ignore[index]
+        "site_dir": Path(cfg["site_dir"]),
         "today": _date_option(date) if date else None,
         "public_only": bool(plugin.config.public_build) if plugin is not None else False,
     }
@@ -264,8 +264,8 @@ def search(query: str, config_file: str, status: str | None, level: str | None, 
     from kb_tools.search.engine import ensure_index, format_hits, search_safely
 
     ctx = _search_context(config_file)
-    ix, _stats = ensure_index(ctx["docs_dir"], ctx["index_dir"], today=ctx["today"],  # type: ignore[arg-type]
-                              public_only=ctx["public_only"])  # type: ignore[arg-type]
+    ix, _stats = ensure_index(ctx["docs_dir"], ctx["index_dir"], today=ctx["today"],  # type: ignore[arg-type]  # the search context dict holds values of several types
+                              public_only=ctx["public_only"])  # type: ignore[arg-type]  # the search context dict holds values of several types
     hits, message = search_safely(ix, query, limit=limit, status=status, level=level)
     if as_json:
         click.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
@@ -298,12 +298,12 @@ def eval_(queries: Path, config_file: str, engine: str, as_json: bool, ablate: t
 
     ctx = _search_context(config_file)
     if ctx_ablated:  # an index of its own, so the usual one is not rebuilt twice
-        index_dir = Path(ctx["index_dir"])  # type: ignore[arg-type]
+        index_dir = Path(ctx["index_dir"])  # type: ignore[arg-type]  # the search context dict holds values of several types
         ctx["index_dir"] = index_dir.with_name(f"{index_dir.name}-off-{'-'.join(sorted(ctx_ablated))}")
     try:
         labelled = read_queries(queries)
-        context = EvalContext(docs_dir=ctx["docs_dir"], index_dir=ctx["index_dir"],  # type: ignore[arg-type]
-                              site_dir=ctx["site_dir"], status_date=ctx["today"])  # type: ignore[arg-type]
+        context = EvalContext(docs_dir=ctx["docs_dir"], index_dir=ctx["index_dir"],  # type: ignore[arg-type]  # the search context dict holds values of several types
+                              site_dir=ctx["site_dir"], status_date=ctx["today"])  # type: ignore[arg-type]  # the search context dict holds values of several types
         report = evaluate(get_engine(engine, context), labelled, engine)
     except (KeyError, ValueError, RuntimeError, KbError) as exc:
         raise click.ClickException(str(exc).strip("'\"")) from exc

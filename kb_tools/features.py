@@ -10,6 +10,7 @@ from __future__ import annotations
 from kb_tools import classroom, lists, powers, study
 from kb_tools.citations import graph as citation_graph
 from kb_tools.citations import pages as citation_pages
+from kb_tools.citations import previews as citation_previews
 from kb_tools.corpus import Feature
 from kb_tools.laws import pages as law_pages
 from kb_tools.laws import version_pages
@@ -39,9 +40,9 @@ POWERS = Feature("powers", load=powers.load, pages=powers.generate, files=powers
 LISTS = Feature("lists", load=lists.load, pages=lists.generate, files=lists.export_files,
                 data_dir=lists.LISTS_DIR, indexed=False, documents=lists.documents)
 #: Citations, after every kind that registers its own citing places: the cited-by graph, the
-#: citation problems, and the 引用关系 pages.
+#: citation problems, the 引用关系 pages, and the article previews of citation links.
 CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.check,
-                    pages=citation_pages.generate, indexed=False)
+                    pages=citation_pages.generate, files=citation_previews.preview_files, indexed=False)
 #: 新旧对照 and dated texts of regulations.
 VERSIONS = Feature("versions", pages=version_pages.generate, indexed=False)
 #: The results page ``search/?q=…`` (a shell the browser fills from the static index).

@@ -119,7 +119,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps an impossible date (2020-02-30) as text instead of crashing,
     so that the key check reports it at its line like any other bad value."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # date, or text
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -132,7 +132,7 @@ if getattr(yaml, "__with_libyaml__", False):
     class _FastLoader(yaml.CSafeLoader):
         """The same loader on libyaml's parser (several times faster over thousands of pages)."""
 
-    def _timestamp_or_text(loader: yaml.CSafeLoader, node: yaml.Node) -> object:
+    def _timestamp_or_text(loader: yaml.CSafeLoader, node: yaml.ScalarNode) -> object:
         try:
             return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
         except ValueError:
@@ -140,7 +140,7 @@ if getattr(yaml, "__with_libyaml__", False):
 
     _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 else:  # pragma: no cover - PyYAML built without libyaml
-    _FastLoader = None
+    _FastLoader = None  # type: ignore[assignment,misc]  # the pure-Python loader is used instead
 
 
 def _load_yaml(raw: str) -> Any:
@@ -172,7 +172,7 @@ def load_page(
     """
     doc, problem = load_document(path, display)
     if doc is None:
-        problems.append(problem)  # type: ignore[arg-type]
+        problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return None
     if not doc.has_front_matter:
         message, hint, code = missing

@@ -17,5 +17,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 bash scripts/setup.sh
 .venv/bin/ruff check kb_tools tests $( [ -d benchmarks ] && echo benchmarks )
+.venv/bin/mypy  # kb_tools, settings in pyproject.toml
 if [ $# -eq 0 ] && [ -d tests/js ]; then node --test tests/js/; fi  # the browser engine's own tests (Node)
 exec .venv/bin/python -m pytest -q "$@"

@@ -111,3 +111,42 @@ def test_copy_citation_puts_title_article_and_url_on_the_clipboard(page, site_ur
     assert button.get_attribute("data-copied-text") == expected
     page.wait_for_function("() => document.querySelector('#article-8 .kb-copy').textContent === '已复制'")
     assert page.evaluate("() => navigator.clipboard.readText()") == expected
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_phone_gets_an_outline_with_chapters_and_a_jump_to_article_box(browser, site_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(law_url(site_url))
+        outline = page.locator("details.kb-outline")
+        if width >= 1220:  # Material's sidebars (and their table of contents) are shown there
+            assert not outline.is_visible()
+            assert page.locator(".md-sidebar--secondary .md-nav__link", has_text="第三章").count() == 1
+            return
+        assert outline.is_visible()
+        assert outline.locator("a.kb-cite").count() == 0  # its own words are not citations
+        outline.locator("summary").click()
+        links = outline.locator(".kb-outline-list a")
+        assert links.all_inner_texts() == [f"第{n}章 第{i}部分" for i, n in enumerate("一二三四", 1)]
+        links.nth(2).click()
+        assert_in_view(page, "#chapter-3")
+        page.evaluate("() => window.scrollTo(0, 0)")
+        for typed, anchor in (("三十五", "#article-35"), ("8", "#article-8"), ("第二十条", "#article-20")):
+            outline.evaluate("d => { d.open = true; }")  # the jump closed it
+            box = outline.get_by_role("textbox")
+            box.fill(typed)
+            box.press("Enter")
+            assert_in_view(page, anchor)
+            assert page.url.endswith(anchor)
+            page.evaluate("() => window.scrollTo(0, 0)")
+        outline.evaluate("d => { d.open = true; }")
+        box = outline.get_by_role("textbox")
+        box.fill("九百")
+        outline.get_by_role("button", name="跳转").click()
+        assert outline.locator(".kb-jump-message").inner_text() == "本页没有第九百条"
+        assert errors == []
+    finally:
+        context.close()

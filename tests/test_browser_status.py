@@ -75,6 +75,10 @@ def test_deep_link_into_a_repealed_text_keeps_its_mark_in_view(page, site_url):
     page.wait_for_function("() => document.querySelector('#article-16').getBoundingClientRect().top < 300")
     assert banner_in_view(page)
     assert "已废止" in page.locator(".kb-banner").inner_text()
+    # The landed article is below the sticky banner, not hidden under it.
+    page.wait_for_function("""() => document.querySelector('#article-16').getBoundingClientRect().top
+                                    >= document.querySelector('.kb-banner').getBoundingClientRect().bottom - 1""",
+                           timeout=5000)
     button = page.locator("#article-16 button.kb-copy")
     button.click()
     assert button.get_attribute("data-copied-text").startswith("《信访条例》（已废止）第十六条 ")

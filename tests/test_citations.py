@@ -186,6 +186,21 @@ def test_partly_wrong_list_links_the_good_part(corpus):
     assert 'href="laws/建筑法/#article-7"' in html and "第九十九条</p>" in html
 
 
+def test_article_beyond_the_last_links_the_title_only(corpus):
+    html, found = link_citations("<p>依照《中华人民共和国建筑法》第九百条处理</p>", corpus, base="")
+    assert found[0].code == "citation-missing-article"
+    assert html == ('<p>依照<a class="kb-cite" href="laws/建筑法/" title="《中华人民共和国建筑法》">'
+                    "《中华人民共和国建筑法》</a>第九百条处理</p>")
+    # A list whose first article is wrong links the title alone, then the good article.
+    html, _ = link_citations("<p>《建筑法》第九百条、第七条</p>", corpus, base="")
+    assert html.startswith('<p><a class="kb-cite" href="laws/建筑法/" title="《中华人民共和国建筑法》">《建筑法》</a>'
+                           "第九百条、")
+    assert '<a class="kb-cite" href="laws/建筑法/#article-7"' in html
+    # Inside a regulation a bare out-of-range 第N条 stays plain.
+    html, _ = link_citations("<p>依照第九百条规定</p>", corpus, base="", current=corpus.laws["建筑法"])
+    assert "<a" not in html
+
+
 def test_books_and_nested_decision_titles_are_not_citations(corpus):
     assert find_citations("见《人民日报》报道", corpus) == []
     nested = "根据《关于修改〈中华人民共和国建筑法〉等八部法律的决定》第二次修正"
@@ -316,7 +331,8 @@ def test_site_links_citations_in_ordinary_pages(site):
     assert '<a class="kb-cite" href="../../laws/建筑法/#article-8"' in html
     assert 'href="../../laws/建筑法/#article-64"' in html
     assert 'href="../../laws/信访条例/#article-2"' in html and "kb-status--repealed" in html
-    assert "《中华人民共和国行政许可法》第九十条" in html and 'href="../../laws/行政许可法/#article-90"' not in html
+    assert 'title="《中华人民共和国行政许可法》">《中华人民共和国行政许可法》</a>第九十条' in html
+    assert 'href="../../laws/行政许可法/#article-90"' not in html
 
 
 def test_site_dated_lecture_links_the_old_text_with_an_alert(site):

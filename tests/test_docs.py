@@ -4,6 +4,7 @@ and every `kb` command is in README.md, and README documents nothing that does n
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 
 import click
@@ -83,3 +84,23 @@ def test_addresses_in_readme_match_the_model():
     section = _section("地址")
     assert f"#{article_anchor(8)}" in section
     assert f"#{article_anchor(10, 1)}" in section
+
+
+def test_manual_screenshots_page_shows_every_picture_and_they_stay_small():
+    """docs/manual/screenshots.md is written by scripts/screenshots.py with the PNGs beside it."""
+    manual = REPO / "docs" / "manual"
+    text = (manual / "screenshots.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((screenshots/[^)]+\.png)\)", text)
+    assert len(pictures) >= 16 and any(p.endswith("-phone.png") for p in pictures)
+    assert all((manual / p).is_file() for p in pictures), [p for p in pictures if not (manual / p).is_file()]
+    total = sum((manual / p).stat().st_size for p in pictures)
+    assert total < 3 * 1024 * 1024, total
+    for png in pictures:  # viewport-sized, not full-page captures
+        width, height = _png_size(manual / png)
+        assert (width, height) in ((1366, 900), (390, 844)), (png, width, height)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])

@@ -430,3 +430,17 @@ def test_title_repeated_over_two_lines_and_doc_number_line(tmp_path):
     _, parsed, result = import_file(tmp_path, "x.md", text)
     assert result.articles == 2
     assert parsed.preamble == ["法释〔2024〕6号", "为依法办理某类案件，制定本解释。"]
+
+
+@pytest.mark.parametrize(("line", "number"), [
+    ("2016年7月29日 浙江省人民代表大会常务委员会公告第44号公布", "浙江省人民代表大会常务委员会公告第44号"),
+    ("2021年7月2日 中华人民共和国国务院令第743号第三次修订", "中华人民共和国国务院令第743号"),
+    ("2019年8月26日 中华人民共和国主席令第三十二号公布", "中华人民共和国主席令第三十二号"),
+    ("2023年5月1日 浙江省人民政府令第 301 号公布", "浙江省人民政府令第301号"),
+    ("2020年12月29日 法释［2020］25号", "法释〔2020〕25号"),
+    ("1997年11月1日 第八届全国人民代表大会常务委员会第二十八次会议通过", ""),
+])
+def test_doc_number_from_a_header_line(line, number):
+    from kb_tools.importing.law import guess_doc_number
+
+    assert guess_doc_number([line]) == number

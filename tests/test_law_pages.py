@@ -79,3 +79,23 @@ def test_overview_and_home_show_count_cards(site):
     assert '<a class="kb-card" href="laws/by-status/#status-in-force"><strong>1</strong> 部现行有效</a>' in home
     assert '<a href="laws/%E5%BB%BA%E7%AD%91%E6%B3%95/">中华人民共和国建筑法</a>' in home or \
         '<a href="laws/建筑法/">中华人民共和国建筑法</a>' in home
+
+
+def test_doc_number_from_the_header_lines_shows_on_the_page_and_in_the_indexes(build_site):
+    site = build_site({
+        "laws/建筑法.md": BUILDING_LAW,
+        # No doc_number in the front matter: the page shows the one its header lines give.
+        "laws/省信访条例.md": law_page("某省信访条例", "第一条 乙。", level="地方性法规", promulgated="2016-07-29",
+                                     history=["2016年7月29日 某省第十二届人民代表大会常务委员会第三十一次会议修订",
+                                              "2016年7月29日 某省人民代表大会常务委员会公告第44号公布"]),
+    }, search_index=False)
+    page = read(site, "laws/省信访条例/index.html")
+    assert "<dt>文号</dt><dd>某省人民代表大会常务委员会公告第44号</dd>" in page
+    for index in ("laws/by-level/index.html", "laws/by-year/index.html", "laws/by-status/index.html"):
+        html = read(site, index)
+        row = re.search(r"<tr>(?:(?!</tr>).)*某省信访条例.*?</tr>", html, re.S).group(0)
+        assert '<span class="kb-docno">某省人民代表大会常务委员会公告第44号</span>' in row, index
+    # A law whose header names no number gets none (none is invented).
+    building = read(site, "laws/by-level/index.html")
+    row = re.search(r"<tr>(?:(?!</tr>).)*中华人民共和国建筑法.*?</tr>", building, re.S).group(0)
+    assert "kb-docno" not in row

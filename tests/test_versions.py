@@ -157,9 +157,12 @@ def test_compare_page_side_by_side(site):
     html = read(site, "laws/行政复议法/compare-2017-09-01/index.html")
     assert "新旧对照：中华人民共和国行政复议法" in html
     assert "<th>2017-09-01 文本</th><th>2023-09-01 文本</th>" in html
-    rows = re.findall(r'<tr class="kb-compare-row kb-compare--(\w+)">(.*?)</tr>', html, re.S)
+    rows = re.findall(r'<tr class="kb-compare-row kb-compare--(\w+)" id="change-\d+">(.*?)</tr>', html, re.S)
     kinds = [kind for kind, _ in rows]
     assert kinds.count("added") >= 40 and "deleted" in kinds and "unchanged" in kinds
+    # The outline links every row whose text changed, and none that did not.
+    outline = re.search(r'<details class="kb-compare-outline".*?</details>', html, re.S).group(0)
+    assert len(re.findall(r'<a href="#change-\d+">', outline)) == len(kinds) - kinds.count("unchanged")
     nine = next(body for _, body in rows if 'href="../../../laws/行政复议法/2017-09-01/#article-9"' in body)
     assert '<span class="kb-compare-move">第九条 → 第二十条</span>' in nine
     assert "<del>" in nine and "<ins>" in nine

@@ -114,6 +114,8 @@ class Citation:
         written_title: the title as written, without 《》 and version.
         alert: revision alert when a cited article changed, moved or disappeared in a newer text.
         self_ref: the mention points at the page (and article) it stands in (本条, 前款, 本法).
+        title_end: end of the 《…》 title (and a version after it) in the scanned text; 0 when the
+            mention has no title. An article that does not exist links the title only.
         policy: the 本局文件 it resolves to, when it names one by title or 文号 (``law`` is then None).
         items: the numbered items of ``policy`` cited (empty when the whole document is cited).
     """
@@ -132,6 +134,7 @@ class Citation:
     written_title: str = ""
     alert: str | None = None
     self_ref: bool = False
+    title_end: int = 0
     policy: Policy | None = None
     items: tuple[Item, ...] = ()
 
@@ -338,13 +341,14 @@ def _scan(text: str, ctx: _Context) -> list[Citation]:
             number_index += 1
         number = numbers[number_index] if number_index < len(numbers) else None
         if number is not None and (next_pos < 0 or number.start() < next_pos):
+            numbered: Citation | None
             if number.re is _POLICY_SELF_RE and ctx.policy is not None:
-                citation, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
-                citation = replace(citation, self_ref=True)
+                numbered, end = _policy_mention(text, number.start(), number.end(), ctx.policy, ctx)
+                numbered = replace(numbered, self_ref=True) if numbered is not None else None
             else:
-                citation, end = _number_mention(text, number, ctx)
-            if citation is not None:
-                found.append(citation)
+                numbered, end = _number_mention(text, number, ctx)
+            if numbered is not None:
+                found.append(numbered)
             pos = max(end, number.start() + 1)
             continue
         if next_pos < 0:
@@ -526,7 +530,7 @@ def _parse_refs(text: str, pos: int) -> tuple[list[_Ref], int]:
             break
         # A list of 款/项 continues the same article: 第三十条第一款、第二款.
         more = _PARAGRAPH_RE.match(text, sep.end()) or _ITEM_RE.match(text, sep.end())
-        while more is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
+        while more is not None and sep is not None and not closes_range and not _ARTICLE_RE.match(text, sep.end()):
             ref.detail += "、" + more.group(0)
             ref.end = more.end()
             sep = _LIST_SEP_RE.match(text, ref.end)
@@ -567,6 +571,7 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
     if after and version is None:
         version = _version_tuple(after)
         end = after.end()
+    title_end = end
     # （以下简称《条例》） defines a local abbreviation.
     alias_match = _ALIAS_RE.match(text, end)
     refs, refs_end = _parse_refs(text, end)
@@ -583,7 +588,7 @@ def _title_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | Non
         return None, close  # 《人民日报》, a book: not a citation
     if law is None and problem is None:
         return None, close
-    citation = Citation(start, end, text[start:end], None, written_title=title)
+    citation = Citation(start, end, text[start:end], None, written_title=title, title_end=title_end)
     if law is None:
         severity = Severity.WARNING if code == "citation-unknown-law" or ctx.in_law_page else Severity.ERROR
         parts = _parts(start, refs, [None] * len(refs))
@@ -1008,7 +1013,17 @@ def _link_text(text: str, ctx: _Context, base: str, found: list[Citation]) -> st
         if citation.law is None or citation.self_ref or citation.start < pos:
             continue
         for part in citation.parts:
-            if (part.article is None and citation.articles) or part.start < pos:
+            if part.start < pos:
+                continue
+            if part.article is None and (citation.articles or citation.code == "citation-missing-article"):
+                # 《建筑法》第九百条: the article does not exist, so only the title is linked
+                # (to the regulation page) and 第九百条 stays plain; kb check reports it.
+                if part.start == citation.start and citation.title_end > part.start:
+                    title_part = CitationPart(part.start, citation.title_end, None)
+                    out.append(text[pos:part.start])
+                    out.append(_anchor(citation, title_part, text[part.start:citation.title_end], base,
+                                       ctx.current))
+                    pos = citation.title_end
                 continue
             out.append(text[pos:part.start])
             out.append(_anchor(citation, part, text[part.start:part.end], base, ctx.current))

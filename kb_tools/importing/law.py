@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from kb_tools.laws.docnumber import doc_number_from_history
 from kb_tools.laws.names import slug_for_title
 from kb_tools.laws.parser import ARTICLE_RE, DIVISION_RE, parse_body
 from kb_tools.model import Level
@@ -32,9 +33,6 @@ _EFFECTIVE = re.compile(
     r"本(?:法|条例|规定|办法|细则|解释|决定|准则)(?:修订后)?自\s*" + _CN_DATE.pattern + r"\s*起施行"
 )
 _EFFECTIVE_ON_PUBLICATION = re.compile(r"本(?:法|条例|规定|办法|细则|解释|决定)自(?:公布|发布|印发)之日起施行")
-_ORDER_NUMBER = re.compile(
-    r"((?:中华人民共和国)?(?:主席|国务院|[\u4e00-\u9fff]{1,8}令)令?第\s*[0-9一二三四五六七八九十百零]+\s*号)"
-)
 _AMEND_WORDS = ("修正", "修订", "修改")
 
 #: The bureau's subject tree, assigned from words in the title; editors refine it by hand.
@@ -121,14 +119,7 @@ def guess_authority(level: Level | None, history: list[str]) -> str:
 
 def guess_doc_number(history: list[str]) -> str:
     """文号 such as 中华人民共和国国务院令第279号 (the latest one in the history)."""
-    found = ""
-    for line in history:
-        for match in re.finditer(_ORDER_NUMBER, line):
-            found = match.group(1).replace(" ", "")
-        match = re.search(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号", line)
-        if match:
-            found = match.group(0)
-    return found
+    return doc_number_from_history(history)
 
 
 def categories_for(title: str) -> list[str]:
@@ -529,7 +520,7 @@ def import_lines(
         meta.update({k: v for k, v in extra.items() if v is not None})
     if version_of:
         meta["version_of"] = version_of
-        date = (meta.get("amended") or [meta.get("promulgated")])[-1]  # type: ignore[index]
+        date = (meta.get("amended") or [meta.get("promulgated")])[-1]  # type: ignore[index]  # the front matter holds dates here
         if date is None:  # the page would be laws/<slug>/None.md
             raise KbError(f"《{text.title}》：原文没有公布或修改日期，无法确定这一历史版本的地址。"
                           "请用 --promulgated 指定该文本的日期，例如 --promulgated 2019-04-23。")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.frontmatter import as_date, load_page
+from kb_tools.laws.docnumber import doc_number_from_history
 from kb_tools.laws.model import HistoryEvent, Law
 from kb_tools.laws.names import normalise_title
 from kb_tools.laws.parser import parse_body
@@ -90,7 +91,9 @@ def _load_law(path: Path, rel: str, problems: list[ContentProblem]) -> Law | Non
         short_title=meta.get("short_title") or "",
         aliases=tuple(meta.get("aliases") or ()),
         authority=meta.get("authority") or "",
-        doc_number=meta.get("doc_number") or "",
+        # Pages imported before the importer knew a form (…公告第N号) still show the number
+        # their header lines give.
+        doc_number=meta.get("doc_number") or doc_number_from_history(meta.get("history") or ()),
         promulgated=meta.get("promulgated"),
         effective=meta.get("effective"),
         amended=tuple(sorted(meta.get("amended") or ())),

@@ -44,12 +44,15 @@ _COLUMNS = ("名称", "效力级别", "时效性", "制定机关", "公布/修�
 
 def _table(corpus: Corpus, laws: Iterable[Law], without: str = "", from_dir: str = "laws") -> str:
     """A table of regulations; ``without`` drops the column every row shares (the grouping key),
-    except 时效性, which every list shows."""
+    except 时效性, which every list shows. A known 文号 is shown under the title."""
     keep = [i for i, name in enumerate(_COLUMNS) if name != without or name == "时效性"]
     rows = ["| " + " | ".join(_COLUMNS[i] for i in keep) + " |", "|" + "---|" * len(keep)]
     for law in laws:
         date = law.version_date.isoformat() if law.version_date else ""
-        cells = (law_link(law, from_dir), law.level.value, status_badge(corpus.status(law)),
+        name = law_link(law, from_dir)
+        if law.doc_number:  # under the title: most rows have none, so no column of blanks
+            name += f'<br><span class="kb-docno">{md_text(law.doc_number)}</span>'
+        cells = (name, law.level.value, status_badge(corpus.status(law)),
                  md_text(law.authority), date)
         rows.append("| " + " | ".join(cells[i] for i in keep) + " |")
     return '<div class="kb-law-table" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"

@@ -99,11 +99,11 @@ def parse_body(text: str, path: str = "", first_line: int = 1) -> ParsedBody:
         nonlocal current
         if current is not None:
             parsed.articles.append(Article(
-                number=current["number"],  # type: ignore[arg-type]
-                suffix=current["suffix"],  # type: ignore[arg-type]
-                paragraphs=tuple(current["paragraphs"]),  # type: ignore[arg-type]
-                line=current["line"],  # type: ignore[arg-type]
-                divisions=current["divisions"],  # type: ignore[arg-type]
+                number=current["number"],
+                suffix=current["suffix"],
+                paragraphs=tuple(current["paragraphs"]),
+                line=current["line"],
+                divisions=current["divisions"],
             ))
             current = None
 

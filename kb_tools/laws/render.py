@@ -11,6 +11,7 @@ import datetime as dt
 from html import escape
 
 from kb_tools.laws.model import Article, DivisionKind, Law
+from kb_tools.laws.outline import outline_html
 from kb_tools.model import Level, Status
 from kb_tools.printing import running_header
 from kb_tools.text import md_text
@@ -190,6 +191,9 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
         out += [banner, ""]
     versions = versions_list(current or law, today, base, law)
     out += [law_meta_block(law, status, versions), ""]
+    outline = outline_html(law)  # phones: Material shows no table of contents below 76.25em
+    if outline:
+        out += [outline, ""]
     for para in law.preamble:
         out += [f'<p class="kb-preamble">{escape(para)}</p>', ""]
     by_division: dict[str, list[Article]] = {}

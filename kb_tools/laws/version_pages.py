@@ -93,7 +93,38 @@ def _label_cell(article: Article | None, law: Law, base: str) -> str:
     return f'<a class="kb-compare-label" href="{escape(href, quote=True)}">{article.label}</a>'
 
 
-def _row(change: Change, older: Law, newer: Law, base: str) -> str:
+#: Up to this many changed articles, the outline starts open.
+_OPEN_OUTLINE = 24
+
+
+def _row_id(index: int) -> str:
+    """Fragment of the ``index``-th row (1-based), for the outline of changed articles."""
+    return f"change-{index}"
+
+
+def _outline_label(change: Change) -> str:
+    if change.old is not None and change.new is not None and change.renumbered:
+        return f"{change.old.label} → {change.new.label}"
+    article = change.new or change.old
+    return article.label if article is not None else ""
+
+
+def _outline(changes: list[Change]) -> str:
+    """Links to every row whose text changed, grouped by kind, in table order."""
+    items = [
+        f'<li><a href="#{_row_id(i)}"><span class="kb-compare-kind kb-compare-kind--{change.kind}">'
+        f"{KIND_LABELS[change.kind]}</span> {escape(_outline_label(change))}</a></li>"
+        for i, change in enumerate(changes, 1) if change.kind != UNCHANGED
+    ]
+    if not items:
+        return '<p class="kb-compare-outline">两个文本的条文内容相同。</p>'
+    # A short list is open; a long one (a rewritten law) would push the table off the first screen.
+    state = " open" if len(items) <= _OPEN_OUTLINE else ""
+    return (f'<details class="kb-compare-outline"{state}><summary>变化的条文（{len(items)}）</summary>'
+            f'<ol>{"".join(items)}</ol></details>')
+
+
+def _row(change: Change, older: Law, newer: Law, base: str, index: int = 0) -> str:
     old_text = change.old.body if change.old else ""
     new_text = change.new.body if change.new else ""
     if change.kind in (UNCHANGED, ADDED, DELETED):
@@ -111,12 +142,13 @@ def _row(change: Change, older: Law, newer: Law, base: str) -> str:
         also = f'<div class="kb-compare-also">另拆分至 {parts}：{also_text}</div>'
     move = ""
     if change.renumbered:
-        move = f'<span class="kb-compare-move">{change.old.label} → {change.new.label}</span>'  # type: ignore[union-attr]
+        move = f'<span class="kb-compare-move">{change.old.label} → {change.new.label}</span>'  # type: ignore[union-attr]  # a moved article has both an old and a new text
     kind = f'<span class="kb-compare-kind kb-compare-kind--{change.kind}">{KIND_LABELS[change.kind]}</span>'
     left_html = left.replace("\n", "<br>")
     right_html = right.replace("\n", "<br>")
+    ident = f' id="{_row_id(index)}"' if index else ""
     return (
-        f'<tr class="kb-compare-row kb-compare--{change.kind}">'
+        f'<tr class="kb-compare-row kb-compare--{change.kind}"{ident}>'
         f'<td class="kb-compare-old">{_label_cell(change.old, older, base)} {left_html}</td>'
         f'<td class="kb-compare-new">{kind}{move} {_label_cell(change.new, newer, base)} {right_html}{also}</td>'
         "</tr>"
@@ -124,14 +156,25 @@ def _row(change: Change, older: Law, newer: Law, base: str) -> str:
 
 
 def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
-    """The 新旧对照 page of two texts of one regulation."""
+    """The 新旧对照 page of two texts of one regulation.
+
+    Two columns need the width of the screen: the page hides Material's navigation and outline
+    sidebars (front matter ``hide``) and carries its own outline of the changed articles; the
+    只看变化 button (kb.js, hidden until the script runs) hides the rows whose text is unchanged.
+    """
     base = "../../../"  # from laws/<slug>/compare-<date>/ to the site root
     changes = align(older, newer)
     counts = summary(changes)
     when_old, when_new = _date(older), _date(newer)
     facts = " · ".join(f"{label} {counts[kind]}" for kind, label in KIND_LABELS.items())
-    rows = "\n".join(_row(change, older, newer, base) for change in changes)
+    rows = "\n".join(_row(change, older, newer, base, i) for i, change in enumerate(changes, 1))
     return "\n".join([
+        "---",
+        "hide:",
+        "- navigation",
+        "- toc",
+        "---",
+        "",
         f"# 新旧对照：{md_text(newer.title)}",
         "",
         f'<p class="kb-compare-summary">左栏为 <a href="{base}{older.url}">{when_old} 文本</a>'
@@ -139,6 +182,12 @@ def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
         f'右栏为 <a href="{base}{newer.url}">{when_new} 文本</a>（{len(newer.articles)} 条）。'
         f"{facts} · 条号变化 {counts['renumbered']}。"
         "删除的文字标为<del>删除</del>，新增的文字标为<ins>新增</ins>。</p>",
+        "",
+        _outline(changes),
+        "",
+        '<p class="kb-compare-tools"><button type="button" class="kb-compare-toggle" aria-pressed="false" '
+        f'hidden>只看变化</button> <span class="kb-compare-hint">共 {len(changes)} 行，'
+        f"文字未变的 {counts[UNCHANGED]} 行</span></p>",
         "",
         '<table class="kb-compare">',
         f"<thead><tr><th>{when_old} 文本</th><th>{when_new} 文本</th></tr></thead>",

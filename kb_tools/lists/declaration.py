@@ -46,7 +46,7 @@ def read_declaration(path: Path, rel: str, problems: list[ContentProblem]) -> tu
         return None, None
     text, problem = read_text(path, rel)
     if text is None:
-        problems.append(problem)  # type: ignore[arg-type]
+        problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return None, None
     try:
         root = yaml.compose(text, Loader=YAML_LOADER)
@@ -93,7 +93,7 @@ def _flag(node: yaml.Node | None, rel: str, key: str, problems: list[ContentProb
     if text in _TRUE:
         return True
     if text not in _FALSE:
-        problems.append(ContentProblem(rel, node.start_mark.line + 1, f"{key} 的值“{text}”无法识别。",  # type: ignore[union-attr]
+        problems.append(ContentProblem(rel, node.start_mark.line + 1, f"{key} 的值“{text}”无法识别。",  # type: ignore[union-attr]  # a scalar node always has a start mark
                                        f"请写 {key}: true 或 {key}: false。", code="list-bad-value"))
     return False
 

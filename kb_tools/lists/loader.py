@@ -74,7 +74,7 @@ def read_row_file(spec: ListSpec, path: Path, rel: str, problems: list[ContentPr
     if path.suffix.lower() in (".yaml", ".yml"):
         text, problem = read_text(path, rel)
         if text is None:
-            problems.append(problem)  # type: ignore[arg-type]
+            problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
             return []
         try:
             root = yaml.compose(text, Loader=YAML_LOADER)
@@ -170,21 +170,21 @@ def entry_from_record(spec: ListSpec, record: Record, problems: list[ContentProb
     values: dict[str, Value] = {}
     bases: dict[str, tuple[LegalBasis, ...]] = {}
     for column in spec.columns:
-        name = by_key.get(column.key)
-        text = record.text(name) if name else ""
+        field_name = by_key.get(column.key, "")
+        text = (record.text(field_name) or "") if field_name else ""
         if not text:
             if column.required:
                 problems.append(record.problem(
-                    name or "", f"缺少“{column.label}”。",
+                    field_name, f"缺少“{column.label}”。",
                     f"请填写“{column.label}”；导入表格时请确认该列有表头且本行该格不为空。", "list-missing-field"))
                 ok = False
             continue
         if column.role is Role.BASIS:
-            bases[column.key] = tuple(LegalBasis(column.label, t, line=n) for t, n in record.numbered_lines(name))
+            bases[column.key] = tuple(LegalBasis(column.label, t, line=n) for t, n in record.numbered_lines(field_name))
             continue
         value, why = convert(column, text)
         if why:
-            problems.append(record.problem(name, why[0], why[1], "list-bad-value"))
+            problems.append(record.problem(field_name, why[0], why[1], "list-bad-value"))
             ok = False
             continue
         values[column.key] = value

@@ -85,7 +85,7 @@ def filter_values(dlist: DeclaredList, column: Column) -> list[str]:
         return [c for c in column.choices if counts[c]]
     if column.type in (ColumnType.NUMBER, ColumnType.DATE):
         values = {e.text(column.key): e.values[column.key] for e in dlist.entries if column.key in e.values}
-        return sorted(values, key=lambda v: values[v])  # type: ignore[arg-type, return-value]
+        return sorted(values, key=lambda v: values[v])
     return sorted(counts, key=lambda v: (-counts[v], v))
 
 

@@ -82,10 +82,10 @@ def import_list(name: str, source: Path, docs_dir: Path, *, overwrite: bool = Fa
         raise KbError(f"{target} 已存在：如要替换请加 --overwrite。")
     if not result.entries:
         return result
-    header = (f"# 由 kb import-list 从 {source.name} 导入（{dt.date.today().isoformat()}）。\n"
-              "# 可直接编辑；修改后运行 kb check 检查依据能否解析。\n")
+    comment = (f"# 由 kb import-list 从 {source.name} 导入（{dt.date.today().isoformat()}）。\n"
+               "# 可直接编辑；修改后运行 kb check 检查依据能否解析。\n")
     rows = [row_data(e) for e in result.entries]
-    target.write_text(header + yaml.dump(rows, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000),
+    target.write_text(comment + yaml.dump(rows, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000),
                       encoding="utf-8")
     result.output = target
     return result

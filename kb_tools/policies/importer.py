@@ -65,7 +65,8 @@ def import_policy(source: Path, docs_dir: Path, *, slug: str | None = None, kind
     meta, body, missing = parse_notice(raw, str(source))
     if kind:
         meta["kind"] = kind
-    year = meta["issued"].year if isinstance(meta.get("issued"), dt.date) else "undated"  # type: ignore[union-attr]
+    issued = meta.get("issued")
+    year = issued.year if isinstance(issued, dt.date) else "undated"
     name = slug or _slug(meta)
     target = docs_dir / "policies" / str(year) / f"{name}.md"
     if target.exists() and not overwrite:
@@ -148,7 +149,7 @@ def parse_notice(raw: list[str], name: str) -> tuple[dict[str, object], list[str
         head = _ATTACHMENT_RE.match(lines[index].text)
         if head and index >= end - 12:
             names = [head.group("rest")] + [x.text for x in lines[index + 1:end]]
-            attachments = [_ATTACHMENT_ITEM_RE.match(n).group("name").strip("《》")  # type: ignore[union-attr]
+            attachments = [_ATTACHMENT_ITEM_RE.match(n).group("name").strip("《》")  # type: ignore[union-attr]  # the pattern matched when the enclosing clause did
                            for n in names if n]
             end = index
             break
@@ -168,7 +169,7 @@ def parse_notice(raw: list[str], name: str) -> tuple[dict[str, object], list[str
     text = "\n".join(x.text for x in body_lines)
     effective = _EFFECTIVE_RE.search(text)
     if effective:
-        meta["effective"] = parse_cn_date(_CN_DATE.search(effective.group("date").replace(" ", "")))  # type: ignore[arg-type]
+        meta["effective"] = parse_cn_date(_CN_DATE.search(effective.group("date").replace(" ", "")))  # type: ignore[arg-type]  # the pattern matched when the enclosing clause did
     elif _FROM_ISSUE_RE.search(text) and issued:
         meta["effective"] = issued
     else:
@@ -176,7 +177,7 @@ def parse_notice(raw: list[str], name: str) -> tuple[dict[str, object], list[str
     until = _UNTIL_RE.search(text)
     period = _PERIOD_RE.search(text)
     if until:
-        meta["valid_until"] = parse_cn_date(_CN_DATE.search(until.group("date").replace(" ", "")))  # type: ignore[arg-type]
+        meta["valid_until"] = parse_cn_date(_CN_DATE.search(until.group("date").replace(" ", "")))  # type: ignore[arg-type]  # the pattern matched when the enclosing clause did
     elif period:
         meta["validity"] = f"有效期{period.group('n')}年"
     elif meta["kind"] == NORMATIVE:

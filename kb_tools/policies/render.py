@@ -57,8 +57,8 @@ def lifecycle(corpus: Corpus, policy: Policy) -> str:
         steps.append(("有效期", None))
     items = []
     for name, date in steps:
-        done = date is not None and date <= corpus.today  # type: ignore[operator]
-        when = cn_date(date) if date else "未规定"  # type: ignore[arg-type]
+        done = date is not None and date <= corpus.today  # type: ignore[operator]  # lifecycle steps without a date are skipped above
+        when = cn_date(date) if date else "未规定"  # type: ignore[arg-type]  # lifecycle steps without a date are skipped above
         cls = "kb-step kb-step--done" if done else "kb-step"
         items.append(f'<li class="{cls}"><span class="kb-step-name">{name}</span> '
                      f'<span class="kb-step-date">{when}</span></li>')

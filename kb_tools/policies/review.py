@@ -33,13 +33,13 @@ class BasisChange:
 def expired(corpus: Corpus) -> list[Policy]:
     """Documents whose validity period is over (已失效), most recent end first."""
     found = [p for p in corpus.policies.values() if policy_status(corpus, p) is Status.EXPIRED]
-    return sorted(found, key=lambda p: (p.valid_until, p.slug), reverse=True)  # type: ignore[arg-type, return-value]
+    return sorted(found, key=lambda p: (p.valid_until, p.slug), reverse=True)
 
 
 def expiring_soon(corpus: Corpus) -> list[Policy]:
     """Documents in force that end within ``policy_expiry_warning_days``, soonest first."""
     found = [p for p in corpus.policies.values() if is_expiring(corpus, p)]
-    return sorted(found, key=lambda p: (p.valid_until, p.slug))  # type: ignore[arg-type, return-value]
+    return sorted(found, key=lambda p: (p.valid_until, p.slug))
 
 
 def basis_changes(corpus: Corpus, policy: Policy) -> list[BasisChange]:

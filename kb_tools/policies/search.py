@@ -7,7 +7,7 @@ exact-number rule, the same one that finds 国务院令第379号), and its kind 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kb_tools.policies.lookup import policy_status
 from kb_tools.search.documents import ARTICLE, SearchDoc, plain_text
@@ -25,7 +25,7 @@ def documents(corpus: Corpus) -> Iterable[SearchDoc]:
 
 def policy_documents(corpus: Corpus, policy: Policy) -> list[SearchDoc]:
     """The lead text and each top-level-or-deeper item of one document, in reading order."""
-    common = {
+    common: dict[str, Any] = {
         "page": policy.src_path, "title": policy.title, "level": policy.kind,
         "status": policy_status(corpus, policy).value, "category": "本局文件",
         "doc_number": " ".join(policy.doc_numbers),

@@ -81,7 +81,7 @@ def read_data_file(path: Path, rel: str, plist: PowerList, problems: list[Conten
         return
     text, problem = read_text(path, rel)
     if text is None:
-        problems.append(problem)  # type: ignore[arg-type]
+        problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return
     try:
         root = yaml.compose(text, Loader=YAML_LOADER)
@@ -169,7 +169,8 @@ def resolve(plist: PowerList, corpus: Corpus) -> None:
     """Resolve every basis through the citation resolver, report problems, record cited-by."""
     from kb_tools.citations.resolver import CitingRef
 
-    for item in [*plist.items, *plist.inspections]:
+    entries: list[PowerItem | InspectionItem] = [*plist.items, *plist.inspections]
+    for item in entries:
         # A public build must not list private items on regulation (or policy) pages.
         citing = None if corpus.public_only and not item.public else CitingRef(
             CITING_KIND, _citing_title(item), item.src_uri)

@@ -8,6 +8,8 @@ in ``kb check`` and in ``kb import-powers``. Citations are resolved later (``loa
 
 from __future__ import annotations
 
+from typing import Any
+
 from kb_tools.lists.records import Record
 from kb_tools.powers.model import (
     INSPECTION_FIELDS,
@@ -49,7 +51,7 @@ def _required(record: Record, fields: tuple[FieldSpec, ...], problems: list[Cont
     return ok
 
 
-def _provenance(record: Record, problems: list[ContentProblem], sample: bool) -> dict[str, object]:
+def _provenance(record: Record, problems: list[ContentProblem], sample: bool) -> dict[str, Any]:
     """The :class:`~kb_tools.powers.model.Provenance` fields of an entry read from ``record``."""
     return {"public": _public(record, problems), "source": record.path, "line": record.line,
             "sample": sample, "key_lines": dict(record.key_lines)}

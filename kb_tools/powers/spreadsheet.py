@@ -27,6 +27,8 @@ from kb_tools.powers.model import (
     POWER_FIELDS,
     POWERS_KEY,
     FieldSpec,
+    InspectionItem,
+    PowerItem,
     parse_type,
 )
 from kb_tools.powers.records import inspection_item, power_item
@@ -157,7 +159,7 @@ def table_from_grid(grid: list[list[str]], display: str, sheet: str = "") -> Tab
         if len(set(cells)) == 1 and len(columns) > 1:
             heading = _SECTION_RE.sub("", cells[0].strip()).strip()
             if parse_type(heading):
-                last_type = parse_type(heading).value  # type: ignore[union-attr]
+                last_type = parse_type(heading).value  # type: ignore[union-attr]  # a heading row and a power row always carry a known type
             else:
                 table.notes.append(f"第 {number} 行“{cells[0].strip()[:30]}”不是事项，已跳过。")
             continue
@@ -175,14 +177,14 @@ def table_from_grid(grid: list[list[str]], display: str, sheet: str = "") -> Tab
                 record.values["事项类型"] = last_type
                 filled += 1
             last_type = record.text("事项类型") or last_type
-            item = power_item(record, table.problems)
+            item: PowerItem | InspectionItem | None = power_item(record, table.problems)
         else:
             item = inspection_item(record, table.problems)
         if item is None:
             table.skipped += 1
             continue
         if kind == "powers":
-            record.values["事项类型"] = item.type.value  # type: ignore[union-attr]
+            record.values["事项类型"] = item.type.value  # type: ignore[union-attr]  # a heading row and a power row always carry a known type
         table.records.append(record)
     if filled:
         table.notes.append(f"{filled} 行的事项类型为空，沿用了上方的分组或上一行（合并单元格）。")

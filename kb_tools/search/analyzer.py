@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -291,7 +291,7 @@ _CACHE_LOCK = threading.Lock()
 
 
 def analyzer_for(docs_dir: Path | None = None, names: Iterable[str] = (),
-                 definitions: dict[str, Iterable[str]] | None = None) -> Analyzer:
+                 definitions: Mapping[str, Iterable[str]] | None = None) -> Analyzer:
     """The analyzer of a site: shipped lists, the site's own lists below ``docs_dir``, and names.
 
     Args:
@@ -347,7 +347,7 @@ def _stamp(path: Path | None) -> tuple[str, float] | None:
 def corpus_names(corpus: object) -> list[str]:
     """Every title, short title and alias of the corpus's regulations (current and older)."""
     names: list[str] = []
-    for law in corpus.laws.values():  # type: ignore[attr-defined]
+    for law in corpus.laws.values():  # type: ignore[attr-defined]  # corpus is typed object so that search stays free of the corpus module
         names.extend(law.names)
         if law.title.startswith("中华人民共和国"):
             names.append(law.title[len("中华人民共和国"):])
@@ -357,7 +357,7 @@ def corpus_names(corpus: object) -> list[str]:
 def analyzer_for_corpus(corpus: object) -> Analyzer:
     """The analyzer for a corpus: its docs directory's lists, its regulations' names and the
     terms its texts define."""
-    return analyzer_for(corpus.docs_dir, corpus_names(corpus), corpus_definitions(corpus))  # type: ignore[attr-defined]
+    return analyzer_for(corpus.docs_dir, corpus_names(corpus), corpus_definitions(corpus))  # type: ignore[attr-defined]  # corpus is typed object so that search stays free of the corpus module
 
 
 def corpus_definitions(corpus: object) -> dict[str, tuple[str, ...]]:

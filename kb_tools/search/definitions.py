@@ -85,5 +85,5 @@ def dictionary_words(table: dict[str, tuple[str, ...]]) -> list[str]:
 
 def corpus_definitions(corpus: object) -> dict[str, tuple[str, ...]]:
     """The definitions of a corpus's current regulations (older texts define the same terms)."""
-    laws = [law for law in corpus.laws.values() if not law.version_of]  # type: ignore[attr-defined]
+    laws = [law for law in corpus.laws.values() if not law.version_of]  # type: ignore[attr-defined]  # corpus is typed object so that search stays free of the corpus module
     return mine(article.body for law in laws for article in law.articles)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -217,7 +217,7 @@ def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:
 
 
 def _retitle(doc: SearchDoc, title: str) -> SearchDoc:
-    return SearchDoc(**{**doc.as_dict(), "title": title or doc.page})
+    return replace(doc, title=title or doc.page)
 
 
 def page_url(rel: str) -> str:

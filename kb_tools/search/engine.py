@@ -328,7 +328,7 @@ def search_safely(ix: WhooshIndex, text: str, **options: object) -> tuple[list[H
     if not query:
         return [], "请输入检索词，例如：kb search \"施工许可证 条件\"。"
     try:
-        hits = search(ix, query, **options)  # type: ignore[arg-type]
+        hits = search(ix, query, **options)  # type: ignore[arg-type]  # options come from the query file and are checked by search()
     except (ValueError, LookupError, OverflowError) as exc:  # a query we could not take apart
         return [], f"无法理解这个检索式（{exc}），请换个说法。"
     if not hits:

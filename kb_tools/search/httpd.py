@@ -73,7 +73,7 @@ class DeadlineReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: memoryview) -> int | None:  # type: ignore[override]
+    def readinto(self, buffer: memoryview) -> int | None:  # type: ignore[override]  # socket adapters and handler wiring narrower than the stdlib base classes
         if self.prefix:
             n = min(len(buffer), len(self.prefix))
             buffer[:n] = self.prefix[:n]
@@ -103,7 +103,7 @@ class SocketWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # socket adapters and handler wiring narrower than the stdlib base classes
         self.sock.sendall(data)
         return len(data)
 
@@ -132,11 +132,11 @@ class PooledRequestHandler(BaseHTTPRequestHandler):
         handler = cls.__new__(cls)
         handler.request = handler.connection = sock
         handler.client_address = address
-        handler.server = server  # type: ignore[assignment]
+        handler.server = server  # type: ignore[assignment]  # socket adapters and handler wiring narrower than the stdlib base classes
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
         handler.raw = DeadlineReader(sock, server.request_timeout)
         handler.rfile = handler.reader = io.BufferedReader(handler.raw)
-        handler.wfile = SocketWriter(sock)  # type: ignore[assignment]
+        handler.wfile = SocketWriter(sock)  # type: ignore[assignment]  # socket adapters and handler wiring narrower than the stdlib base classes
         return handler
 
     def serve_one(self, head: bytes, deadline: float) -> bool:

@@ -435,7 +435,7 @@ class SiteHandler(PooledRequestHandler):
 def attach_site(server: socketserver.BaseServer | PooledHTTPServer, site_dir: Path,
                 index_dir: Path | None) -> None:
     """Give a server what :class:`SiteHandler` needs (also for the benchmark's baseline server)."""
-    server.kb_site = Site(site_dir, index_dir)  # type: ignore[union-attr]
+    server.kb_site = Site(site_dir, index_dir)  # type: ignore[union-attr]  # make_server returns our server class
 
 
 def make_server(site_dir: Path, index_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, *,

@@ -61,7 +61,7 @@ class NodeEngine:
 
     def close(self) -> None:
         if self._proc.poll() is None:
-            self._proc.stdin.close()  # type: ignore[union-attr]
+            self._proc.stdin.close()  # type: ignore[union-attr]  # the process is started with stdin=PIPE
             self._proc.wait(timeout=10)
 
 

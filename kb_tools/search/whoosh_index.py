@@ -222,7 +222,7 @@ def doc_terms(analyzer: Analyzer, doc: SearchDoc,
               memo: dict[str, list[tuple[str, int]]] | None = None) -> dict[str, list[tuple[str, int]]]:
     """The ``[(term, freq)]`` of each analysed field of one document (memoised per text when
     ``memo`` is given: many documents share a title or a chapter)."""
-    out = {}
+    out: dict[str, list[tuple[str, int]]] = {}
     for name, attrs in ANALYZED_FIELDS.items():
         text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
         if not text:
@@ -464,13 +464,13 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
     stats.total = len(docs)
     if not stats.full and not stats.pages_changed and old is not None:
         if not _same_extra(old, manifest):  # same documents, new stamp
-            stats.pending = Pending(index_dir, manifest=manifest, previous=old_gen.name)  # type: ignore[union-attr]
+            stats.pending = Pending(index_dir, manifest=manifest, previous=old_gen.name)  # type: ignore[union-attr]  # old_gen exists on the incremental path
             if commit:
                 commit_build(stats.pending)
         stats.seconds = time.perf_counter() - started
         return stats  # nothing to rewrite: the live generation already holds these documents
 
-    group_ids = assign_group_ids(docs, None if stats.full else _read_groups(old_gen).get("ids"))  # type: ignore[arg-type]
+    group_ids = assign_group_ids(docs, None if stats.full else _read_groups(old_gen).get("ids"))
     gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
     try:
         if stats.full:
@@ -480,7 +480,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
             gen.mkdir(parents=True)
             stats.added = _create_parts(gen, docs_by_part, analyzer, procs, group_ids)
         else:
-            shutil.copytree(old_gen, gen)  # type: ignore[arg-type]
+            shutil.copytree(old_gen, gen)  # type: ignore[arg-type]  # old_gen exists on the incremental path
             touched = sorted(changed | removed)
             for i in sorted({part_of(p, parts) for p in touched}):
                 pages = [p for p in touched if part_of(p, parts) == i]

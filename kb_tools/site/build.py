@@ -13,7 +13,7 @@ from typing import Any
 from kb_tools.problems import KbError
 
 
-def load_mkdocs_config(config_file: str, **overrides: object) -> Any:
+def load_mkdocs_config(config_file: str, **overrides: Any) -> Any:
     """The MkDocs config of ``config_file``; a broken file is one KbError line."""
     from mkdocs.config import load_config
 

@@ -42,3 +42,30 @@ def tab_for(page: Page, nav: Navigation) -> object | None:
         if any(_top_folder(url) == folder for url in _urls(item)):
             return item
     return None
+
+
+#: Chinese names of the site's folders, for a site whose mkdocs.yml has no ``nav:`` (MkDocs then
+#: names each section after its folder: "Laws", "Inspection items").
+FOLDER_TITLES = {
+    "laws": "法律法规", "study": "学法计划", "classroom": "法治大讲堂", "powers": "权力清单",
+    "items": "权力事项", "inspection-items": "检查事项", "manual": "维护手册", "search": "检索",
+}
+
+
+def _folder_title(folder: str) -> str:
+    """The title MkDocs gives a folder's section (mkdocs.structure.nav's rule)."""
+    title = folder.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
+
+
+def name_sections(items: list[object]) -> None:
+    """Give the sections MkDocs named after the site's folders their Chinese names (in place)."""
+    names = {_folder_title(folder): title for folder, title in FOLDER_TITLES.items()}
+    for item in items:
+        children = getattr(item, "children", None)
+        if children is None:
+            continue
+        title = getattr(item, "title", None)
+        if isinstance(title, str) and title in names:
+            item.title = names[title]  # type: ignore[attr-defined]  # a Section
+        name_sections(children)

@@ -8,8 +8,9 @@ Each hook below calls one function of a module that knows nothing of MkDocs even
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -33,7 +34,7 @@ from kb_tools.search.static_index import write_site_index
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
-from kb_tools.site.nav import tab_for
+from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import precompress_site
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.text import html_text
@@ -58,6 +59,8 @@ HOME_MARKER = "<!-- kb:home -->"
 #: The kb stylesheets, in cascade order: base, citations and 新旧对照, print (@media print only: A4, no
 #: navigation), then 学法计划 and 讲堂 (whose reading packs carry their own print rules).
 STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css"]
+#: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
+PERMALINK_TITLE = "本节链接"
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -87,6 +90,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        # Python-Markdown titles every heading's permalink "Permanent link": staff read Chinese.
+        config.mdx_configs.setdefault("toc", {}).setdefault("permalink_title", PERMALINK_TITLE)
         # After the site's own custom_dir (which still wins), before Material's templates.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # Ours first, in this order, so that the site's own extra_css can override them.
@@ -201,6 +206,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             html = decorate_law_html(html, self.corpus, law, base)
         return html
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese."""
+        if self.config.enabled and config.nav is None:
+            name_sections(nav.items)
+        return nav
+
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -213,7 +224,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Unmark the tab again: the navigation is shared by every page."""
         if self.active_tab is not None:
-            self.active_tab.active = False  # type: ignore[attr-defined]
+            self.active_tab.active = False  # type: ignore[attr-defined]  # Section and Page both have active
             self.active_tab = None
         return output
 
@@ -282,7 +293,7 @@ def policy_for_page(corpus: Corpus, src_uri: str) -> Policy | None:
 THEME_RAW_META = ("title", "description", "subtitle", "author")
 
 
-def escape_theme_meta(meta: dict[str, object]) -> None:
+def escape_theme_meta(meta: MutableMapping[str, Any]) -> None:
     """Escape the front-matter values the theme prints raw, so that a title such as
     ``</title><script>…`` is shown as text; MkDocs takes ``page.title`` from the same value."""
     for key in THEME_RAW_META:

@@ -70,8 +70,8 @@ class StagedOutput:
         handle = self.lock_handle
         if handle is not None:
             self.lock_handle = None
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)  # type: ignore[attr-defined]
-            handle.close()  # type: ignore[attr-defined]
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)  # type: ignore[attr-defined]  # the lock handle is open while the lock is held
+            handle.close()  # type: ignore[attr-defined]  # the lock handle is open while the lock is held
 
     def commit(self) -> None:
         """Swap the staging folder in place of the final one (two renames, old one removed)."""

@@ -47,7 +47,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=deep)
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=deep)  # type: ignore[assignment]  # keys are str in plans
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
@@ -112,7 +112,7 @@ def read_plan(path: Path, rel: str, corpus: Corpus) -> StudyPlan | None:
     problems = corpus.problems
     text, problem = read_text(path, rel)
     if text is None:
-        problems.append(problem)  # type: ignore[arg-type]
+        problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return None
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
@@ -170,7 +170,7 @@ def _read_month(entry: Any, year: int, rel: str, corpus: Corpus) -> StudyMonth |
                                        "每月以 `- month: 1` 开始，下面缩进写 regulation、articles 等字段。",
                                        code="plan-yaml"))
         return None
-    line = entry["__line__"]
+    line: int = entry["__line__"]
     lines: dict[str, int] = entry["__lines__"]
     _unknown_keys(rel, entry, _MONTH_KEYS, problems)
     number = entry.get("month")
