@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from kb_tools.citations.graph import Mention
     from kb_tools.citations.resolver import CitingRef
     from kb_tools.classroom.model import Lecture
-    from kb_tools.laws.model import Law
+    from kb_tools.laws.model import Article, Law
     from kb_tools.lists.model import DeclaredList
+    from kb_tools.penalties.model import PenaltyIndex
     from kb_tools.policies.model import Policy
     from kb_tools.powers.model import PowerList
     from kb_tools.search.documents import SearchDoc
@@ -52,6 +53,8 @@ class Feature:
             re-present regulation text already indexed article by article (comparisons, the graph).
         documents: extra search documents of the kind (beyond the sections of its pages).
         home: a Markdown block for the home page (本月学法 …), placed above the statistics.
+        article_terms: words the kind adds to an article's search document (罚则: the punished
+            acts and the sanction kinds), or "" for none.
     """
 
     name: str
@@ -63,6 +66,7 @@ class Feature:
     indexed: bool = True
     documents: DocumentSource | None = None
     home: Callable[[Corpus], str] | None = None
+    article_terms: Callable[[Corpus, Law, Article], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ class Corpus:
         features: the content kinds loaded into this corpus, in order.
         options: site facts for generated pages.
         citations: the cited-by graph (filled by the citations feature and by kinds' loaders).
-        powers, lists, plans, lectures, policies: what those kinds loaded (empty when the kind is not loaded).
+        powers, lists, plans, lectures, policies, penalties: what those kinds loaded (empty when the kind
+            is not loaded).
         private_files: files below ``docs/`` that belong to private pages (kept out of public builds).
     """
 
@@ -129,6 +134,7 @@ class Corpus:
     plans: dict[int, StudyPlan] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
     policies: dict[str, Policy] = field(default_factory=dict)
+    penalties: PenaltyIndex | None = None
     private_files: set[str] = field(default_factory=set)
     #: Pages whose front matter says ``draft: true``: kept off the built site, its lists and indexes.
     drafts: set[str] = field(default_factory=set)

@@ -7,7 +7,7 @@ tuple, so a check that `kb check` runs is the check a build runs.
 
 from __future__ import annotations
 
-from kb_tools import classroom, lists, powers, study
+from kb_tools import classroom, lists, penalties, powers, study
 from kb_tools.citations import graph as citation_graph
 from kb_tools.citations import pages as citation_pages
 from kb_tools.citations import previews as citation_previews
@@ -39,6 +39,10 @@ POWERS = Feature("powers", load=powers.load, pages=powers.generate, files=powers
 #: table pages are not indexed); the loader registers each entry as citing its bases.
 LISTS = Feature("lists", load=lists.load, pages=lists.generate, files=lists.export_files,
                 data_dir=lists.LISTS_DIR, indexed=False, documents=lists.documents)
+#: 罚则索引: the sanctions read from every regulation's articles, the cards on regulation pages
+#: (added by the plugin), the cross-law table with its downloads, and the acts in search documents.
+PENALTIES = Feature("penalties", load=penalties.load, pages=penalties.generate, files=penalties.export_files,
+                    indexed=False, article_terms=penalties.article_terms)
 #: Citations, after every kind that registers its own citing places: the cited-by graph, the
 #: citation problems, the 引用关系 pages, and the article previews of citation links.
 CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.check,
@@ -51,4 +55,4 @@ SEARCH_RESULTS = Feature("search-results", pages=results_page.generate, indexed=
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, CITATIONS, VERSIONS, SEARCH_RESULTS)
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, PENALTIES, CITATIONS, VERSIONS, SEARCH_RESULTS)

@@ -141,3 +141,36 @@ def parse_article_label(label: str) -> tuple[int, int]:
         raise ValueError(f"not an article label: {label!r}")
     suffix = match.group("suffix")
     return cn_to_int(match.group("num")), cn_to_int(suffix) if suffix else 0
+
+
+_DECIMAL_POINTS = ".．点"
+
+
+def cn_to_number(text: str) -> int | float:
+    """Convert an amount as statutes write it, decimals included, to a number.
+
+    Fines are written ``0.5%``, ``百分之零点五``, ``二十万`` or ``1000``; whole numbers come back
+    as ``int`` so that 50 stays ``50`` in JSON and spreadsheets.
+
+    >>> cn_to_number("二十万")
+    200000
+    >>> cn_to_number("0.5")
+    0.5
+    >>> cn_to_number("零点五")
+    0.5
+
+    Raises:
+        ValueError: when the text is not a numeral.
+    """
+    text = text.strip().translate(_FULLWIDTH_DIGITS)
+    point = next((i for i, ch in enumerate(text) if ch in _DECIMAL_POINTS), -1)
+    if point < 0:
+        return cn_to_int(text)
+    whole, fraction = text[:point], text[point + 1 :]
+    if not whole or not fraction:
+        raise ValueError(f"decimal point without digits on both sides: {text!r}")
+    digits = "".join(str(_DIGITS[ch]) if ch in _DIGITS else ch for ch in fraction)
+    if not digits.isdigit():
+        raise ValueError(f"not a decimal numeral: {text!r}")
+    value = float(f"{cn_to_int(whole)}.{digits}")
+    return int(value) if value.is_integer() else value

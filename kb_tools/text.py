@@ -143,3 +143,20 @@ def md_paragraph(text: object) -> str:
     escaped = md_text(str(text).strip())  # a literal > is &gt; already: no quote
     escaped = re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", escaped)
     return re.sub(r"^([+-])", r"\\\1", escaped)
+
+
+_MD_SYNTAX_ENTITIES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "\\`*_[]|{}!#"})
+
+
+def html_in_markdown(text: object, *, quote: bool = True) -> str:
+    """Text for HTML that is itself written into generated Markdown (a raw ``<a>`` in a page).
+
+    Like :func:`html_text`, and the Markdown syntax characters become character references, so
+    that Python-Markdown cannot turn ``[x](javascript:…)`` inside an attribute or an element into
+    a link. The browser shows the same characters.
+
+    >>> html_in_markdown('清单[点我](javascript:alert(1))')
+    '清单&#91;点我&#93;(javascript:alert(1))'
+    """
+    return html_text(text, quote=quote).translate(_MD_SYNTAX_ENTITIES)
+

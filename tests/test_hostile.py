@@ -35,9 +35,12 @@ def test_no_payload_is_live_on_any_page(hostile_site):
     for expected in ("laws/危险物品管理办法/index.html", "laws/危险物品管理办法/2015-03-01/index.html",
                      "laws/测试条例/index.html", "laws/by-category/index.html", "laws/by-authority/index.html",
                      "powers/items/H-1/index.html", "powers/list/index.html", "powers/inspections/index.html",
-                     "study/2026/index.html", "study/2026/01/index.html", "classroom/index.html", "index.html"):
+                     "study/2026/index.html", "study/2026/01/index.html", "classroom/index.html", "index.html",
+                     "policies/index.html", "lists/index.html", "lists/hostile/index.html",
+                     "lists/hostile/items/L-1/index.html", "search/index.html"):
         assert expected in pages, expected
     assert any(p.startswith("powers/inspection-items/") for p in pages)
+    assert any(p.startswith("policies/2024/") for p in pages)
     assert any(p.startswith("classroom/2026/") for p in pages)
     assert [str(live) for live in find_live_markup(hostile_site)] == []
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kb_tools.numerals import article_label, cn_to_int, int_to_cn, parse_article_label
+from kb_tools.numerals import article_label, cn_to_int, cn_to_number, int_to_cn, parse_article_label
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,22 @@ def test_parse_article_label(label, key):
 def test_article_label():
     assert article_label(10, 1) == "第十条之一"
     assert article_label(64) == "第六十四条"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("二十万", 200000), ("一百万", 1000000), ("十", 10), ("1000", 1000), ("0.5", 0.5),
+        ("零点五", 0.5), ("２.５", 2.5), ("一点二五", 1.25), ("10.0", 10), ("五千", 5000),
+    ],
+)
+def test_cn_to_number(text, number):
+    value = cn_to_number(text)
+    assert value == number
+    assert isinstance(value, type(number))
+
+
+@pytest.mark.parametrize("bad", ["", "点五", "一.", "1.x", "abc"])
+def test_cn_to_number_rejects(bad):
+    with pytest.raises(ValueError):
+        cn_to_number(bad)

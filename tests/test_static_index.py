@@ -129,8 +129,9 @@ def test_dictionary_buckets_hold_exactly_the_analyzer_dictionary(built):
 def test_impacts_sum_to_the_whoosh_engines_bm25f(built, tmp_path):
     """The static index stores, per (term, document), what ranking.bm25f adds: same numbers."""
     from kb_tools.corpus import load_corpus
+    from kb_tools.features import default_features
 
-    corpus = load_corpus(built["docs"], TODAY)
+    corpus = load_corpus(built["docs"], TODAY, features=default_features())  # the corpus ensure_index reads
     docs = order_documents(search_documents(corpus))
     analyzer = analyzer_for_corpus(corpus)
     scores = impacts(docs, analyzer)

@@ -55,7 +55,7 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: d
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]  # Excel's limit for sheet names
+    sheet.title = sheet_title(title)
     count = 0
     for count, values in enumerate(([*headers], *rows), start=1):
         for column, value in enumerate(values, start=1):
@@ -128,3 +128,20 @@ def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
         yield paths["csv"][0], to_csv(headers, rows)
         yield paths["xlsx"][0], to_xlsx(headers, rows, title=dlist.spec.title, today=corpus.today,
                                         widths={c.label: 36 if c.role else 16 for c in dlist.spec.columns})
+
+
+_SHEET_NAME_SAFE = str.maketrans("[]:*?/\\", "()：-？--")
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel accepts: none of ``[]:*?/\\``, at most 31 characters, never empty.
+
+    The list's title comes from a data file, so it may hold any character.
+
+    >>> sheet_title("重大行政决策目录[2026]/示例")
+    '重大行政决策目录(2026)-示例'
+    """
+    cleaned = title.translate(_SHEET_NAME_SAFE)
+    cleaned = "".join(ch for ch in cleaned if ch.isprintable()).strip("' ")
+    return cleaned[:31] or "清单"
+

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from kb_tools.text import html_in_markdown
+
 #: Front matter of table pages: no table of contents, so the table gets the width.
 WIDE = "---\nhide:\n  - toc\n---\n"
 SAMPLE_NOTE = (
@@ -81,4 +83,5 @@ def table(table_id: str, heads: Iterable[str], rows: Iterable[str]) -> list[str]
 
 def download(href: str, name: str) -> str:
     """A download link with the file name the browser should save it under."""
-    return f'<a class="kb-pw-download" href="{escape(href)}" download="{escape(name)}">{escape(name)}</a>'
+    return (f'<a class="kb-pw-download" href="{html_in_markdown(href)}" download="{html_in_markdown(name)}">'
+            f"{html_in_markdown(name)}</a>")

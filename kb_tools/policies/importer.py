@@ -23,6 +23,7 @@ from kb_tools.policies.lookup import DOC_NUMBER_RE
 from kb_tools.policies.model import NORMATIVE
 from kb_tools.policies.parser import match_item, parse_items
 from kb_tools.problems import KbError
+from kb_tools.text import md_text
 
 _ISSUER_RE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）()]{3,40}?)(?:文件)?$")
 _ORG_END_RE = re.compile(r"(?:局|委员会|委|厅|政府|办公室|办|中心|公司|院|处|队|部)$")
@@ -220,17 +221,22 @@ def _kind(title: str, numbers: list[str]) -> str:
 
 
 def _body(lines: list[_Line]) -> list[str]:
-    """Paragraphs of the body: short 一、 lines as headings, Markdown-looking starts escaped."""
+    """Paragraphs of the body: short 一、 lines as headings, Markdown-looking starts escaped.
+
+    The text comes from outside (OA, Word): it is escaped as text (``md_text``), so that no HTML
+    or Markdown link in the notice can become markup on the page.
+    """
     out = []
     for line in lines:
         text = line.text
         hit = match_item(text)
         if hit and hit[0] == "part" and len(text) <= 30 and not text.endswith(("。", "；")):
-            out.append(f"## {text}")
+            out.append(f"## {md_text(text)}")
             continue
-        if _MD_START_RE.match(text) and not hit and not text.startswith("|"):
-            text = "\\" + text
-        out.append(text)
+        escaped = md_text(text)
+        if _MD_START_RE.match(escaped) and not hit and not escaped.startswith("|"):
+            escaped = "\\" + escaped
+        out.append(escaped)
     return out
 
 

@@ -99,7 +99,7 @@ def _departments(items: Iterable[PowerItem | InspectionItem]) -> list[str]:
 def _download(key: str, base: str = "") -> str:
     path, name = EXPORTS[key]
     href = base + path[len("powers/"):]
-    return f'<a class="kb-pw-download" href="{escape(href)}" download="{name}">{name}</a>'
+    return f'<a class="kb-pw-download" href="{escape(href)}" download="{escape(name)}">{escape(name)}</a>'
 
 
 def overview_markdown(plist: PowerList) -> str:

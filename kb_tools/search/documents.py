@@ -159,14 +159,21 @@ def law_documents(corpus: Corpus, law: Law) -> list[SearchDoc]:
         "current": law.version_of or law.slug,
     }
     anchors = corpus.citations.anchors if enabled("anchors") else {}
-    return [_article_doc(law, article, headings, common, "\n".join(anchors.get((law.slug, *article.key), ())))
-            for article in law.articles]
+    terms = [f.article_terms for f in corpus.features if f.article_terms is not None]
+    return [
+        _article_doc(law, article, headings, common, "\n".join(anchors.get((law.slug, *article.key), ())),
+                     "".join(term(corpus, law, article) for term in terms))
+        for article in law.articles
+    ]
 
 
-def _article_doc(law: Law, article: Article, headings: dict[str, str], common: dict, anchor: str) -> SearchDoc:
+def _article_doc(law: Law, article: Article, headings: dict[str, str], common: dict, anchor: str,
+                 extra: str = "") -> SearchDoc:
+    """An article's document; ``extra`` is what content kinds add to its text (罚则 …), after the text."""
     url = f"{law.url}#{article.anchor}"
     chapter = " ".join(headings[a] for a in article.divisions if a in headings)
-    return SearchDoc(id=url, kind=ARTICLE, url=url, text=article.body, chapter=chapter,
+    text = f"{article.body}\n{extra}" if extra else article.body
+    return SearchDoc(id=url, kind=ARTICLE, url=url, text=text, chapter=chapter,
                      article=article.label, number=article.number, suffix=article.suffix, anchor=anchor, **common)
 
 

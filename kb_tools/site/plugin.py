@@ -26,6 +26,7 @@ from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
 from kb_tools.laws.render import law_markdown, restore_articles
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
+from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem, KbError
 from kb_tools.search.engine import index_corpus
@@ -57,8 +58,10 @@ FEED_PATH = "classroom/feed.xml"
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 HOME_MARKER = "<!-- kb:home -->"
 #: The kb stylesheets, in cascade order: base, citations and 新旧对照, print (@media print only: A4, no
-#: navigation), then 学法计划 and 讲堂 (whose reading packs carry their own print rules).
-STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css"]
+#: navigation), then 学法计划 and 讲堂 (whose reading packs carry their own print rules), then the 罚则
+#: cards of regulation pages and the 罚则索引 table.
+STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css",
+               "assets/kb/penalties.css"]
 #: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
 PERMALINK_TITLE = "本节链接"
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
@@ -182,7 +185,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Link 《…》第N条 citations; on a regulation page, add each article's cited-by list."""
+        """Link 《…》第N条 citations; on a regulation page, add each article's 罚则 card and cited-by list."""
         if not self.config.enabled or self.corpus is None:
             return html
         base = "../" * page.url.count("/")
@@ -203,6 +206,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                 page.present_anchor_ids |= {item.anchor for item in policy.items}
         html, _found = link_citations(html, self.corpus, base=base, current=law, on=on, policy=policy)
         if law is not None:
+            html = add_penalty_cards(html, self.corpus, law, base)  # first: the cards sit above "被引用"
             html = decorate_law_html(html, self.corpus, law, base)
         return html
 

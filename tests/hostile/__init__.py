@@ -119,6 +119,44 @@ def _study_plan() -> str:
                           allow_unicode=True, sort_keys=False)
 
 
+def _policy_notice() -> str:
+    """An OA notice whose title, items and attachment list carry payloads (`kb import --policy`)."""
+    return "\n".join([
+        "海州市住房和城乡建设局文件",
+        "海住建规〔2024〕7号",
+        "海州市住房和城乡建设局关于印发",
+        f"施工许可管理办法{PAYLOADS[3]}的通知",
+        "各处室：",
+        f"第一条 为规范施工许可{PAYLOADS[0]}，根据《中华人民共和国建筑法》第七条，制定本办法。",
+        f"第二条 申请人应当提交材料{PAYLOADS[4]}。",
+        f"（一）申请表{PAYLOADS[6]}；",
+        "第三条 本办法自2024年6月1日起施行，有效期五年。",
+        f"附件：1. 申请表{PAYLOADS[7]}",
+        "海州市住房和城乡建设局",
+        "2024年5月10日",
+    ]) + "\n"
+
+
+def _declared_list() -> str:
+    """A list declared in YAML whose labels, choices and rows carry payloads."""
+    rows = [{"编号": f"L-{i}", "事项": f"事项{payload}", "类别": "行政处罚", "科室": f"科室{payload}",
+             "依据": ["《中华人民共和国建筑法》第七条"], "说明": payload}
+            for i, payload in enumerate(PAYLOADS, start=1)]
+    declaration = {
+        "title": "恶意清单" + PAYLOADS[5], "description": "说明" + PAYLOADS[9],
+        "columns": [
+            {"key": "code", "label": "编号", "role": "code"},
+            {"key": "name", "label": "事项", "role": "title"},
+            {"key": "kind", "label": "类别", "type": "choice", "choices": ["行政处罚"], "filter": True},
+            {"key": "dept", "label": "科室", "filter": True},
+            {"key": "basis", "label": "依据", "role": "basis"},
+            {"key": "note", "label": "说明"},
+        ],
+        "rows": rows,
+    }
+    return yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False)
+
+
 @dataclass
 class HostileDocs:
     """What was written, for the assertions: the paths of the imported pages."""
@@ -170,6 +208,11 @@ def make_hostile_docs(docs: Path, clean_law: str) -> HostileDocs:
     (docs / "powers/inspections.yaml").write_text(_inspections_yaml(), encoding="utf-8")
     (docs / "study").mkdir(exist_ok=True)
     (docs / "study/2026.yml").write_text(_study_plan(), encoding="utf-8")
+    (sources / "notice.txt").write_text(_policy_notice(), encoding="utf-8")
+    run("import", str(sources / "notice.txt"), "--docs-dir", str(docs), "--policy")
+    result.imported["policy"] = next((docs / "policies").rglob("*.md"))
+    (docs / "lists/hostile").mkdir(parents=True, exist_ok=True)
+    (docs / "lists/hostile/list.yaml").write_text(_declared_list(), encoding="utf-8")
     return result
 
 
