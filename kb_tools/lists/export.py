@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kb_tools.lists.model import display
 from kb_tools.text import neutralise_cell
@@ -51,7 +51,6 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: d
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -75,6 +74,17 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: d
         sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(header, 14)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
+    return reproducible_xlsx(workbook, today)
+
+
+def reproducible_xlsx(workbook: Any, today: dt.date) -> bytes:
+    """The bytes of ``workbook``, the same for the same content and date (every exporter uses it).
+
+    The document properties and every zip entry are dated ``today`` (the status date), so two
+    builds of the same data write identical files.
+    """
+    from openpyxl.writer.excel import ExcelWriter  # openpyxl loads only when a workbook is written
+
     stamp = dt.datetime.combine(today, dt.time())
     workbook.properties.created = stamp
     workbook.properties.modified = stamp

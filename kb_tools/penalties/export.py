@@ -19,10 +19,10 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kb_tools.lists.export import reproducible_xlsx
 from kb_tools.penalties.pages import EXPORTS, table_rows
 from kb_tools.text import neutralise_cell
 
@@ -78,7 +78,6 @@ def to_xlsx(table: Iterable[list[Cell]], *, today: dt.date) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -104,28 +103,7 @@ def to_xlsx(table: Iterable[list[Cell]], *, today: dt.date) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 10)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    stamp = dt.datetime.combine(today, dt.time())
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    workbook.properties.creator = "法规知识库"
-    workbook.properties.lastModifiedBy = "法规知识库"
-    buffer = io.BytesIO()
-    # ExcelWriter, not workbook.save(): save() stamps the document with the current time.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    return _fixed_zip_times(buffer.getvalue(), stamp)
-
-
-def _fixed_zip_times(data: bytes, stamp: dt.datetime) -> bytes:
-    """The same archive with every entry dated ``stamp`` (zip writers date entries with the clock)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return reproducible_xlsx(workbook, today)
 
 
 def to_json(corpus: Corpus) -> bytes:
