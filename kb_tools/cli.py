@@ -352,6 +352,9 @@ def import_powers(file: Path, docs_dir: Path, output: Path | None, overwrite: bo
             click.echo(f"已写入 {result.output}；请运行 kb check 检查依据能否解析。")
     if result.output is None:
         raise click.ClickException(f"{file.name} 中没有可以导入的行。")
+    bad = sum(table.skipped for table in result.tables)
+    if bad:  # the good rows are written; the exit code still says that some were not
+        raise click.ClickException(f"{bad} 行无法导入（见上面的行号），其余各行已写入 {result.output}。")
 
 
 @main.command(name="import-list", context_settings=CONTEXT)

@@ -135,9 +135,10 @@ def test_cli_import_powers(tmp_path):
     docs = tmp_path / "docs"
     source = exported_workbook(tmp_path / "导出.xlsx")
     result = CliRunner().invoke(main, ["import-powers", str(source), "--docs-dir", str(docs)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # some rows were bad: the good ones are written all the same
     assert "工作表“权力清单”：表头在第 4 行，读取权力事项 5 项，跳过 2 行。" in result.output
     assert "第 9 行：缺少“事项名称”。" in result.output
+    assert "3 行无法导入" in result.output  # 2 power rows and 1 inspection row
     assert (docs / "powers" / "导出.yaml").is_file()
     missing = CliRunner().invoke(main, ["import-powers", str(tmp_path / "无.xlsx"), "--docs-dir", str(docs)])
     assert missing.exit_code == 1
@@ -171,3 +172,18 @@ def test_two_row_header_with_merged_group_cells(tmp_path):
     assert result.tables[0].header_row == 2
     item = yaml.safe_load(result.output.read_text(encoding="utf-8"))["权力事项"][0]
     assert (item["设定依据"], item["实施依据"]) == ([BASIS_7], [BASIS_8])
+
+
+def test_a_sheet_without_a_department_column_is_imported_with_a_warning(tmp_path):
+    """Provincial exports often carry only 实施主体: the rows come in, 承办科室 is left empty."""
+    text = ("事项编码,事项名称,事项类型,实施主体,设定依据\n"
+            f"A-1,建筑工程施工许可,行政许可,市住建局,{BASIS_7}\n"
+            f"A-2,燃气经营许可,行政许可,市住建局,{BASIS_8}\n")
+    source = tmp_path / "省系统导出.csv"
+    source.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import-powers", str(source), "--docs-dir", str(tmp_path / "docs")])
+    assert result.exit_code == 0, result.output
+    assert "读取权力事项 2 项，跳过 0 行" in result.output
+    assert result.output.count("（警告）") == 2 and "未填写“承办科室”" in result.output
+    data = yaml.safe_load((tmp_path / "docs/powers/省系统导出.yaml").read_text(encoding="utf-8"))
+    assert [i["事项编码"] for i in data["权力事项"]] == ["A-1", "A-2"]

@@ -189,6 +189,8 @@ class FieldSpec:
         aliases: other column headers seen in exported spreadsheets.
         required: whether a row without it cannot be read.
         multi: whether the value is a list of lines (the legal bases).
+        recommended: a row without it is read, with a warning (承办科室: provincial exports often
+            carry only 实施主体, and the department is filled in later).
     """
 
     key: str
@@ -196,6 +198,7 @@ class FieldSpec:
     aliases: tuple[str, ...] = ()
     required: bool = False
     multi: bool = False
+    recommended: bool = False
 
 
 POWER_FIELDS: tuple[FieldSpec, ...] = (
@@ -209,7 +212,7 @@ POWER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("实施主体", "subject", ("实施机关", "行使主体", "实施部门", "实施单位", "行使部门")),
     FieldSpec("实施主体性质", "subject_nature", ("主体性质", "实施主体类型", "行使主体性质")),
     FieldSpec("承办科室", "department", ("承办机构", "内设机构", "责任科室", "承办处室", "承办单位", "责任处室",
-                                     "承办部门", "科室"), required=True),
+                                     "承办部门", "科室"), recommended=True),
     FieldSpec("设定依据", "establishing", ("法律依据", "依据", "设立依据", "法定依据"), multi=True),
     FieldSpec("实施依据", "implementing", ("执行依据", "具体实施依据"), multi=True),
     FieldSpec("法定期限", "legal_limit", ("法定办结时限", "法定时限", "法定办理时限", "法定期限工作日")),
@@ -231,7 +234,7 @@ INSPECTION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("频次", "frequency", ("检查频次", "抽查频次", "抽查比例和频次", "抽查比例及频次", "比例和频次",
                                  "抽查比例")),
     FieldSpec("承办科室", "department", ("承办机构", "检查主体", "责任科室", "承办处室", "实施机构", "内设机构",
-                                     "科室"), required=True),
+                                     "科室"), recommended=True),
     FieldSpec("关联事项编码", "power_code", ("关联权力事项编码", "对应权力事项编码", "主项编码")),
     FieldSpec("备注", "remarks", ("说明",)),
     FieldSpec("公开", "public", ("是否公开", "公开属性")),

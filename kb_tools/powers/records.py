@@ -8,6 +8,7 @@ in ``kb check`` and in ``kb import-powers``. Citations are resolved later (``loa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from kb_tools.lists.records import Record
@@ -21,7 +22,7 @@ from kb_tools.powers.model import (
     SubjectNature,
     parse_type,
 )
-from kb_tools.problems import ContentProblem
+from kb_tools.problems import ContentProblem, Severity
 from kb_tools.schema import unknown_key_hint
 
 _TRUE = {"true", "yes", "是", "公开", "1", "y"}
@@ -48,6 +49,11 @@ def _required(record: Record, fields: tuple[FieldSpec, ...], problems: list[Cont
                 "power-missing-field",
             ))
             ok = False
+        elif spec.recommended and not record.text(spec.key):
+            problems.append(replace(record.problem(
+                spec.key, f"未填写“{spec.key}”。", f"请补上“{spec.key}”，事项表才能按{spec.key}筛选。",
+                "power-missing-department",
+            ), severity=Severity.WARNING))
     return ok
 
 
