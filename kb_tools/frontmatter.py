@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kb_tools.problems import ContentProblem
+from kb_tools.text import decode_chinese
 
 _FENCE_RE = re.compile(r"^---[ \t]*$")
 
@@ -235,15 +236,10 @@ def page_privacy(path: Path) -> bool | None:
         data = path.read_bytes()
     except OSError:
         return None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    decoded = decode_chinese(data)
+    if decoded is None:
         return None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = decoded[0].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not _FENCE_RE.match(lines[0]):
         return False
     for line in lines[1:]:

@@ -160,3 +160,22 @@ def html_in_markdown(text: object, *, quote: bool = True) -> str:
     """
     return html_text(text, quote=quote).translate(_MD_SYNTAX_ENTITIES)
 
+
+#: The encodings text files reach the bureau in, in the order they are tried: UTF-8 (with or
+#: without BOM), then GB18030, the superset of GBK that Windows and Excel in China write.
+CHINESE_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_chinese(data: bytes) -> tuple[str, str] | None:
+    """``(text, encoding)`` of bytes in one of :data:`CHINESE_ENCODINGS`, or None when neither fits.
+
+    >>> decode_chinese("条例".encode("gbk"))
+    ('条例', 'gb18030')
+    """
+    for encoding in CHINESE_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kb_tools.importing.limits import check_archive, check_size, unreadable
 from kb_tools.problems import KbError
-from kb_tools.text import clean_text
+from kb_tools.text import clean_text, decode_chinese
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -26,14 +26,10 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             raise KbError(f"{name}: 文件以 UTF-16 标记开头，但第 {exc.start} 字节起无法按 UTF-16 读取"
                           "（编码错误或文件已损坏），请另存为 UTF-8 后再导入。") from exc
     else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        decoded = decode_chinese(data)
+        if decoded is None:
             raise KbError(f"{name}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 后再导入。")
+        text, encoding = decoded
     return clean_text(text.replace("\r\n", "\n").replace("\r", "\n")), encoding  # NUL bytes never reach a page
 
 
