@@ -18,7 +18,6 @@
   var siteBase = window.KbSearchBox.siteBase;
   var PAGE_SIZE = parseInt(root.getAttribute("data-page-size"), 10) || 20;
   var TOP_LAWS = 10;
-  var STATUS_CLASS = { "有效": "in-force", "已修改": "amended", "已废止": "repealed", "尚未生效": "not-yet-effective" };
   var KIND_LABEL = { article: "条文", power: "权力事项", study: "学法计划", classroom: "讲堂", page: "其他页面" };
   /** The facets, in the order shown; `values(group)` gives a group's values for the facet. */
   var FACETS = [
@@ -262,7 +261,7 @@
     var cite = d.label ? "《" + g.title + "》" + d.label : g.title + (d.chapter ? " · " + d.chapter : "");
     link.textContent = cite;
     head.appendChild(link);
-    if (g.status) { head.appendChild(el("span", "kb-status kb-status--" + (STATUS_CLASS[g.status] || "other"), g.status)); }
+    if (g.status) { head.appendChild(el("span", "kb-status kb-status--" + engine.statusClass(g.status), g.status)); }
     if (g.level) { head.appendChild(el("span", "kb-results__level", g.level)); }
     if (g.kind !== "article") { head.appendChild(el("span", "kb-results__kind", KIND_LABEL[kindOf(g)])); }
     if (full && full.dates && full.dates[g.index]) { head.appendChild(el("span", "kb-results__date", full.dates[g.index])); }

@@ -23,7 +23,6 @@
   var PER_REGULATION = 3;
   var DEBOUNCE_MS = 60;
   var TIMEOUT_MS = 15000;
-  var STATUS_CLASS = { "有效": "in-force", "已修改": "amended", "已废止": "repealed", "尚未生效": "not-yet-effective" };
 
   function load(path, hint) {
     var controller = window.AbortController ? new AbortController() : null;
@@ -229,7 +228,7 @@
       var head = el("div", "kb-search__group-head");
       head.appendChild(el("span", "kb-search__group-title", g.kind === "article" ? "《" + g.title + "》" : g.title));
       if (g.status) {
-        head.appendChild(el("span", "kb-status kb-status--" + (STATUS_CLASS[g.status] || "other"), g.status));
+        head.appendChild(el("span", "kb-status kb-status--" + engine.statusClass(g.status), g.status));
       }
       if (g.level) { head.appendChild(el("span", "kb-search__level", g.level)); }
       section.appendChild(head);

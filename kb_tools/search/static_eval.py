@@ -2,7 +2,7 @@
 
 The index is written from ``docs/`` into a temporary folder first, exactly as the plugin writes
 it (or, on request, the one a build wrote to ``site/search/kb``). Queries go to one long-lived ``node`` process running
-``static_runner.js``, which loads ``kb_tools/assets/kb-search.js``: the code measured is the code
+``static_runner.js``, which loads ``kb_tools/assets/kb-search.js`` (and its parts): the code measured is the code
 that ships.
 """
 

@@ -1,4 +1,4 @@
-/* Runs the browser engine (kb_tools/assets/kb-search.js) under Node over a static index on disk.
+/* Runs the browser engine (kb_tools/assets/kb-search.js and the parts it requires) under Node over a static index on disk.
  *
  * Used by `kb eval --engine static` and the ranking-agreement tests: the JavaScript that ships
  * to the browser is the code that is measured, not a Python imitation of it.

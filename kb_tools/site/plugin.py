@@ -62,6 +62,11 @@ HOME_MARKER = "<!-- kb:home -->"
 #: cards of regulation pages and the 罚则索引 table.
 STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.css", "assets/kb/study.css",
                "assets/kb/penalties.css"]
+#: The browser search engine's scripts, in load order: plain scripts, no bundler; each part
+#: registers on ``window.KbSearchParts`` and ``kb-search.js`` (the engine) needs all three before it.
+SEARCH_SCRIPTS = ["assets/kb/kb-search-analyzer.js", "assets/kb/kb-search-query.js",
+                  "assets/kb/kb-search-ranking.js", "assets/kb/kb-search.js", "assets/kb/kb-search-ui.js",
+                  "assets/kb/kb-search-page.js"]
 #: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
 PERMALINK_TITLE = "本节链接"
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
@@ -102,8 +107,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         config.extra_javascript.append("assets/kb/kb.js")
         if self.config.search_index:  # the header search box over the static index (search/kb/)
             config.extra_css.append("assets/kb/kb-search.css")
-            config.extra_javascript += ["assets/kb/kb-search.js", "assets/kb/kb-search-ui.js",
-                                        "assets/kb/kb-search-page.js"]
+            config.extra_javascript += SEARCH_SCRIPTS
         if self.config.atomic_output and self.command == "build" and not is_temporary(config.site_dir):
             self.staged = StagedOutput(Path(config.site_dir), lock_timeout=self.config.build_lock_timeout)
             try:

@@ -1,0 +1,158 @@
+/* 法规知识库: the browser engine's query parser, the twin of kb_tools/search/query.py.
+ *
+ * clean (control characters, length, whitespace), 文号 forms (compactDocno, queryDocno) and
+ * parseQuery: field filters (level: status: law: …), "phrases", -exclusions, a 文号, an article
+ * reference (第八条, 8条, 第十条之一) and regulation names (longest first), then the remaining
+ * words through the analyzer. Loaded after kb-search-analyzer.js (browser: KbSearchParts.query).
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) { module.exports = factory(require("./kb-search-analyzer.js")); }
+  else { (root.KbSearchParts = root.KbSearchParts || {}).query = factory(root.KbSearchParts.analyzer); }
+})(typeof self !== "undefined" ? self : this, function (analyzer) {
+  "use strict";
+
+  var normalise = analyzer.normalise, cnToInt = analyzer.cnToInt;
+
+  var FILTER_NAMES = {
+    "level": "level", "效力级别": "level", "级别": "level",
+    "status": "status", "时效性": "status", "时效": "status", "状态": "status",
+    "law": "law", "法规": "law", "category": "category", "分类": "category", "kind": "kind", "类型": "kind",
+  };
+  var FILTER_RE = new RegExp("(?<!\\S)(" + Object.keys(FILTER_NAMES).sort(function (a, b) {
+    return b.length - a.length;
+  }).join("|") + ")\\s*[:：]\\s*(\\S+)", "g");
+  var PHRASE_RE = /"([^"]*)"|“([^”]*)”|「([^」]*)」/g;
+  var EXCLUDE_RE = /(?<!\S)-(\S+)/g;
+  var CN_NUM = "零一二三四五六七八九十百千两〇";
+  var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
+    "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
+  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令/;
+  var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
+
+  function splitJoin(text) { return text.split(/\s+/).filter(Boolean).join(" "); }
+
+  /** query.clean: no control characters, capped, whitespace collapsed. */
+  function clean(text, maxChars) {
+    text = Array.from(String(text)).slice(0, maxChars * 4).join("").replace(CONTROL_RE, "");
+    return Array.from(splitJoin(text)).slice(0, maxChars).join("");
+  }
+
+  /** query.compact_docno. */
+  function compactDocno(text) {
+    text = normalise(text);
+    var pairs = [["〔", "("], ["〕", ")"], ["[", "("], ["]", ")"], ["（", "("], ["）", ")"]];
+    for (var p of pairs) { text = text.split(p[0]).join(p[1]); }
+    return text.split(/\s+/).join("");
+  }
+
+  /** query.query_docno: 583号令 -> 令第583号, 国务院令583号 -> 国务院令第583号. */
+  function queryDocno(text) {
+    text = compactDocno(text);
+    var m = /^(\d+)号令$/.exec(text);
+    if (m) { return "令第" + m[1] + "号"; }
+    return text.replace(/令(\d+)号$/, "令第$1号");
+  }
+
+  function stripChars(text, chars) {
+    var a = Array.from(text), i = 0, j = a.length;
+    while (i < j && chars.indexOf(a[i]) >= 0) { i++; }
+    while (j > i && chars.indexOf(a[j - 1]) >= 0) { j--; }
+    return a.slice(i, j).join("");
+  }
+
+  function isAlnumWord(word) { return /[\p{L}\p{N}]/u.test(word); }
+
+  function takeArticle(text, parsed) {
+    var m = ARTICLE_RE.exec(text);
+    if (!m) { return text; }
+    var number = cnToInt(m[1] || m[3]);
+    var suf = m[2] || m[4];
+    var suffix = suf ? cnToInt(suf) : 0;
+    if (isNaN(number) || isNaN(suffix) || number <= 0) { return text; }
+    parsed.article = [number, suffix];
+    return text.slice(0, m.index) + " " + text.slice(m.index + m[0].length);
+  }
+
+  /** Names longest first (ties in file order), as query.take_laws tries them; computed once. */
+  function longestFirst(names) {
+    return Object.keys(names).map(function (k, i) { return [k, i, Array.from(k).length]; })
+      .filter(function (x) { return x[2] >= 3; })
+      .sort(function (a, b) { return b[2] - a[2] || a[1] - b[1]; })
+      .map(function (x) { return x[0]; });
+  }
+
+  function takeLaws(text, names, parsed, sorted) {
+    if (!Object.keys(names).length) { return text; }
+    for (var name of sorted) {
+      if (text.indexOf(name) < 0) { continue; }
+      var slug = names[name];
+      if (parsed.laws.indexOf(slug) < 0) { parsed.laws.push(slug); }
+      text = text.split(name).join(" ");
+    }
+    for (var prefix of ["《中华人民共和国", "中华人民共和国"]) { text = text.split(prefix).join(" "); }
+    return text.split("《").join(" ").split("》").join(" ");
+  }
+
+  function findLaw(value, names) {
+    var key = stripChars(normalise(value), "《》");
+    if (key.indexOf("中华人民共和国") === 0) { key = key.slice("中华人民共和国".length); }
+    return names[key] || names["中华人民共和国" + key] || null;
+  }
+
+
+  /**
+   * query.parse_query, over the index's name table. `index`: {names (name -> slug of the current
+   * text), sortedNames (longestFirst(names)), maxQueryChars, analyzer (prepared for the query)}.
+   */
+  function parseQuery(raw, index) {
+    var names = index.names;
+    var parsed = { text: "", terms: [], phrases: [], excluded: [], filters: {}, laws: [], article: null, docNumber: "" };
+    var text = normalise(clean(raw, index.maxQueryChars));
+    text = text.replace(FILTER_RE, function (m, key, value) {
+      var name = FILTER_NAMES[key];
+      value = stripChars(value.trim(), "\"'“”");
+      if (name === "law") {
+        var slug = findLaw(value, names);
+        if (slug) { parsed.laws.push(slug); return " "; }
+        return " " + value + " ";
+      }
+      (parsed.filters[name] = parsed.filters[name] || []).push(value);
+      return " ";
+    });
+    var m;
+    PHRASE_RE.lastIndex = 0;
+    while ((m = PHRASE_RE.exec(text)) !== null) {
+      var phrase = (m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2] : m[3]).trim();
+      if (phrase) { parsed.phrases.push(phrase); }
+    }
+    text = text.replace(PHRASE_RE, " ").replace(/["“”「」]/g, " ");
+    EXCLUDE_RE.lastIndex = 0;
+    while ((m = EXCLUDE_RE.exec(text)) !== null) {
+      var word = stripChars(m[1], "-");
+      if (word && isAlnumWord(word)) { parsed.excluded.push(word); }
+    }
+    text = text.replace(EXCLUDE_RE, " ");
+    var docno = DOCNO_RE.exec(text);
+    if (docno) {  // query.parse_query: its documents come first, the other words rank them
+      parsed.docNumber = queryDocno(docno[0]);
+      text = text.slice(0, docno.index) + " " + text.slice(docno.index + docno[0].length);
+    }
+    text = takeArticle(text, parsed);
+    text = takeLaws(text, names, parsed, index.sortedNames);
+    parsed.text = splitJoin(text);
+    var terms = new Map();
+    for (var part of [parsed.text].concat(parsed.phrases)) {
+      for (var term of index.analyzer.queryTokens(part)) {
+        if (!terms.has(term.text)) { terms.set(term.text, term); }
+      }
+    }
+    parsed.terms = Array.from(terms.values());
+    return parsed;
+  }
+
+  return {
+    clean: clean, compactDocno: compactDocno, queryDocno: queryDocno, splitJoin: splitJoin,
+    longestFirst: longestFirst, parseQuery: parseQuery,
+  };
+});

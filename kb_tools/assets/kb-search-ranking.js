@@ -1,0 +1,196 @@
+/* 法规知识库: the browser engine's ranking, the twin of kb_tools/search/ranking.py, function for
+ * function: groupsOf, Bm25f (ranking.bm25f, with the coordination credits of ranking._credits),
+ * preliminary, finalScore, compareHits (ranking.order_key) and accept.
+ *
+ * BM25F itself was computed when the index was written: a posting's impact is a document's
+ * saturated, field-weighted term score, so here it is summed per document, multiplied by the
+ * coordination factor (how much of the query's words a document has), by the named-regulation
+ * and article-number factors, then by status and kind. The constants arrive from Python in
+ * manifest.json ("ranking"), so the two engines cannot drift apart (tests/test_static_index.py
+ * checks they order alike). Loaded after kb-search-query.js (browser: KbSearchParts.ranking).
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) { module.exports = factory(require("./kb-search-analyzer.js")); }
+  else { (root.KbSearchParts = root.KbSearchParts || {}).ranking = factory(root.KbSearchParts.analyzer); }
+})(typeof self !== "undefined" ? self : this, function (analyzer) {
+  "use strict";
+
+  var normalise = analyzer.normalise;
+
+  /** Query terms grouped by the word the user typed (ranking.groups_of): [{source, terms: [[text, weight, whole]]}]. */
+  function groupsOf(terms) {
+    var groups = [], bySource = new Map();
+    terms.forEach(function (t) {
+      if (!bySource.has(t.source)) { bySource.set(t.source, { source: t.source, terms: [] }); groups.push(bySource.get(t.source)); }
+      bySource.get(t.source).terms.push([t.text, t.weight, t.whole || t.text]);
+    });
+    return groups;
+  }
+
+  /**
+   * Scores of the documents the loaded postings reach (ranking.bm25f). Typed arrays indexed by
+   * document: a Map per posting was most of a query's time at scale. `scored` lists the
+   * documents that have a score, in the order first scored; `docsOf` each term's documents.
+   * `allowed(doc)` says whether a document passes the filters (word rarity stays index-wide).
+   */
+  function Bm25f(n, scale, allowed) {
+    this.n = n;
+    this.scale = scale;
+    this.allowed = allowed;
+    this.scores = new Float64Array(n);
+    this.hasScore = new Uint8Array(n);
+    this.scored = [];
+    this.docsOf = new Map();
+    this.matched = new Float64Array(n);
+    this.credit = new Float64Array(n);
+    this.partial = new Float64Array(n);
+    this.inPartial = new Uint8Array(n);
+  }
+
+  /** Add one postings list (a tier) of a term; tiers split one list, so a document comes once per term. */
+  Bm25f.prototype.add = function (term, qweight, postings) {
+    if (!this.docsOf.has(term)) { this.docsOf.set(term, []); }
+    var docs = this.docsOf.get(term), ids = postings.docs, impacts = postings.impacts;
+    var scores = this.scores, hasScore = this.hasScore, scored = this.scored, allowed = this.allowed, scale = this.scale;
+    for (var i = 0; i < ids.length; i++) {
+      var d = ids[i];
+      if (!allowed(d)) { continue; }
+      if (!hasScore[d]) { hasScore[d] = 1; scored.push(d); }
+      scores[d] += qweight * impacts[i] / scale;
+      docs.push(d);
+    }
+  };
+
+  /**
+   * The coordination factor (Scored.coordination): a function doc -> the idf-weighted share of
+   * the query's words the document has; its `total` is the summed weight of the words any
+   * document has (a word no document contains does not count). `idfOf(term)` is null for a term
+   * the index does not have.
+   */
+  Bm25f.prototype.coordination = function (groups, idfOf) {
+    var self = this, total = 0, matched = this.matched, credit = this.credit;
+    matched.fill(0);
+    groups.forEach(function (group) {
+      var idfs = new Map();
+      group.terms.forEach(function (t) { var v = idfOf(t[0]); if (v !== null) { idfs.set(t[0], v); } });
+      if (!idfs.size) { return; }
+      var groupIdf = Math.max.apply(null, Array.from(idfs.values()));
+      total += groupIdf;
+      var touched = self.credits(group, idfs);
+      for (var i = 0; i < touched.length; i++) { var d = touched[i]; matched[d] += groupIdf * credit[d]; credit[d] = 0; }
+    });
+    var share = function (d) { return total <= 0 ? 1.0 : matched[d] / total; };
+    share.total = total;
+    return share;
+  };
+
+  /**
+   * How much of one query word each document has, in [0, 1] (ranking._credits), left in
+   * this.credit for the documents returned: the whole word (施工许可证) counts fully, some of
+   * its pieces (施工, 许可) their idf-weighted share; a synonym's word counts with its weight.
+   */
+  Bm25f.prototype.credits = function (group, idfs) {
+    var docsOf = this.docsOf, credit = this.credit, partial = this.partial, inPartial = this.inPartial;
+    var wholes = new Map();
+    group.terms.forEach(function (t) {
+      if (!wholes.has(t[2])) { wholes.set(t[2], { weight: t[1], pieces: [] }); }
+      if (t[0] !== t[2]) { wholes.get(t[2]).pieces.push(t[0]); }
+    });
+    var touched = [], i, d;
+    wholes.forEach(function (w, whole) {
+      var present = w.pieces.filter(function (p) { return idfs.has(p); });
+      var pieceTotal = present.reduce(function (a, p) { return a + idfs.get(p); }, 0);
+      var seen = [];  // documents with a partial credit for this whole word
+      function see(doc) { if (!inPartial[doc]) { inPartial[doc] = 1; partial[doc] = 0; seen.push(doc); } }
+      if (pieceTotal > 0) {
+        present.forEach(function (p) {
+          var docs = docsOf.get(p) || [], share = idfs.get(p) / pieceTotal;
+          for (i = 0; i < docs.length; i++) { d = docs[i]; see(d); partial[d] += share; }
+        });
+      }
+      var whole_ = docsOf.get(whole) || [];
+      for (i = 0; i < whole_.length; i++) { d = whole_[i]; see(d); partial[d] = 1.0; }
+      for (i = 0; i < seen.length; i++) {
+        d = seen[i];
+        inPartial[d] = 0;
+        var value = Math.min(partial[d], 1.0) * w.weight;
+        if (value > credit[d]) { if (credit[d] === 0) { touched.push(d); } credit[d] = value; }
+      }
+    });
+    return touched;
+  };
+
+  /** The k-th best of some values (-Infinity when there are fewer): a native numeric sort of a copy. */
+  function kthBest(values, k) {
+    return values.length >= k ? Float64Array.from(values).sort()[values.length - k] : -Infinity;
+  }
+
+  /**
+   * The best `pool` documents before their stored values are read (ranking.preliminary):
+   * BM25F x coordination, named regulation, article number (when no regulation was recognised)
+   * and the exact article. `refs`: {lawDocs, exact, extra, numbered} (Sets of documents), `masked`
+   * the documents an exclusion removes. Returns [[score, doc]] best first.
+   */
+  function preliminary(bm, coord, refs, masked, cfg, pool) {
+    var weighted = coord.total > 0, scores = bm.scores, hasScore = bm.hasScore;
+    var lawDocs = refs.lawDocs, exact = refs.exact, extra = refs.extra, numbered = refs.numbered;
+    var keptDocs = [], keptValues = [];
+    function consider(d) {
+      var s = weighted ? scores[d] * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0);
+      if (!(s > 0 || extra.has(d) || exact.has(d)) || masked.has(d)) { return; }
+      if (lawDocs.size && lawDocs.has(d)) { s *= cfg.namedLawFactor; }
+      if (numbered.size && numbered.has(d)) { s *= cfg.articleFactor; }
+      if (exact.size && exact.has(d)) { s += cfg.exactBonus; }
+      keptDocs.push(d);
+      keptValues.push(s);
+    }
+    // Every scored document, then the named ones without a score (the sort below fixes the order).
+    bm.scored.forEach(consider);
+    extra.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
+    exact.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
+    // Only the pool's worth is sorted: the pool-th best value first, then the documents at or
+    // above it (ties included, so the cut is the same as sorting all).
+    var floor = keptValues.length > pool ? kthBest(keptValues, pool) : -Infinity;
+    var prelim = [];
+    for (var c = 0; c < keptDocs.length; c++) { if (keptValues[c] >= floor) { prelim.push([keptValues[c], keptDocs[c]]); } }
+    prelim.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    prelim = prelim.slice(0, pool);
+    prelim.matches = keptDocs.length;  // every candidate is a match (a query word, or the query names it)
+    return prelim;
+  }
+
+  /** What needs the group's values: status, kind, a bare 文号 (ranking.final_score). */
+  function finalScore(group, score, parsed, cfg, hasTerms) {
+    if (group.kind === "article") { var f = cfg.statusFactor[group.status]; score *= f === undefined ? 1 : f; }
+    var k = cfg.kindFactor[group.kind]; score *= k === undefined ? 1 : k;
+    if (parsed.docNumber && !hasTerms && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
+    return score;
+  }
+
+  /**
+   * ranking.order_key: score (to 9 decimals), then current texts, then reading order within a
+   * regulation. Hits are {doc, group, score}; `articleKey(doc)` is [number, suffix].
+   */
+  function compareHits(a, b, articleKey) {
+    var sa = Math.round(a.score * 1e9) / 1e9, sb = Math.round(b.score * 1e9) / 1e9;
+    if (sa !== sb) { return sb - sa; }
+    var fa = a.group.status !== "有效", fb = b.group.status !== "有效";
+    if (fa !== fb) { return fa ? 1 : -1; }
+    if (a.group.law !== b.group.law) { return a.group.law < b.group.law ? -1 : 1; }
+    var ka = articleKey(a.doc), kb = articleKey(b.doc);
+    return ka[0] - kb[0] || ka[1] - kb[1] || a.doc - b.doc;
+  }
+
+  /** Whether a document ({group, chapter, text}) has the phrases and none of the exclusions (ranking.accept). */
+  function accept(doc, parsed) {
+    var hay = normalise([doc.group.title, doc.chapter, doc.text].join("\n"));
+    if (parsed.phrases.some(function (p) { return hay.indexOf(p) < 0; })) { return false; }
+    return !parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; });
+  }
+
+  return {
+    groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
+    compareHits: compareHits, accept: accept,
+  };
+});
