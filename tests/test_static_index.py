@@ -50,6 +50,11 @@ QUERIES = [
     "\"专项维修资金\"",
     "罚款 -临时",
     "userdict 词典",
+    # The second pass (rerank.py): penalty intent, a time-limit question, words in one sentence.
+    "临时建筑 怎么罚",
+    "行政复议 多少日内申请",
+    "业主大会 书面征求意见",
+    "规划许可证 建设 法律责任",
 ]
 
 

@@ -1,6 +1,7 @@
 /* 法规知识库: the browser engine's ranking, the twin of kb_tools/search/ranking.py, function for
  * function: groupsOf, Bm25f (ranking.bm25f, with the coordination credits of ranking._credits),
- * preliminary, finalScore, compareHits (ranking.order_key) and accept.
+ * preliminary, finalScore, compareHits (ranking.order_key) and accept; and the second pass of
+ * kb_tools/search/rerank.py (rerank, rerankFactor), whose patterns and weights also come from Python.
  *
  * BM25F itself was computed when the index was written: a posting's impact is a document's
  * saturated, field-weighted term score, so here it is summed per document, multiplied by the
@@ -189,7 +190,78 @@
     return !parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; });
   }
 
+  // ---------------------------------------------------------------- the second pass (rerank.py)
+
+  /** The user's own words (weight 1 terms) by the word they came from (rerank.query_words). */
+  function queryWords(parsed) {
+    var words = new Map();
+    parsed.terms.forEach(function (t) {
+      if (t.weight >= 1.0) {
+        if (!words.has(t.source)) { words.set(t.source, new Set()); }
+        words.get(t.source).add(t.text);
+      }
+    });
+    return words;
+  }
+
+  var compiled = new Map();
+  /** A pattern shipped from Python (rerank.py), compiled once. */
+  function pattern(source) {
+    if (!compiled.has(source)) { compiled.set(source, new RegExp(source)); }
+    return compiled.get(source);
+  }
+
+  /**
+   * rerank.factor: the second pass's factor for one article (1: no change). `config` is the
+   * manifest's ranking.rerank ({weights, patterns}); the same multiplications in the same order.
+   */
+  function rerankFactor(parsed, chapter, text, config, words) {
+    var w = config.weights, p = config.patterns, m = 1.0;
+    var asked = normalise([parsed.text].concat(parsed.phrases).join(" "));
+    text = normalise(text);
+    words = words || queryWords(parsed);
+    if (w.proximity && words.size >= 2) {
+      var best = 0;
+      text.split(pattern(p.sentence)).forEach(function (sentence) {
+        var count = 0;
+        words.forEach(function (terms) {
+          for (var t of terms) { if (sentence.indexOf(t) >= 0) { count++; return; } }
+        });
+        if (count > best) { best = count; }
+      });
+      m *= 1.0 + w.proximity * (best / words.size);
+    }
+    if (w.questionType && pattern(p.timeQuery).test(asked) && pattern(p.timeText).test(text)) { m *= 1.0 + w.questionType; }
+    if (w.questionType && pattern(p.conditionQuery).test(asked) && pattern(p.conditionText).test(text)) { m *= 1.0 + w.questionType; }
+    if (pattern(p.penaltyChapter).test(chapter)) {
+      m *= 1.0 + (pattern(p.penaltyQuery).test(asked) ? w.penalty : w.nonPenalty);
+    }
+    return m;
+  }
+
+  /** Whether the second pass can change anything for this query (rerank.rerank's guard). */
+  function reranks(parsed, config) {
+    if (!config || !parsed.terms.length) { return false; }
+    var w = config.weights;
+    return !!(w.proximity || w.questionType || w.penalty || w.nonPenalty);
+  }
+
+  /**
+   * rerank.rerank: the best `config.depth` hits (rank order) with their scores multiplied by
+   * rerankFactor; `docs` are their stored rows ({chapter, text}) in the same order. Returns new
+   * hits; the caller sorts them again (compareHits).
+   */
+  function rerank(hits, docs, parsed, config) {
+    var words = queryWords(parsed);
+    return hits.map(function (h, i) {
+      if (i >= config.depth || h.score >= config.exactFloor) { return h; }
+      var d = docs[i];
+      return { doc: h.doc, group: h.group, score: h.score * rerankFactor(parsed, d.chapter || "", d.text || "", config, words) };
+    });
+  }
+
   return {
+    queryWords: queryWords, rerankFactor: rerankFactor, reranks: reranks, rerank: rerank,
     groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
     compareHits: compareHits, accept: accept,
   };

@@ -341,12 +341,14 @@
 
   /**
    * engine._scored: ranking.bm25f over the loaded postings (later tiers fetched while they could
-   * still reach the top), the references the query makes, ranking.preliminary, final_score and
-   * order_key. Resolves to {hits, total, totalExact}.
+   * still reach the top), the references the query makes, ranking.preliminary, final_score,
+   * order_key and the second pass (rerank). Resolves to {hits, total, totalExact}.
    */
   Engine.prototype.rank = function (parsed, entries, limit, all) {
     var self = this, cfg = this.manifest.ranking, scale = this.manifest.impactScale;
     var n = Math.max(this.manifest.documents, 1);
+    var wanted = limit;  // the top `wanted` must be exact: the second pass reorders that many
+    if (ranking.reranks(parsed, cfg.rerank)) { wanted = Math.max(limit, cfg.rerank.depth); }
     var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
     var allowedCache = new Map();
     function allowed(doc) {
@@ -387,16 +389,16 @@
       }
       var scored = bm.scored, coord = bm.coordination(groups, idfOf), values = new Float64Array(scored.length), i;
       for (i = 0; i < scored.length; i++) { values[i] = bm.scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
-      var kth = ranking.kthBest(values, limit);
+      var kth = ranking.kthBest(values, wanted);
       var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
-      if (scored.length >= limit && kth >= bound) { return Promise.resolve(); }
+      if (scored.length >= wanted && kth >= bound) { return Promise.resolve(); }
       // The tiers first: the browser's few connections serve requests in the order they were made.
       var tiers = Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); }));
       if (round === 0) {  // the provisional best: their text loads while the later tiers do
         var top = [];
         for (i = 0; i < scored.length; i++) { if (values[i] >= kth) { top.push([values[i], scored[i]]); } }
         top.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-        self.warmDocuments(top.slice(0, limit).map(function (x) { return x[1]; }));
+        self.warmDocuments(top.slice(0, wanted).map(function (x) { return x[1]; }));
       }
       round++;
       return tiers.then(function (tiers) {
@@ -424,14 +426,33 @@
       });
       var articleKey = function (doc) { return self.articleKey(doc); };
       hits.sort(function (a, b) { return ranking.compareHits(a, b, articleKey); });
-      if (!parsed.phrases.length && !parsed.excluded.length) {
+      var ranked = (!parsed.phrases.length && !parsed.excluded.length) ?
         // Documents only in postings tiers left unloaded are not counted: then a lower bound.
-        return { hits: hits.slice(0, limit), total: prelim.matches, totalExact: !pending.length };
-      }
-      return self.acceptPhrases(hits, parsed, limit).then(function (ranked) {
-        ranked.totalExact = ranked.totalExact && !pending.length;
-        return ranked;
+        Promise.resolve({ hits: hits, total: prelim.matches, totalExact: !pending.length }) :
+        self.acceptPhrases(hits, parsed, limit).then(function (accepted) {
+          accepted.totalExact = accepted.totalExact && !pending.length;
+          return accepted;
+        });
+      return ranked.then(function (result) {
+        return self.secondPass(result.hits, parsed).then(function (reordered) {
+          reordered.sort(function (a, b) { return ranking.compareHits(a, b, articleKey); });
+          result.hits = reordered.slice(0, limit);
+          return result;
+        });
       });
+    });
+  };
+
+  /**
+   * The second pass (rerank.rerank): the best few hits reordered by their article text, whose
+   * rows are loaded first (the box shows them next, so they come from the cache then).
+   */
+  Engine.prototype.secondPass = function (hits, parsed) {
+    var config = this.manifest.ranking.rerank;
+    if (!ranking.reranks(parsed, config)) { return Promise.resolve(hits.slice()); }
+    var head = hits.slice(0, config.depth);
+    return this.documents(head.map(function (h) { return h.doc; })).then(function (docs) {
+      return ranking.rerank(head, docs, parsed, config).concat(hits.slice(config.depth));
     });
   };
 
@@ -492,7 +513,7 @@
       docs.forEach(function (d, i) { if (ranking.accept(d, parsed)) { kept.push(head[i]); } });
       // Only the best candidates are checked against the phrases: beyond them the count is a bound.
       var checkedAll = head.length === hits.length;
-      return { hits: kept.slice(0, limit), total: checkedAll ? kept.length : kept.length + hits.length - head.length,
+      return { hits: kept, total: checkedAll ? kept.length : kept.length + hits.length - head.length,
                totalExact: checkedAll };
     });
   };

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb_tools.search import analyzer as analyzer_module
-from kb_tools.search import mechanisms, ranking
+from kb_tools.search import mechanisms, ranking, rerank
 from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
 from kb_tools.search.query import ParsedQuery, clean, compact_docno, name_table, parse_query
@@ -189,6 +189,8 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
         if not ranking.accept(data, parsed):
             continue
         results.append((data, ranking.final_score(data, score, parsed)))
+    results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
+    results = rerank.rerank(results, parsed)  # the second pass: the best few by their text
     results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
     return results
 

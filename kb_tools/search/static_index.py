@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb_tools.search import ranking
+from kb_tools.search import ranking, rerank
 from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
 from kb_tools.search.mechanisms import enabled
@@ -491,6 +491,7 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "bigramWeight": BIGRAM_WEIGHT,
             "partlyMin": PARTLY_MIN,
             "maxMoreRounds": MAX_MORE_ROUNDS,
+            "rerank": rerank.manifest_config(),
         },
     }
 
