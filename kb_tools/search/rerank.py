@@ -36,7 +36,7 @@ DEPTH = 5
 #: Scores at or above this are exact references (ranking.EXACT_BONUS): never reordered.
 EXACT_FLOOR = 1e5
 #: Factor ``1 + PROXIMITY_WEIGHT * share`` (share of the query's words in the best sentence).
-PROXIMITY_WEIGHT = 0.3
+PROXIMITY_WEIGHT = 0.2
 #: Factor for an article that answers the question's type (a time limit, conditions).
 QUESTION_TYPE_WEIGHT = 0.3
 #: Factor ``1 + w`` for a 法律责任 article when the query asks about sanctions, ``1 + w`` with
