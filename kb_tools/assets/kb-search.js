@@ -434,7 +434,10 @@
           return accepted;
         });
       return ranked.then(function (result) {
-        return self.secondPass(result.hits, parsed).then(function (reordered) {
+        var second = self.secondPass(result.hits, parsed);
+        // The second pass asked for the best few rows first; the rest of the page's load meanwhile.
+        if (ranking.reranks(parsed, cfg.rerank)) { self.warmDocuments(result.hits.slice(0, limit).map(function (h) { return h.doc; })); }
+        return second.then(function (reordered) {
           reordered.sort(function (a, b) { return ranking.compareHits(a, b, articleKey); });
           result.hits = reordered.slice(0, limit);
           return result;
