@@ -279,3 +279,18 @@ def test_entry_page_card_and_power_item_link_to_each_other(tmp_path):
     table = read(site, "lists/discretion/index.html")
     assert "一般 工程合同价款百分之一至百分之一点五 · 较重 工程合同价款1.5%至2%" in table
     assert "示例数据" in page and "示例数据" in table
+
+
+def test_comparison_shows_old_and_new_ranges_and_flags_entries_on_the_old_text(tmp_path):
+    write_docs(tmp_path, rows(GOOD, out_of_range("5万元", "8万元")),
+               **{"laws/某工程质量条例.md": NEW_QUALITY, "laws/某工程质量条例/2020-01-01.md": OLD_QUALITY})
+    site = run_build(make_config(tmp_path, {"search_index": False}))
+    html = read(site, "laws/某工程质量条例/compare-2020-01-01/index.html")
+    row = html[html.index('href="../../../laws/某工程质量条例/2020-01-01/#article-4"'):]
+    row = row[:row.index("</tr>")]
+    assert ('<span class="kb-compare-penalty-old">责令改正；罚款 2万元–10万元</span> → '
+            '<span class="kb-compare-penalty-new">责令改正；罚款 5万元–20万元</span>') in row
+    assert ('按修改前条文制定的裁量基准，请复核：<a href="../../../lists/discretion/items/D-2/">'
+            "D-2 发包给不具有相应资质等级的施工单位</a>（示例裁量基准，2024-06-01 施行）") in row
+    # 第三条 kept its words: no penalty line, and D-1 resting on it is not flagged.
+    assert html.count("kb-compare-penalty-old") == 1 and "D-1 未取得施工许可证" not in html
