@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kb_tools.discretion.links import penalty_articles
 from kb_tools.penalties.model import KINDS
 
 if TYPE_CHECKING:
+    from kb_tools.corpus import Corpus
     from kb_tools.lists.model import Entry
 
 
-def entry_terms(entry: Entry) -> str:
+def entry_terms(entry: Entry, corpus: Corpus | None = None) -> str:
     """The tiers in short (档次 and 幅度; the 情节 are the same few phrases in every entry and would
     only lengthen the document) and ``罚则（处罚） 罚：罚款、责令改正``; ``""`` without tiers."""
     tiers = [t for column in entry.spec.tier_columns for t in entry.tiers.get(column.key, ())]
@@ -24,4 +26,12 @@ def entry_terms(entry: Entry) -> str:
     kinds = ["罚款"] if any(t.has_fine for t in tiers) else []
     kinds += [k for k in KINDS if k not in kinds and any(k in t.others for t in tiers)]
     levels = "；".join(f"{t.level} {t.amount_text() or t.others}" for t in tiers)
-    return f"裁量档次：{levels}\n罚则（处罚） 罚：{'、'.join(kinds) or '见裁量档次'}"
+    lines = [f"裁量档次：{levels}", f"罚则（处罚） 罚：{'、'.join(kinds) or '见裁量档次'}"]
+    if corpus is not None:
+        # The entry page shows each 处罚依据 article's text (on expand): the document holds it too,
+        # so the words that find the article find the entry that applies it.
+        for slug, anchor in penalty_articles(corpus, entry):
+            article = next((a for a in corpus.laws[slug].articles if a.anchor == anchor), None)
+            if article is not None:
+                lines.append(article.text)
+    return "\n".join(lines)
