@@ -6,6 +6,8 @@ on what `kb check`, `mkdocs build --strict`, `kb import-list` and the built page
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -294,3 +296,25 @@ def test_comparison_shows_old_and_new_ranges_and_flags_entries_on_the_old_text(t
             "D-2 发包给不具有相应资质等级的施工单位</a>（示例裁量基准，2024-06-01 施行）") in row
     # 第三条 kept its words: no penalty line, and D-1 resting on it is not flagged.
     assert html.count("kb-compare-penalty-old") == 1 and "D-1 未取得施工许可证" not in html
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+def test_a_described_act_finds_the_article_and_its_entry_in_both_engines(tmp_path):
+    """The penalty article and its 裁量 entry first, in the same order in kb search and the browser."""
+    from kb_tools.search.engine import ensure_index, search
+    from kb_tools.search.static_eval import NodeEngine
+    from kb_tools.search.static_index import INDEX_DIR
+
+    docs = write_docs(tmp_path, rows(GOOD, out_of_range("2万元", "5万元")), **{
+        "notes/施工许可.md": "# 施工许可办理须知\n\n建设单位未取得施工许可证的，不得擅自施工。罚款标准见条例。\n"})
+    site = run_build(make_config(tmp_path))
+    ix, _ = ensure_index(docs, tmp_path / "whoosh", today=dt.date.fromisoformat(STATUS_DATE))
+    node = NodeEngine(site / INDEX_DIR)
+    try:
+        query = "未取得施工许可证擅自施工 罚款"
+        whoosh = [h.url for h in search(ix, query, limit=5)]
+        static = [h["url"] for h in node.query(query, 5)]
+    finally:
+        node.close()
+    assert set(whoosh[:2]) == {"laws/某工程质量条例/#article-3", "lists/discretion/items/D-1/"}
+    assert static[:3] == whoosh[:3]
