@@ -318,3 +318,12 @@ def test_a_described_act_finds_the_article_and_its_entry_in_both_engines(tmp_pat
         node.close()
     assert set(whoosh[:2]) == {"laws/某工程质量条例/#article-3", "lists/discretion/items/D-1/"}
     assert static[:3] == whoosh[:3]
+
+
+def test_an_amendment_after_adoption_without_the_older_text_is_still_a_warning(tmp_path):
+    docs = write_docs(tmp_path, rows(GOOD), **{"laws/某工程质量条例.md": NEW_QUALITY})
+    found = [p.message for p in check_docs(docs, STATUS_DATE) if p.code == "discretion-basis-revised"]
+    assert found == [
+        f"“未取得施工许可证擅自施工”的{label}“《某工程质量条例》{article}”所在的《某工程质量条例》在本基准施行"
+        "（2024-06-01）后于 2025-03-01 修改，知识库未收录修改前的文本，无法比对该条是否变化。"
+        for label, article in (("违法依据", "第二条"), ("处罚依据", "第三条"))]

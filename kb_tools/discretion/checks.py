@@ -130,16 +130,26 @@ def tier_problems(entry: Entry, tier: Tier, statutes: list[Statute]) -> list[Con
 
 def revision_problems(corpus: Corpus, entry: Entry) -> list[ContentProblem]:
     """Basis articles changed since the standard was adopted, with the change (revision alerts)."""
-    from kb_tools.citations.resolver import find_citations
+    from kb_tools.citations.resolver import find_citations, in_force_from
 
     adopted = entry.spec.adopted
+    assert adopted is not None
     problems: list[ContentProblem] = []
+    hint = "请按现行条文复核该项裁量基准的违法行为、依据和幅度，修订后更新 adopted 日期。"
     for basis in entry.all_bases:
         for citation in find_citations(basis.text, corpus, on=adopted):
+            law = citation.law
+            where = f"“{entry.title}”的{basis.label}“{citation.text}”"
             if citation.alert and citation.articles:
                 problems.append(ContentProblem(
                     entry.source, basis.line or entry.line,
-                    f"“{entry.title}”的{basis.label}“{citation.text}”在本基准施行（{adopted}）后已变化：{citation.alert}。",
-                    "请按现行条文复核该项裁量基准的违法行为、依据和幅度，修订后更新 adopted 日期。",
+                    f"{where}在本基准施行（{adopted}）后已变化：{citation.alert}。", hint,
+                    severity=Severity.WARNING, code="discretion-basis-revised"))
+            elif law is not None and law.version_of is None and (since := in_force_from(law)) and since > adopted:
+                # Amended after adoption, but the knowledge base has no text older than the amendment.
+                problems.append(ContentProblem(
+                    entry.source, basis.line or entry.line,
+                    f"{where}所在的《{law.title}》在本基准施行（{adopted}）后于 {since} 修改，"
+                    "知识库未收录修改前的文本，无法比对该条是否变化。", hint,
                     severity=Severity.WARNING, code="discretion-basis-revised"))
     return problems
