@@ -17,7 +17,7 @@ import yaml
 
 from kb_tools.penalties.extract import parse_fine
 
-#: The 裁量阶次, mildest first (the order the entry page shows them).
+#: The 裁量阶次, mildest first.
 LEVELS: tuple[str, ...] = ("轻微", "一般", "较重", "严重")
 #: Names of a tier's fields in YAML rows (Chinese first, as the data is written).
 FIELDS = {"档次": "level", "level": "level", "违法程度": "level", "裁量阶次": "level",
@@ -94,9 +94,9 @@ def parse_tiers(raw: str | list[str], lines: list[int]) -> tuple[list[Tier], lis
         if why:
             problems.append((line, why, "每档写成“档次 | 情节 | 幅度 | 其他处罚”，或写档次、情节、幅度三个字段。"))
             continue
-        tier, why = _tier(fields, line)
-        if why:
-            problems.append((line, why[0], why[1]))
+        tier, wrong = _tier(fields, line)
+        if wrong:
+            problems.append((line, *wrong))
             continue
         if tier is not None:
             tiers.append(tier)
