@@ -327,3 +327,26 @@ def test_an_amendment_after_adoption_without_the_older_text_is_still_a_warning(t
         f"“未取得施工许可证擅自施工”的{label}“《某工程质量条例》{article}”所在的《某工程质量条例》在本基准施行"
         "（2024-06-01）后于 2025-03-01 修改，知识库未收录修改前的文本，无法比对该条是否变化。"
         for label, article in (("违法依据", "第二条"), ("处罚依据", "第三条"))]
+
+
+def test_the_exported_workbook_imports_back_to_the_same_tiers(tmp_path):
+    from openpyxl import load_workbook
+
+    write_docs(tmp_path, rows(GOOD, NO_FINE))
+    site = run_build(make_config(tmp_path, {"search_index": False}))
+    exported = site / "lists/discretion/export/discretion.xlsx"
+    sheet = load_workbook(exported).active
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["编号", "违法行为", "违法依据", "处罚依据", "裁量档次"]
+    assert sheet.cell(2, 5).value.splitlines()[1] == "较重 | 逾期未改正 | 工程合同价款1.5%以上2%以下 | 责令停止施工"
+    other = tmp_path / "again"
+    docs = write_docs(other, "")
+    (docs / "lists/discretion/rows.yaml").unlink()
+    result = import_list("discretion", exported, docs)
+    assert result.problems == []
+    original = load_corpus(tmp_path / "docs", None, features=default_features()).lists["discretion"]
+    again = load_corpus(docs, None, features=default_features()).lists["discretion"]
+    strip = [[(t.level, t.circumstances, t.min, t.max, t.unit, t.base, t.others) for t in e.tiers["tiers"]]
+             for e in original.entries]
+    assert [[(t.level, t.circumstances, t.min, t.max, t.unit, t.base, t.others) for t in e.tiers["tiers"]]
+            for e in again.entries] == strip
