@@ -118,7 +118,8 @@ def test_the_cited_clause_is_marked_in_the_whole_article(site):
     # Both 款 of 第二条 are there; only the second is marked, with its label.
     assert "<p><strong class=\"kb-pw-cited-label\">第二条</strong>\u3000在中华人民共和国境内从事建筑活动" in text
     cited = re.findall(r'<div class="kb-pw-clause kb-pw-clause--cited">(.*?)</div>', text)
-    assert cited == ['<p><span class="kb-pw-clause-label">第二款</span>本法所称建筑活动，是指各类房屋建筑的建造活动。</p>']
+    assert cited == ['<p><span class="kb-pw-clause-label">第二款</span>'
+                     "本法所称建筑活动，是指各类房屋建筑的建造活动。</p>"]
 
 
 def test_every_status_shows_and_articles_of_one_line_share_a_box(site):
@@ -127,8 +128,8 @@ def test_every_status_shows_and_articles_of_one_line_share_a_box(site):
     assert len(found) == 4  # 第七条、第八条 in one box; the unresolved line and the whole law have none
     first = found[0]
     assert first.count('<section class="kb-pw-cited"') == 2
-    assert ('<p class="kb-pw-cited-head"><a href="../../../laws/建筑法/#article-8">《中华人民共和国建筑法》第八条</a></p>'
-            in first)
+    assert ('<p class="kb-pw-cited-head"><a href="../../../laws/建筑法/#article-8">'
+            "《中华人民共和国建筑法》第八条</a></p>") in first
     assert "（二）有保证工程质量和安全的具体措施。" in first  # the whole article, its items too
     badges = [re.findall(r"kb-status--([a-z-]+) kb-cite-status", box) for box in found]
     assert badges == [["in-force"], ["repealed"], ["not-yet-effective"], ["amended"]]

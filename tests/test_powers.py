@@ -120,7 +120,8 @@ def test_item_page_links_basis_to_article_with_text_on_expand(sample_site):
             '<a class="kb-cite" href="../../../laws/建筑法/#article-7"') in section
     assert '<span class="kb-status kb-status--in-force kb-cite-status"' in section
     assert '<section class="kb-pw-cited" data-law="建筑法" data-article="article-7">' in section
-    assert '<strong class="kb-pw-cited-label">第七条</strong>\u3000建筑工程开工前，建设单位应当按照国家有关规定' in section
+    assert ('<strong class="kb-pw-cited-label">第七条</strong>\u3000建筑工程开工前，建设单位应当按照国家有关规定'
+            in section)
     assert 'href="../../../laws/建设工程安全生产管理条例/#article-42"' in html
     assert '<a href="../../inspection-items/JC-001/">建筑工程施工许可办理情况检查</a>' in html
     inspection = read(sample_site, "powers/inspection-items/JC-001/index.html")
