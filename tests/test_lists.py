@@ -248,7 +248,7 @@ def test_unresolvable_basis_names_the_article_and_line(tmp_path):
      "清单声明中有未知字段“titel”。", "是不是想写 `title`？"),
     (DECLARATION.replace("    type: number\n", "    type: money\n"), 20,
      "列“金额（万元）”的类型“money”无法识别。",
-     "type 可写 text（文字）、date（日期）、number（数字）、choice（选项）。"),
+     "type 可写 text（文字）、date（日期）、number（数字）、choice（选项）、tiers（裁量档次）。"),
     (DECLARATION.replace("    choices: [行政处罚, 行政强制]\n", ""), 12,
      "选项列“类别”没有列出 choices。", "请写 choices: [行政处罚, 行政强制, 行政许可]。"),
     (DECLARATION.replace("  - key: department\n", "  - key: Department\n"), 15,
@@ -326,8 +326,10 @@ def test_sample_lists_resolve_every_basis_and_mark_every_page(sample_site):
     assert [p.format() for p in check_docs(docs, STATUS_DATE) if p.path.startswith("lists/")] == []
     corpus = load_corpus(docs, None, features=default_features())
     titles = {d.spec.title: len(d.entries) for d in corpus.lists.values()}
-    assert set(titles) == {"重大行政执法决定法制审核目录清单", "行政执法音像记录事项清单", "重大行政决策目录"}
-    assert all(10 <= n <= 30 for n in titles.values())
+    assert set(titles) == {"重大行政执法决定法制审核目录清单", "行政执法音像记录事项清单", "重大行政决策目录",
+                           "行政处罚裁量基准", "不予处罚、从轻处罚、减轻处罚清单"}
+    assert all(5 <= n <= 50 for n in titles.values())
+    assert titles["行政处罚裁量基准"] >= 30
     refs = [r for d in corpus.lists.values() for e in d.entries for b in e.all_bases for r in b.refs]
     assert refs and all(r.law_slug and r.articles and r.problem is None for r in refs)
     pages = [p for p in (sample_site / "lists").rglob("index.html")]
