@@ -117,12 +117,16 @@ def test_table_has_a_filter_per_filter_column_and_a_row_per_entry(site):
 def test_entry_page_links_each_basis_to_its_article(site):
     html = read(site, "lists/review/items/A-1/index.html")
     assert "未取得施工许可证擅自施工</h1>" in html
-    assert '<details class="kb-pw-article" data-law="建筑法" data-article="article-7">' in html
+    assert '<section class="kb-pw-cited" data-law="建筑法" data-article="article-7">' in html
+    assert html.count("<details") == 1
     assert 'href="../../../../laws/建筑法/#article-7"' in html
     assert "<dt>完成时间</dt><dd>2026-03-01</dd>" in html
     other = read(site, "lists/review/items/A-2/index.html")
     assert "<dt>备注</dt><dd>=HYPERLINK(&quot;http://example.invalid&quot;)</dd>" in other
     assert 'data-article="article-8"' in other
+    # 《建筑法》第八条第一款: the 款 (with the 项 it lists) is marked in the whole article.
+    assert '<div class="kb-pw-clause kb-pw-clause--cited"><p><span class="kb-pw-clause-label">第一款</span>' in other
+    assert "（二）有保证工程质量和安全的具体措施。</p></div>" in other
     assert 'data-article="article-8-1"' in read(site, "lists/review/items/A-3/index.html")
 
 

@@ -29,6 +29,7 @@ class BasisRef:
         articles: ``(number, suffix)`` of each cited article; empty when the whole law is cited.
         problem: why it did not resolve (Chinese), None when it did.
         policy_slug: the 本局文件 it resolves to instead of a regulation (海住建〔2021〕27号第四条).
+        clauses: ``(number, suffix, 款)`` of each 款 named (第八条第二款 -> ``(8, 0, 2)``).
     """
 
     text: str
@@ -36,6 +37,11 @@ class BasisRef:
     articles: tuple[tuple[int, int], ...] = ()
     problem: str | None = None
     policy_slug: str | None = None
+    clauses: tuple[tuple[int, int, int], ...] = ()
+
+    def clauses_of(self, number: int, suffix: int) -> tuple[int, ...]:
+        """The 款 named of one cited article (1-based), empty when the whole article is cited."""
+        return tuple(c for n, s, c in self.clauses if (n, s) == (number, suffix))
 
 
 @dataclass(frozen=True)
