@@ -37,6 +37,7 @@ from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
 from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import precompress_site
+from kb_tools.site.render_cache import RenderCache, describe
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.text import html_text
 
@@ -80,10 +81,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.pending_index: Pending | None = None  # the whoosh generation waiting for the swap
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
         self.active_tab: object | None = None  # the tab marked active while one page renders
+        #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
+        self.render_cache: RenderCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
+        self.render_cache = RenderCache() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
@@ -211,10 +215,19 @@ class KbPlugin(BasePlugin[KbConfig]):
         return html
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese."""
+        """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese.
+        The files are final here: the render cache takes the build's setting from them."""
         if self.config.enabled and config.nav is None:
             name_sections(nav.items)
+        if self.render_cache is not None:
+            self.render_cache.begin(config, files)
         return nav
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """In `mkdocs serve`, let an unchanged page reuse its previous Markdown conversion."""
+        if self.render_cache is not None:
+            self.render_cache.install(page)
+        return page
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -248,6 +261,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.pending_index = stats.pending if self.staged is not None else None
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
+        if self.render_cache is not None:
+            log.info(describe(self.render_cache))
         if self.config.enabled and self.config.precompress and self.command == "build":
             packed = precompress_site(Path(config.site_dir))  # last: the search shards are written
             log.info(f"预压缩：{packed.files} 个文件，"
