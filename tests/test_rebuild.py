@@ -158,15 +158,8 @@ def test_serve_rebuild_search_matches_fresh_build(tmp_path: Path) -> None:
         for root in (serve_root, fresh_root):
             ix = open_index(root / ".kb_cache" / "index")
             assert ix is not None
-            try:
-                hits.append([(h.url, h.score, h.snippet) for h in search(ix, query)])
-            finally:
-                ix.close()
+            hits.append([(h.url, h.score, h.snippet) for h in search(ix, query)])
         assert hits[0] == hits[1], query
     ix = open_index(serve_root / ".kb_cache" / "index")
     assert ix is not None
-    try:
-        assert [h.url for h in search(ix, "如实报告")][:1] == ["laws/甲法/#article-4"]
-    finally:
-        ix.close()
-
+    assert [h.url for h in search(ix, "如实报告")][:1] == ["laws/甲法/#article-4"]

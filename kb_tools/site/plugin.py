@@ -29,9 +29,11 @@ from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem, KbError
+from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
+from kb_tools.search.terms import TermCounts
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
@@ -83,11 +85,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.active_tab: object | None = None  # the tab marked active while one page renders
         #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
         self.render_cache: RenderCache | None = None
+        self.terms = TermCounts()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
         self.render_cache = RenderCache() if command == "serve" else None
+        self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
@@ -254,10 +258,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Write both search indexes from the same documents, then the .gz files; mark the staged
         output finished."""
         if self.config.enabled and self.config.search_index and self.corpus is not None:
-            write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
+            # One analyzer and one set of term counts for both indexes (kept across serve rebuilds).
+            terms = self.terms.use(analyzer_for_corpus(self.corpus))
+            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms)
             # whoosh (kb search, /api/search): a staged build makes the new generation live only
             # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
-            stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None)
+            stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None,
+                                 analyzer=terms.analyzer, terms=terms)
+            terms.forget_unused()
             self.pending_index = stats.pending if self.staged is not None else None
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
