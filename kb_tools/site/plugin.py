@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from kb_tools.cache import SourceCache
 from kb_tools.checks import validate
 from kb_tools.citations.graph import decorate_law_html
 from kb_tools.citations.resolver import link_citations
@@ -86,12 +87,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
         self.render_cache: RenderCache | None = None
         self.terms = TermCounts()
+        self.sources = SourceCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
         self.render_cache = RenderCache() if command == "serve" else None
         self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
+        self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
@@ -126,8 +129,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return files
         options = site_options(config, self.config)
+        self.sources.begin()
         self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
-                                  features=default_features(), options=options)
+                                  features=default_features(), options=options, sources=self.sources)
         report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
@@ -271,6 +275,9 @@ class KbPlugin(BasePlugin[KbConfig]):
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
         if self.render_cache is not None:
             log.info(describe(self.render_cache))
+            log.info(f"源文件缓存：本次读取 {self.sources.reads} 个文件，"
+                     f"{self.sources.hits} 项解析结果复用，{self.sources.misses} 项重新计算。")
+        self.sources.end()
         if self.config.enabled and self.config.precompress and self.command == "build":
             packed = precompress_site(Path(config.site_dir))  # last: the search shards are written
             log.info(f"预压缩：{packed.files} 个文件，"
