@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 PAGES_LOGGER = "mkdocs.structure.pages"
 #: A mkdocstrings block: rendered from Python sources, never cached.
 _AUTODOC_RE = re.compile(r"^:::\s", re.MULTILINE)
+#: ``<object at 0x7f…>`` in a repr: differs for equal objects of two config loads.
+_ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,13 @@ class RenderCache:
     def begin(self, config: MkDocsConfig, files: Files) -> None:
         """Fix the build's setting: extensions, their options, every file and its URL."""
         h = hashlib.sha1()
-        h.update(repr(list(config.markdown_extensions)).encode("utf-8"))
-        h.update(repr(sorted((config.mdx_configs or {}).items(), key=lambda kv: str(kv[0]))).encode("utf-8"))
-        h.update(repr((config.use_directory_urls, config.site_url, config.validation)).encode("utf-8"))
+        if config.config_file_path and Path(config.config_file_path).is_file():  # every option, as written
+            h.update(Path(config.config_file_path).read_bytes())
+        # Plugins add extension objects (mkdocstrings): their class names, not their addresses.
+        names = [ext if isinstance(ext, str) else f"{type(ext).__module__}.{type(ext).__qualname__}"
+                 for ext in config.markdown_extensions]
+        options = sorted((config.mdx_configs or {}).items(), key=lambda kv: str(kv[0]))
+        h.update(_ADDRESS_RE.sub("", repr((names, options, config.use_directory_urls, config.site_url))).encode())
         for file in sorted(files, key=lambda f: f.src_uri):
             h.update(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\n".encode())
         self.setting = h.hexdigest()
