@@ -12,8 +12,10 @@ the site with its URL (relative links are resolved against them). What the kb pl
 afterwards in ``on_page_content`` (citation links, 罚则 cards, 被引用 lists) depends on the
 whole corpus and is recomputed on every build, from the restored HTML.
 
-Not cached: pages that pull in Python docstrings (``::: module`` of mkdocstrings) — their
-output depends on source files the key does not see. Warnings the conversion logged (broken
+Pages that pull in Python docstrings (``::: module`` of mkdocstrings) also depend on source
+files: their key adds the size and modification time of every Python file of the documented
+packages (:func:`autodoc_stamp`); when a package is not found they are converted every time.
+Warnings the conversion logged (broken
 links …) are recorded and logged again when the page is restored, so ``--strict`` counts them.
 """
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 PAGES_LOGGER = "mkdocs.structure.pages"
 #: A mkdocstrings block: rendered from Python sources, never cached.
 _AUTODOC_RE = re.compile(r"^:::\s", re.MULTILINE)
+_AUTODOC_NAME_RE = re.compile(r"^:::\s+([\w.]+)", re.MULTILINE)
 #: ``<object at 0x7f…>`` in a repr: differs for equal objects of two config loads.
 _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -96,10 +99,16 @@ class RenderCache:
         original: Callable[[MkDocsConfig, Files], None] = page.render
 
         def render(config: MkDocsConfig, files: Files) -> None:
-            if page.markdown is None or _AUTODOC_RE.search(page.markdown):
+            if page.markdown is None:
                 original(config, files)
                 return
             key = self.key(page)
+            if _AUTODOC_RE.search(page.markdown):  # docstrings: the Python sources are part of the key
+                stamp = autodoc_stamp(page.markdown, config)
+                if stamp is None:
+                    original(config, files)
+                    return
+                key = hashlib.sha1(f"{key}\0{stamp}".encode()).hexdigest()
             entry = self.entries.get(page.file.src_uri)
             if entry is not None and entry.key == key:
                 self.hits += 1
@@ -111,6 +120,26 @@ class RenderCache:
             self.entries[page.file.src_uri] = _capture(page, key, records)
 
         page.render = render  # type: ignore[method-assign]  # this page only, for this build
+
+
+def autodoc_stamp(markdown: str, config: MkDocsConfig) -> str | None:
+    """Size and modification time of every Python file the page's ``::: module`` blocks document,
+    found below mkdocstrings' ``paths``; None when a module is not found (the page is then
+    converted every time)."""
+    packages = sorted({name.split(".")[0] for name in _AUTODOC_NAME_RE.findall(markdown)})
+    root = Path(config.config_file_path or ".").parent
+    plugin = config.plugins.get("mkdocstrings")
+    handlers = getattr(plugin, "config", {}).get("handlers", {}) if plugin is not None else {}
+    paths = [root / p for p in (handlers.get("python", {}) or {}).get("paths", ["."])]
+    h = hashlib.sha1()
+    for package in packages:
+        found = [p for base in paths for p in (base / package, base / f"{package}.py") if p.exists()]
+        if not found:
+            return None
+        for source in sorted(f for p in found for f in ([p] if p.is_file() else p.rglob("*.py"))):
+            st = source.stat()
+            h.update(f"{source} {st.st_size} {st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def _capture(page: Page, key: str, records: list[tuple[int, str]]) -> Rendered:
