@@ -163,3 +163,26 @@ def test_serve_rebuild_search_matches_fresh_build(tmp_path: Path) -> None:
     ix = open_index(serve_root / ".kb_cache" / "index")
     assert ix is not None
     assert [h.url for h in search(ix, "如实报告")][:1] == ["laws/甲法/#article-4"]
+
+
+def edit_pages_only(docs: Path) -> None:
+    """Edit a page that is not a regulation, delete another, add a third."""
+    notes = docs / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("办理备案", "办理联合验收"), encoding="utf-8")
+    (docs / "later.md").unlink()
+    (docs / "new.md").write_text("# 新页面\n\n依据《乙法》第二条责令改正。\n", encoding="utf-8")
+
+
+def test_serve_rebuild_after_page_edits_equals_fresh_build(tmp_path: Path) -> None:
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_pages_only(serve_root / "docs"))
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert not (serve_root / "site" / "later").exists()
+    # The regulations were not parsed again: their parses came from the previous build.
+    assert plugin.sources.hits > 0  # type: ignore[attr-defined]
+    law = (serve_root / "site" / "laws" / "乙法" / "index.html").read_text(encoding="utf-8")
+    assert "新页面" in law[law.index('id="article-2"'):]  # cited-by of an unchanged regulation updated

@@ -75,7 +75,7 @@ class RenderCache:
         if config.config_file_path and Path(config.config_file_path).is_file():  # every option, as written
             h.update(Path(config.config_file_path).read_bytes())
         # Plugins add extension objects (mkdocstrings): their class names, not their addresses.
-        names = [ext if isinstance(ext, str) else f"{type(ext).__module__}.{type(ext).__qualname__}"
+        names = [ext if isinstance(ext, str) else type(ext).__qualname__
                  for ext in config.markdown_extensions]
         options = sorted((config.mdx_configs or {}).items(), key=lambda kv: str(kv[0]))
         h.update(_ADDRESS_RE.sub("", repr((names, options, config.use_directory_urls, config.site_url))).encode())
