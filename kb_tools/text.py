@@ -51,9 +51,15 @@ def neutralise_cell(value: Cell) -> Cell | str:
     formula gets a leading ``'``; numbers (``int``, ``float`` and number-shaped text such as
     ``"-5"``), a lone ``-`` and every other value come back unchanged.
 
-    ``kb_tools/assets/powers.js`` (导出当前结果) applies the same rule in the browser.
+    Control characters (a NUL typed as ``"\\0"`` in a YAML file) are dropped first: openpyxl
+    refuses them, and a spreadsheet program would show them as boxes.
+
+    ``kb_tools/assets/lists.js`` (导出当前结果) applies the same rule in the browser.
     """
     if not isinstance(value, str) or not value:
+        return value
+    value = clean_text(value)
+    if not value:
         return value
     first = value[0] if value[0] in "\t\r" else value.lstrip(_SKIPPED)[:1]
     core = value.strip()

@@ -139,9 +139,19 @@ def test_numbers_stay_numbers_in_both_formats():
     ("＋1+1", "'＋1+1"), ("-1-1", "'-1-1"), ("- 5", "'- 5"),
     ("-5", "-5"), ("+3", "+3"), ("-1.5e3", "-1.5e3"), (".5", ".5"), ("-", "-"), ("－", "－"),
     ("建筑法", "建筑法"), ("a=b", "a=b"), ("", ""), (None, None), (7, 7), (-2.5, -2.5),
+    ("建\x00筑法", "建筑法"), ("\x00=1+1", "'=1+1"), ("\x00", ""), ("a\x1fb\tc", "ab\tc"),
 ])
 def test_neutralise_cell(value, expected):
     assert neutralise_cell(value) == expected
+
+
+def test_control_characters_typed_in_yaml_never_break_a_workbook():
+    """A NUL written as ``"\\0"`` in a data file reaches the export as text: openpyxl would
+    refuse the whole workbook, so the cell loses it (and keeps the rest)."""
+    rows = [["A-1", "事项\x00名称", "\x00=1+1", *[""] * (len(POWER_FIELDS) - 3)]]
+    sheet = load_workbook(io.BytesIO(to_xlsx(POWER_FIELDS, rows, title="表", today=dt.date(2026, 1, 5)))).active
+    assert [c.value for c in sheet[2]][1:3] == ["事项名称", "'=1+1"]
+    assert "\x00" not in to_csv(POWER_FIELDS, rows).decode("utf-8-sig")
 
 
 def test_text_module_examples_hold():
