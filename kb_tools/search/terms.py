@@ -46,6 +46,10 @@ class TermCounts:
         self._used.add(text)
         return hit
 
+    def knows(self, text: str) -> bool:
+        """Whether ``text`` was analysed already (no analyzer run needed)."""
+        return text in self._memo
+
     def forget_unused(self) -> None:
         """Drop the texts no writer asked for since the last call (edited-away text): bounded memory."""
         for text in [t for t in self._memo if t not in self._used]:
