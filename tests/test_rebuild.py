@@ -186,3 +186,23 @@ def test_serve_rebuild_after_page_edits_equals_fresh_build(tmp_path: Path) -> No
     assert plugin.sources.hits > 0  # type: ignore[attr-defined]
     law = (serve_root / "site" / "laws" / "乙法" / "index.html").read_text(encoding="utf-8")
     assert "新页面" in law[law.index('id="article-2"'):]  # cited-by of an unchanged regulation updated
+
+
+def test_a_restored_page_reports_its_broken_link_again(tmp_path: Path, caplog) -> None:
+    # `mkdocs serve --strict` counts warnings per build: a page reused from the previous build
+    # must warn about its broken link again, although it was not converted again.
+    import logging
+
+    root = tmp_path / "serve"
+    config_file = make_site(root)
+    (root / "docs" / "broken.md").write_text("# 坏链接\n\n见 [不存在的页面](nowhere.md)。\n", encoding="utf-8")
+    caplog.set_level(logging.INFO)
+
+    def edit() -> None:  # content only: the same files, so unchanged pages are restored
+        caplog.clear()
+        notes = root / "docs" / "notes.md"
+        notes.write_text(notes.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+
+    plugin = serve_rebuild(config_file, root / "site", edit)
+    assert plugin.render_cache.hits > 0  # type: ignore[attr-defined]
+    assert any("nowhere.md" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
