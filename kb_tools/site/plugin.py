@@ -31,6 +31,7 @@ from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem, KbError
 from kb_tools.search.analyzer import analyzer_for_corpus
+from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
@@ -68,6 +69,9 @@ STYLESHEETS = ["assets/kb/kb.css", "assets/kb/citations.css", "assets/kb/print.c
                "assets/kb/penalties.css"]
 #: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
 PERMALINK_TITLE = "本节链接"
+#: Above this many search documents, `mkdocs build` does not keep the static index's term counts
+#: for the whoosh writer (at the scale site they cost more memory than the time they save).
+SHARED_TERMS_MAX_DOCS = 20_000
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -267,6 +271,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms)
             # whoosh (kb search, /api/search): a staged build makes the new generation live only
             # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
+            if self.command != "serve" and len(search_documents(self.corpus)) > SHARED_TERMS_MAX_DOCS:
+                # A large one-off build: free the counts before whoosh's workers fork (peak memory).
+                self.terms = terms = TermCounts().use(terms.analyzer)  # type: ignore[arg-type]  # set by use() above
             stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None,
                                  analyzer=terms.analyzer, terms=terms)
             terms.forget_unused()
