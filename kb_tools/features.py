@@ -7,7 +7,7 @@ tuple, so a check that `kb check` runs is the check a build runs.
 
 from __future__ import annotations
 
-from kb_tools import classroom, lists, penalties, powers, study
+from kb_tools import classroom, discretion, lists, penalties, powers, study
 from kb_tools.citations import graph as citation_graph
 from kb_tools.citations import pages as citation_pages
 from kb_tools.citations import previews as citation_previews
@@ -43,6 +43,9 @@ LISTS = Feature("lists", load=lists.load, pages=lists.generate, files=lists.expo
 #: (added by the plugin), the cross-law table with its downloads, and the acts in search documents.
 PENALTIES = Feature("penalties", load=penalties.load, pages=penalties.generate, files=penalties.export_files,
                     indexed=False, article_terms=penalties.article_terms)
+#: 行政处罚裁量基准 (declared lists with a tiers column): each tier inside its 处罚依据's statutory
+#: fine, the bases as they stood on the standard's adoption date. After the lists and the penalties.
+DISCRETION = Feature("discretion", check=discretion.check, indexed=False)
 #: Citations, after every kind that registers its own citing places: the cited-by graph, the
 #: citation problems, the 引用关系 pages, and the article previews of citation links.
 CITATIONS = Feature("citations", load=citation_graph.load, check=citation_graph.check,
@@ -55,4 +58,4 @@ SEARCH_RESULTS = Feature("search-results", pages=results_page.generate, indexed=
 
 def default_features() -> tuple[Feature, ...]:
     """Every content kind of the site, in the order their data depends on each other."""
-    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, PENALTIES, CITATIONS, VERSIONS, SEARCH_RESULTS)
+    return (LAWS, POLICIES, STUDY, CLASSROOM, POWERS, LISTS, PENALTIES, DISCRETION, CITATIONS, VERSIONS, SEARCH_RESULTS)

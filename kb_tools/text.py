@@ -58,14 +58,14 @@ def neutralise_cell(value: Cell) -> Cell | str:
     """
     if not isinstance(value, str) or not value:
         return value
-    value = clean_text(value)
-    if not value:
-        return value
-    first = value[0] if value[0] in "\t\r" else value.lstrip(_SKIPPED)[:1]
-    core = value.strip()
+    text = clean_text(value)
+    if not text:
+        return text
+    first = text[0] if text[0] in "\t\r" else text.lstrip(_SKIPPED)[:1]
+    core = text.strip()
     if first in FORMULA_STARTS and not _NUMBER.fullmatch(core) and core not in _LONE_SIGNS:
-        return "'" + value
-    return value
+        return "'" + text
+    return text
 
 
 def cn_date(value: dt.date | None) -> str:

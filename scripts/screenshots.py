@@ -39,7 +39,7 @@ class Shot:
     name: str
     caption: str
     path: str
-    action: str = ""  # "search:<query>" types into the header search box
+    action: str = ""  # "search:<query>" types into the header search box; "open:<css>" opens those <details>
 
 
 SHOTS = [
@@ -48,7 +48,10 @@ SHOTS = [
     Shot("article", "从链接直达一条条文：已废止的文本顶部保持“已废止”提示",
          f"laws/{quote('信访条例')}/#article-16"),
     Shot("search", "检索框：输入即显示结果，按法规分组", "", "search:施工许可"),
-    Shot("powers", "权力事项一览：筛选与导出", "powers/list/"),
+    Shot("powers", "权力事项一览：筛选与导出（下拉框互相收窄，只列还有事项的值）",
+         "powers/list/?type=" + quote("行政许可")),
+    Shot("power-item", "权力事项：每条依据一个框，框头链接到条文并标明时效性，展开是条文全文（所引的款突出显示）",
+         "powers/items/XK-001/#implementing", "open:#implementing ~ .kb-pw-basis details"),
     Shot("study", "学法计划：本月学法排在最前", "study/"),
     Shot("lecture", "法治大讲堂的一次讲座", f"classroom/2026/{quote('信访工作实务')}/"),
     Shot("compare", "新旧对照：全宽两栏，可只看变化", f"laws/{quote('行政复议法')}/compare-2017-09-01/"),
@@ -93,6 +96,12 @@ def take(site: Path, shots: list[Shot]) -> list[Path]:
                     page.keyboard.press("/")  # the search box's keyboard shortcut, at every size
                     page.keyboard.type(shot.action[len("search:"):], delay=20)
                     page.wait_for_selector(".kb-search__hit", timeout=15000)
+                elif shot.action.startswith("open:"):
+                    page.evaluate("""(css) => {
+                        document.querySelectorAll(css).forEach((d) => { d.open = true; });
+                        const target = location.hash && document.getElementById(location.hash.slice(1));
+                        if (target) { target.scrollIntoView(); }
+                    }""", shot.action[len("open:"):])
                 page.wait_for_timeout(300)
                 target = OUT_DIR / f"{shot.name}-{size}.png"
                 page.screenshot(path=str(target))

@@ -117,12 +117,16 @@ def test_table_has_a_filter_per_filter_column_and_a_row_per_entry(site):
 def test_entry_page_links_each_basis_to_its_article(site):
     html = read(site, "lists/review/items/A-1/index.html")
     assert "未取得施工许可证擅自施工</h1>" in html
-    assert '<details class="kb-pw-article" data-law="建筑法" data-article="article-7">' in html
+    assert '<section class="kb-pw-cited" data-law="建筑法" data-article="article-7">' in html
+    assert html.count("<details") == 1
     assert 'href="../../../../laws/建筑法/#article-7"' in html
     assert "<dt>完成时间</dt><dd>2026-03-01</dd>" in html
     other = read(site, "lists/review/items/A-2/index.html")
     assert "<dt>备注</dt><dd>=HYPERLINK(&quot;http://example.invalid&quot;)</dd>" in other
     assert 'data-article="article-8"' in other
+    # 《建筑法》第八条第一款: the 款 (with the 项 it lists) is marked in the whole article.
+    assert '<div class="kb-pw-clause kb-pw-clause--cited"><p><span class="kb-pw-clause-label">第一款</span>' in other
+    assert "（二）有保证工程质量和安全的具体措施。</p></div>" in other
     assert 'data-article="article-8-1"' in read(site, "lists/review/items/A-3/index.html")
 
 
@@ -244,7 +248,7 @@ def test_unresolvable_basis_names_the_article_and_line(tmp_path):
      "清单声明中有未知字段“titel”。", "是不是想写 `title`？"),
     (DECLARATION.replace("    type: number\n", "    type: money\n"), 20,
      "列“金额（万元）”的类型“money”无法识别。",
-     "type 可写 text（文字）、date（日期）、number（数字）、choice（选项）。"),
+     "type 可写 text（文字）、date（日期）、number（数字）、choice（选项）、tiers（裁量档次）。"),
     (DECLARATION.replace("    choices: [行政处罚, 行政强制]\n", ""), 12,
      "选项列“类别”没有列出 choices。", "请写 choices: [行政处罚, 行政强制, 行政许可]。"),
     (DECLARATION.replace("  - key: department\n", "  - key: Department\n"), 15,
@@ -322,8 +326,10 @@ def test_sample_lists_resolve_every_basis_and_mark_every_page(sample_site):
     assert [p.format() for p in check_docs(docs, STATUS_DATE) if p.path.startswith("lists/")] == []
     corpus = load_corpus(docs, None, features=default_features())
     titles = {d.spec.title: len(d.entries) for d in corpus.lists.values()}
-    assert set(titles) == {"重大行政执法决定法制审核目录清单", "行政执法音像记录事项清单", "重大行政决策目录"}
-    assert all(10 <= n <= 30 for n in titles.values())
+    assert set(titles) == {"重大行政执法决定法制审核目录清单", "行政执法音像记录事项清单", "重大行政决策目录",
+                           "行政处罚裁量基准", "不予处罚、从轻处罚、减轻处罚清单"}
+    assert all(5 <= n <= 50 for n in titles.values())
+    assert titles["行政处罚裁量基准"] >= 30
     refs = [r for d in corpus.lists.values() for e in d.entries for b in e.all_bases for r in b.refs]
     assert refs and all(r.law_slug and r.articles and r.problem is None for r in refs)
     pages = [p for p in (sample_site / "lists").rglob("index.html")]

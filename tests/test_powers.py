@@ -113,9 +113,15 @@ def test_table_page_has_one_row_per_item_with_filters(sample_site):
 def test_item_page_links_basis_to_article_with_text_on_expand(sample_site):
     html = read(sample_site, "powers/items/XK-001/index.html")
     assert "<h1" in html and "建筑工程施工许可证核发</h1>" in html
-    assert '<details class="kb-pw-article" data-law="建筑法" data-article="article-7">' in html
-    assert '<a href="../../../laws/建筑法/#article-7" title="第七条　建筑工程开工前' in html
-    assert "<p>建筑工程开工前，建设单位应当按照国家有关规定" in html
+    # One box per basis line: the summary links the article, the box holds its whole text.
+    section = html[html.index('id="establishing"'):html.index('id="implementing"')]
+    assert section.count("<details") == 1 and section.count('href="../../../laws/建筑法/#article-7"') == 1
+    assert ('<details class="kb-pw-article" data-kb-no-preview><summary class="kb-pw-basis-text">'
+            '<a class="kb-cite" href="../../../laws/建筑法/#article-7"') in section
+    assert '<span class="kb-status kb-status--in-force kb-cite-status"' in section
+    assert '<section class="kb-pw-cited" data-law="建筑法" data-article="article-7">' in section
+    assert ('<strong class="kb-pw-cited-label">第七条</strong>\u3000建筑工程开工前，建设单位应当按照国家有关规定'
+            in section)
     assert 'href="../../../laws/建设工程安全生产管理条例/#article-42"' in html
     assert '<a href="../../inspection-items/JC-001/">建筑工程施工许可办理情况检查</a>' in html
     inspection = read(sample_site, "powers/inspection-items/JC-001/index.html")

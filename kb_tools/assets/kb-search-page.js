@@ -19,7 +19,8 @@
   var PAGE_SIZE = parseInt(root.getAttribute("data-page-size"), 10) || 20;
   var TOP_LAWS = 10;
   var STATUS_CLASS = { "有效": "in-force", "已修改": "amended", "已废止": "repealed", "尚未生效": "not-yet-effective" };
-  var KIND_LABEL = { article: "条文", power: "权力事项", study: "学法计划", classroom: "讲堂", page: "其他页面" };
+  var KIND_LABEL = { article: "条文", standard: "裁量基准", power: "权力事项", study: "学法计划", classroom: "讲堂",
+    page: "其他页面" };
   /** The facets, in the order shown; `values(group)` gives a group's values for the facet. */
   var FACETS = [
     { key: "level", label: "效力级别", values: function (g) { return g.level ? [g.level] : []; } },
@@ -37,9 +38,10 @@
     return node;
   }
 
-  /** 条文, 权力事项, 学法计划, 讲堂 or other pages: from the group's kind and address. */
+  /** 条文, 裁量基准, 权力事项, 学法计划, 讲堂 or other pages: from the group's kind and address. */
   function kindOf(g) {
     if (g.kind === "article") { return "article"; }
+    if (g.kind === "standard") { return "standard"; }  // 行政处罚裁量基准 entries
     var url = g.url || "";
     if (url.indexOf("powers/") === 0) { return "power"; }
     if (url.indexOf("study/") === 0) { return "study"; }

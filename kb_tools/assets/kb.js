@@ -277,8 +277,10 @@
     hideTimer = setTimeout(hide, 250);
   }
 
+  // Not inside [data-kb-no-preview] (a legal basis box opens on the article text itself).
   function citeLink(node) {
-    return node && node.closest ? node.closest("a.kb-cite") : null;
+    var link = node && node.closest ? node.closest("a.kb-cite") : null;
+    return link && !link.closest("[data-kb-no-preview]") ? link : null;
   }
 
   function setupCitePreviews() {

@@ -6,6 +6,8 @@
  * only hide and reorder existing rows. The text of each row is read
  * once into an index, so a keystroke over a thousand rows is one pass over an array of strings.
  * Filters live in the address (?type=…&dept=…&q=…, one parameter per drop-down) so a filtered view can be bookmarked or sent.
+ * The filters narrow each other: a drop-down offers only values that still have rows under the
+ * other filters (and the text), so no choice empties the table.
  * No network access, no libraries.
  */
 (function () {
@@ -67,25 +69,50 @@
         .map(function (tr) { return byElement.get(tr); });
     }
 
+    // One pass over the rows: a row is shown when it passes every filter. It also tells each
+    // drop-down which of its values still have rows: a row failing only drop-down f (and no
+    // other filter) offers its values to f, a row failing nothing offers its values to all.
     function apply() {
       var wanted = selects.map(function (select) { return select.value; });
       var terms = normalise(query ? query.value : "").split(/\s+/).filter(Boolean);
+      var offered = selects.map(function () { return Object.create(null); });
       var shown = 0;
       for (var i = 0; i < rows.length; i++) {
         var row = rows[i];
-        var ok = true;
-        for (var f = 0; ok && f < wanted.length; f++) {
-          ok = !wanted[f] || row.values[f].indexOf(wanted[f]) >= 0;
+        var textOk = true;
+        for (var t = 0; textOk && t < terms.length; t++) {
+          textOk = row.text.indexOf(terms[t]) >= 0;
         }
-        for (var t = 0; ok && t < terms.length; t++) {
-          ok = row.text.indexOf(terms[t]) >= 0;
+        var failed = -1;
+        var failures = textOk ? 0 : 2;
+        for (var f = 0; failures < 2 && f < wanted.length; f++) {
+          if (wanted[f] && row.values[f].indexOf(wanted[f]) < 0) { failed = f; failures++; }
+        }
+        var ok = failures === 0;
+        for (var g = 0; failures < 2 && g < selects.length; g++) {
+          if (ok || g === failed) { row.values[g].forEach(offer(offered[g])); }
         }
         if (row.el.hidden === ok) { row.el.hidden = !ok; }
         if (ok) { shown++; }
       }
+      selects.forEach(function (select, index) { narrow(select, offered[index]); });
       counter.textContent = "显示 " + shown + " / " + rows.length + " " + unit;
       table.classList.toggle("kb-pw-empty", shown === 0);
       remember(query ? query.value : "");
+    }
+
+    function offer(set) {
+      return function (value) { if (value) { set[value] = true; } };
+    }
+
+    // Options with no row left under the other filters are hidden (and disabled, for browsers
+    // that show hidden options); “全部” and the option chosen always stay.
+    function narrow(select, values) {
+      for (var i = 0; i < select.options.length; i++) {
+        var option = select.options[i];
+        var keep = !option.value || option.selected || values[option.value] === true;
+        if (option.hidden === keep) { option.hidden = !keep; option.disabled = !keep; }
+      }
     }
 
     function remember(q) {

@@ -258,6 +258,8 @@ class _Context:
     named: list[tuple[str | None, Law | None]] = field(default_factory=list)
     #: The policy document the page is, if any: its own 文号 and title are not linked to itself.
     policy: Policy | None = None
+    #: Badge every regulation cited, 有效 too (a legal basis must show it is in force).
+    every_status: bool = False
 
 
 @dataclass
@@ -935,6 +937,7 @@ def link_citations(
     current: Law | None = None,
     on: dt.date | None = None,
     policy: Policy | None = None,
+    every_status: bool = False,
 ) -> tuple[str, list[Citation]]:
     """Turn every resolved citation in rendered HTML into a link to the article anchor.
 
@@ -952,6 +955,8 @@ def link_citations(
             regulation's page, the date its text took effect.
         policy: the policy document rendered by this page, if any (its items link to anchors on
             the page, the document itself is not linked).
+        every_status: badge every cited regulation with its status, 有效 included (legal bases
+            of list entries), not only those no longer or not yet in force.
 
     Returns:
         The rewritten HTML and every citation found (resolved or not), spans relative to the
@@ -959,7 +964,8 @@ def link_citations(
     """
     if on is None and current is not None:
         on = _citing_date(current)
-    ctx = _Context(corpus, current, None, on, in_law_page=current is not None, policy=policy)
+    ctx = _Context(corpus, current, None, on, in_law_page=current is not None, policy=policy,
+                   every_status=every_status)
     out: list[str] = []
     found: list[Citation] = []
     skip: list[str] = []
@@ -1081,7 +1087,7 @@ def _badges(citation: Citation, ctx: _Context) -> str:
         status = law.status(ctx.corpus.today)
         # An older text is 已修改; the revision alert next to it says more, so one badge is enough.
         shown = ("repealed", "not-yet-effective") if citation.alert else ("repealed", "amended", "not-yet-effective")
-        if status.css_class in shown:
+        if status.css_class in shown or ctx.every_status:
             tip = f"已由《{law.successor}》取代" if law.successor else f"《{law.title}》{status.value}"
             out += (f'<span class="kb-status kb-status--{status.css_class} kb-cite-status" '
                     f'title="{escape(tip, quote=True)}">{status.value}</span>')

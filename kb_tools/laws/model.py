@@ -7,11 +7,15 @@ Markdown on its own. Field names are English, values stay Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
 from kb_tools.model import Level, Status
 from kb_tools.numerals import article_label
+
+#: A paragraph that is a listed 项 of the 款 before it: （一）, (二), 三、.
+_ITEM_LINE_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 
 
 class DivisionKind(str, Enum):
@@ -93,6 +97,23 @@ class Article:
     def body(self) -> str:
         """The article's text without its label."""
         return "\n".join(self.paragraphs)
+
+    @property
+    def clauses(self) -> tuple[tuple[str, ...], ...]:
+        """The article's 款, each with the 项 listed under it, as ``paragraphs`` holds them.
+
+        A citation of 第八条第二款 counts 款 this way: a （一） line belongs to the 款 that lists it.
+
+        >>> Article(8, 0, ("应当具备下列条件：", "（一）甲；", "（二）乙。", "前款规定……"), 1).clauses
+        (('应当具备下列条件：', '（一）甲；', '（二）乙。'), ('前款规定……',))
+        """
+        out: list[list[str]] = []
+        for para in self.paragraphs:
+            if out and _ITEM_LINE_RE.match(para):
+                out[-1].append(para)
+            else:
+                out.append([para])
+        return tuple(tuple(c) for c in out)
 
 
 def article_anchor(number: int, suffix: int = 0) -> str:

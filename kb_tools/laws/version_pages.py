@@ -124,7 +124,7 @@ def _outline(changes: list[Change]) -> str:
             f'<ol>{"".join(items)}</ol></details>')
 
 
-def _row(change: Change, older: Law, newer: Law, base: str, index: int = 0) -> str:
+def _row(change: Change, older: Law, newer: Law, base: str, index: int = 0, corpus: Corpus | None = None) -> str:
     old_text = change.old.body if change.old else ""
     new_text = change.new.body if change.new else ""
     if change.kind in (UNCHANGED, ADDED, DELETED):
@@ -147,6 +147,10 @@ def _row(change: Change, older: Law, newer: Law, base: str, index: int = 0) -> s
     left_html = left.replace("\n", "<br>")
     right_html = right.replace("\n", "<br>")
     ident = f' id="{_row_id(index)}"' if index else ""
+    if corpus is not None and change.kind != UNCHANGED:
+        from kb_tools.discretion.versions import penalty_change_html  # the content kinds build on the laws
+
+        also += penalty_change_html(corpus, older, newer, change.old, change.new, base)
     return (
         f'<tr class="kb-compare-row kb-compare--{change.kind}"{ident}>'
         f'<td class="kb-compare-old">{_label_cell(change.old, older, base)} {left_html}</td>'
@@ -167,7 +171,7 @@ def compare_markdown(corpus: Corpus, older: Law, newer: Law) -> str:
     counts = summary(changes)
     when_old, when_new = _date(older), _date(newer)
     facts = " · ".join(f"{label} {counts[kind]}" for kind, label in KIND_LABELS.items())
-    rows = "\n".join(_row(change, older, newer, base, i) for i, change in enumerate(changes, 1))
+    rows = "\n".join(_row(change, older, newer, base, i, corpus) for i, change in enumerate(changes, 1))
     return "\n".join([
         "---",
         "hide:",

@@ -10,17 +10,22 @@ lists on regulation pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kb_tools.lists.model import BasisRef, LegalBasis
 from kb_tools.model import Status
+from kb_tools.numerals import NUMBER_CLASS, cn_to_int
 from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
     from kb_tools.citations.resolver import Citation, CitingRef
     from kb_tools.corpus import Corpus
     from kb_tools.laws.model import Law
+
+#: 第二款 in the 款/项 detail of a cited article.
+_CLAUSE_RE = re.compile(rf"第[ \u3000]*({NUMBER_CLASS}+)[ \u3000]*款")
 
 
 def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str, line: int,
@@ -66,6 +71,7 @@ def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str,
             law_slug=law.slug if law is not None else None,
             articles=tuple(a.key for a in citation.articles),
             problem=problem,
+            clauses=_clauses(citation),
         ))
     if not refs:
         corpus.problems.append(ContentProblem(
@@ -74,6 +80,22 @@ def resolve_basis(basis: LegalBasis, corpus: Corpus, *, title: str, source: str,
             code=f"{prefix}-basis-unresolved",
         ))
     return LegalBasis(basis.kind, basis.text, tuple(refs), basis.line)
+
+
+def _clauses(citation: Citation) -> tuple[tuple[int, int, int], ...]:
+    """``(number, suffix, 款)`` of every 款 the citation names (第八条第一款、第二款 -> two)."""
+    found: list[tuple[int, int, int]] = []
+    for part in citation.parts:
+        if part.article is None:
+            continue
+        for match in _CLAUSE_RE.finditer(part.detail):
+            try:
+                clause = cn_to_int(match.group(1))
+            except ValueError:
+                continue
+            if clause > 0:
+                found.append((part.article.number, part.article.suffix, clause))
+    return tuple(dict.fromkeys(found))
 
 
 def _policy_basis(citation: Citation, where: str, corpus: Corpus, source: str, line: int, prefix: str,

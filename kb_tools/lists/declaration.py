@@ -8,6 +8,7 @@ so a half-understood list never reaches the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -22,8 +23,8 @@ from kb_tools.text import join_cjk
 
 DECLARATION = "list.yaml"
 #: Keys of the declaration, and of each column.
-LIST_KEYS = ("title", "columns", "description", "sample", "unit", "rows")
-COLUMN_KEYS = ("key", "label", "type", "role", "filter", "required", "choices", "aliases", "table")
+LIST_KEYS = ("title", "columns", "description", "sample", "unit", "rows", "adopted")
+COLUMN_KEYS = ("key", "label", "type", "role", "filter", "required", "choices", "aliases", "table", "of")
 #: Column keys the machinery uses itself (filter names in the address, the 公开 flag).
 RESERVED_KEYS = {"q", "rank", "public", "items", "export"}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -73,11 +74,12 @@ def read_declaration(path: Path, rel: str, problems: list[ContentProblem]) -> tu
                                        "请写 title: 重大行政执法决定法制审核目录清单。", code="list-missing-field"))
     columns = _columns(fields.get("columns"), rel, lines.get("columns", 1), problems)
     sample = _flag(fields.get("sample"), rel, "sample", problems)
+    adopted = _date(fields.get("adopted"), rel, problems)
     if len(problems) > before:
         return None, None
     description = join_cjk(_scalar(fields.get("description")))  # a folded (>-) paragraph without stray gaps
     spec = ListSpec(name=name, title=title, columns=tuple(columns), description=description,
-                    sample=sample, source=rel, unit=_scalar(fields.get("unit")) or "项")
+                    sample=sample, source=rel, unit=_scalar(fields.get("unit")) or "项", adopted=adopted)
     return spec, fields.get("rows")
 
 
@@ -86,6 +88,20 @@ def _scalar(node: yaml.Node | None) -> str:
         return ""
     value = plain(node)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _date(node: yaml.Node | None, rel: str, problems: list[ContentProblem]) -> dt.date | None:
+    """``adopted:`` (the day a 裁量基准 was adopted), or None when not given."""
+    text = _scalar(node)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        line = node.start_mark.line + 1  # type: ignore[union-attr]  # a scalar node always has a start mark
+        problems.append(ContentProblem(rel, line, f"adopted 的值“{text}”不是日期。",
+                                       "请按 2024-05-01 的格式填写本清单的施行日期。", code="list-bad-value"))
+        return None
 
 
 def _flag(node: yaml.Node | None, rel: str, key: str, problems: list[ContentProblem]) -> bool:
@@ -128,6 +144,13 @@ def _columns(node: yaml.Node | None, rel: str, line: int, problems: list[Content
                 rel, line, f"清单应有且只有一列 role: {example}（{what}列），现在有 {len(marked)} 列。",
                 f"请在{what}列写 role: {example}；编码列决定每项的页面地址，标题列是每项的名称。",
                 code="list-role"))
+    basis_keys = {c.key for c in columns if c.role is Role.BASIS}
+    for column in columns:
+        if column.type is ColumnType.TIERS and column.of not in basis_keys:
+            problems.append(ContentProblem(
+                rel, line, f"裁量档次列“{column.label}”的 of“{column.of}”不是本清单的依据列。",
+                "请写 of: 处罚依据列的 key（该列须为 role: basis），幅度按该列所引条文的罚款幅度检查。",
+                code="list-column"))
     return columns
 
 
@@ -158,7 +181,8 @@ def _column(node: yaml.MappingNode, rel: str, problems: list[ContentProblem]) ->
         column_type = ColumnType(type_text)
     except ValueError:
         problems.append(ContentProblem(rel, lines["type"], f"列“{label or key}”的类型“{type_text}”无法识别。",
-                                       "type 可写 text（文字）、date（日期）、number（数字）、choice（选项）。",
+                                       "type 可写 text（文字）、date（日期）、number（数字）、choice（选项）、"
+                                       "tiers（裁量档次）。",
                                        code="list-column"))
         column_type = ColumnType.TEXT
     role_text = _scalar(values.get("role"))
@@ -174,6 +198,10 @@ def _column(node: yaml.MappingNode, rel: str, problems: list[ContentProblem]) ->
     if column_type is ColumnType.CHOICE and not choices:
         problems.append(ContentProblem(rel, lines.get("type", start), f"选项列“{label or key}”没有列出 choices。",
                                        "请写 choices: [行政处罚, 行政强制, 行政许可]。", code="list-column"))
+    if column_type is ColumnType.TIERS and role is not None:
+        problems.append(ContentProblem(rel, lines.get("role", start),
+                                       f"裁量档次列“{label or key}”不能有 role。",
+                                       "请删除该列的 role；用 of: 指明处罚依据列。", code="list-column"))
     if role is Role.BASIS and column_type is not ColumnType.TEXT:
         problems.append(ContentProblem(rel, lines.get("type", start), f"依据列“{label or key}”只能是 text 类型。",
                                        "请删除该列的 type。", code="list-column"))
@@ -184,7 +212,8 @@ def _column(node: yaml.MappingNode, rel: str, problems: list[ContentProblem]) ->
     return Column(key=key, label=label, type=column_type, role=role, filter=flags["filter"],
                   required=flags["required"] or role in (Role.CODE, Role.TITLE), choices=tuple(choices),
                   aliases=tuple(_texts(values.get("aliases"))),
-                  in_table=True if table is None else _flag(table, rel, "table", problems))
+                  in_table=True if table is None else _flag(table, rel, "table", problems),
+                  of=_scalar(values.get("of")))
 
 
 def _texts(node: yaml.Node | None) -> list[str]:

@@ -23,6 +23,7 @@ from kb_tools.lists.declaration import DECLARATION, read_declaration
 from kb_tools.lists.grid import Grid, grids
 from kb_tools.lists.model import Column, ColumnType, DeclaredList, Entry, LegalBasis, ListSpec, Role, Value
 from kb_tools.lists.records import YAML_LOADER, Record, records_from_yaml, yaml_problem
+from kb_tools.lists.tiers import Tier, parse_tiers
 from kb_tools.problems import ContentProblem, KbError, Severity
 from kb_tools.schema import unknown_key_hint
 
@@ -169,6 +170,7 @@ def entry_from_record(spec: ListSpec, record: Record, problems: list[ContentProb
         by_key[key] = name
     values: dict[str, Value] = {}
     bases: dict[str, tuple[LegalBasis, ...]] = {}
+    tiers: dict[str, tuple[Tier, ...]] = {}
     for column in spec.columns:
         field_name = by_key.get(column.key, "")
         text = (record.text(field_name) or "") if field_name else ""
@@ -181,6 +183,16 @@ def entry_from_record(spec: ListSpec, record: Record, problems: list[ContentProb
             continue
         if column.role is Role.BASIS:
             bases[column.key] = tuple(LegalBasis(column.label, t, line=n) for t, n in record.numbered_lines(field_name))
+            continue
+        if column.type is ColumnType.TIERS:
+            found, wrong = parse_tiers(record.values[field_name], _element_lines(record, field_name))
+            for line, message, hint in wrong:
+                problems.append(ContentProblem(record.path, line, f"{record.where}{message}", hint,
+                                               code="list-bad-tier"))
+            if wrong:
+                ok = False
+                continue
+            tiers[column.key] = tuple(found)
             continue
         value, why = convert(column, text)
         if why:
@@ -201,8 +213,16 @@ def entry_from_record(spec: ListSpec, record: Record, problems: list[ContentProb
     key_lines = {}
     for key, name in by_key.items():
         key_lines[key] = record.line_of(name)
-    return Entry(spec=spec, values=values, bases=bases, public=public, source=record.path, line=record.line,
-                 sample=spec.sample, key_lines=key_lines)
+    return Entry(spec=spec, values=values, bases=bases, tiers=tiers, public=public, source=record.path,
+                 line=record.line, sample=spec.sample, key_lines=key_lines)
+
+
+def _element_lines(record: Record, key: str) -> list[int]:
+    """The line of each element of a list-valued field (the field's line for a text cell)."""
+    value = record.values.get(key, "")
+    if not isinstance(value, list):
+        return [record.line_of(key)]
+    return [record.key_lines.get(f"{key}#{index}", record.line_of(key)) for index in range(len(value))]
 
 
 _NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")

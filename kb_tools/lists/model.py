@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb_tools.lists.tiers import Tier
 
 #: Labels of the power list's basis kinds; a declared list's basis kind is its column label.
 BASIS_LABELS = {"establishing": "设定依据", "implementing": "实施依据", "inspection": "检查依据"}
@@ -25,6 +29,7 @@ class BasisRef:
         articles: ``(number, suffix)`` of each cited article; empty when the whole law is cited.
         problem: why it did not resolve (Chinese), None when it did.
         policy_slug: the 本局文件 it resolves to instead of a regulation (海住建〔2021〕27号第四条).
+        clauses: ``(number, suffix, 款)`` of each 款 named (第八条第二款 -> ``(8, 0, 2)``).
     """
 
     text: str
@@ -32,6 +37,11 @@ class BasisRef:
     articles: tuple[tuple[int, int], ...] = ()
     problem: str | None = None
     policy_slug: str | None = None
+    clauses: tuple[tuple[int, int, int], ...] = ()
+
+    def clauses_of(self, number: int, suffix: int) -> tuple[int, ...]:
+        """The 款 named of one cited article (1-based), empty when the whole article is cited."""
+        return tuple(c for n, s, c in self.clauses if (n, s) == (number, suffix))
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,9 @@ class ColumnType(str, Enum):
     DATE = "date"
     NUMBER = "number"
     CHOICE = "choice"
+    #: 裁量档次: graded tiers (档次, 情节, 幅度, 其他处罚), checked against the fines of the basis
+    #: column named by the column's ``of`` (``kb_tools.lists.tiers``, ``kb_tools.discretion``).
+    TIERS = "tiers"
 
 
 class Role(str, Enum):
@@ -109,6 +122,8 @@ class Column:
         choices: the allowed values of a choice column, in display order.
         aliases: other headers that mean this column in imported spreadsheets.
         in_table: shown as a table column (entry pages show every column).
+        of: for a tiers column, the key of the basis column (处罚依据) whose statutory fines
+            every tier's 幅度 must stay within.
     """
 
     key: str
@@ -120,6 +135,7 @@ class Column:
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     in_table: bool = True
+    of: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -139,6 +155,8 @@ class ListSpec:
         sample: marked 示例数据 (a note on every page of the list).
         source: the declaration file below ``docs/``.
         unit: the counting word of entries (``项`` by default: 共 12 项; ``件`` for 决策事项).
+        adopted: the date the list (a 裁量基准) was adopted: a basis article amended since then is
+            reported, as revision alerts of citations are.
     """
 
     name: str
@@ -148,6 +166,7 @@ class ListSpec:
     sample: bool = False
     source: str = ""
     unit: str = "项"
+    adopted: dt.date | None = None
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -163,6 +182,10 @@ class ListSpec:
     @property
     def basis_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.role is Role.BASIS)
+
+    @property
+    def tier_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.type is ColumnType.TIERS)
 
     @property
     def filters(self) -> tuple[Column, ...]:
@@ -183,11 +206,13 @@ class Entry(Provenance):
     Attributes:
         values: column key -> typed value (text, number, date); missing cells are absent.
         bases: basis column key -> the lines of legal basis in it, citations resolved at load.
+        tiers: tiers column key -> the 裁量档次 read from it.
     """
 
     spec: ListSpec
     values: dict[str, Value] = field(default_factory=dict)
     bases: dict[str, tuple[LegalBasis, ...]] = field(default_factory=dict)
+    tiers: dict[str, tuple[Tier, ...]] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -210,6 +235,8 @@ class Entry(Provenance):
         column = self.spec.column(key)
         if column is not None and column.role is Role.BASIS:
             return "\n".join(b.text for b in self.bases.get(key, ()))
+        if column is not None and column.type is ColumnType.TIERS:
+            return "\n".join(t.line_text() for t in self.tiers.get(key, ()))
         return display(self.values.get(key, ""))
 
 

@@ -138,6 +138,10 @@ def _row(entry: Entry, columns: list[Column], corpus: Corpus) -> str:
             cells.append(table.td(f'<a href="{escape(href)}">{escape(entry.title)}</a>'))
         elif column.type is ColumnType.NUMBER:
             cells.append(table.td(escape(entry.text(column.key)), entry.text(column.key)))
+        elif column.type is ColumnType.TIERS:
+            from kb_tools.discretion.pages import tier_summary  # 裁量基准 builds on the lists, not back
+
+            cells.append(table.td(escape(tier_summary(entry.tiers.get(column.key, ())))))
         else:
             cells.append(table.td(escape(entry.text(column.key))))
     attributes = [(c.key, entry.text(c.key)) for c in entry.spec.filters]
@@ -164,7 +168,8 @@ def entry_markdown(entry: Entry, corpus: Corpus) -> str:
     """One entry: every column, then each basis column with the articles linked and on expand."""
     spec = entry.spec
     base = "../../../../"
-    facts = [(escape(c.label), _fact(entry, c)) for c in spec.columns if c.role is not Role.BASIS]
+    facts = [(escape(c.label), _fact(entry, c)) for c in spec.columns
+             if c.role is not Role.BASIS and c.type is not ColumnType.TIERS]
     lines = [f"# {md_heading(entry.title)}", "", _sample(spec) + table.assets(base) + meta_list(facts), ""]
     for column in spec.basis_columns:
         bases = entry.bases.get(column.key, ())
@@ -172,6 +177,10 @@ def entry_markdown(entry: Entry, corpus: Corpus) -> str:
         lines.append("".join(basis_html(b, corpus, base) for b in bases) if bases
                      else '<p class="kb-pw-none">（未填写）</p>')
         lines.append("")
+    if spec.tier_columns:
+        from kb_tools.discretion.pages import entry_sections  # 裁量基准 builds on the lists, not back
+
+        lines += entry_sections(entry, corpus, base)
     lines += [f'<p class="kb-pw-back"><a href="../../">← 返回{escape(spec.title)}</a> · 数据来源：'
               f"<code>docs/{escape(entry.source)}</code> 第 {entry.line} 行</p>", ""]
     return "\n".join(lines)

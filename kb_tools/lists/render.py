@@ -1,7 +1,7 @@
 """HTML of list entries shared by the power list and declared lists: legal bases, facts, free text.
 
-A basis line is shown with its citations linked (the one resolver) and each cited article's text
-in a ``<details>``, with its status badge when the law is no longer (or not yet) in force.
+A basis line is one ``<details>``: its citations linked (the one resolver) with the status badge
+of each regulation, and on opening the text of every cited article, the 款 it names marked.
 Everything that comes from a data file is escaped here.
 """
 
@@ -11,14 +11,13 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
-from kb_tools.laws.render import status_badge
 from kb_tools.lists.model import LegalBasis
-from kb_tools.model import Status
+from kb_tools.numerals import int_to_cn
 from kb_tools.text import md_text
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
-    from kb_tools.laws.model import Law
+    from kb_tools.laws.model import Article, Law
 
 
 def ref_summary(basis: Iterable[LegalBasis], corpus: Corpus | None) -> str:
@@ -53,36 +52,68 @@ def text_html(text: str) -> str:
 
 
 def basis_html(basis: LegalBasis, corpus: Corpus, base: str) -> str:
-    """One line of legal basis: the text with its citations linked, then each article on expand."""
+    """One line of legal basis as one element: its citations link, and it opens on the articles.
+
+    The ``<summary>`` is the line as written, each citation a link to the article's stable
+    address followed by the regulation's status badge (有效 too: a basis must show it is in
+    force); opening it shows every cited article in full, from the build (no network), with the
+    款 the line names marked. A line that cites no article (a whole law, a 本局文件, nothing
+    resolvable) has nothing to open and stays a paragraph. Citation previews are off inside
+    (``data-kb-no-preview``): the box itself shows the text, and a tap on the link must open it.
+    """
     from kb_tools.citations.resolver import link_citations
 
-    linked, _ = link_citations(escape(basis.text), corpus, base=base)
-    out = [f'<div class="kb-pw-basis"><p class="kb-pw-basis-text">{linked}</p>']
+    linked, _ = link_citations(escape(basis.text), corpus, base=base, every_status=True)
+    cited: list[tuple[Law, Article, tuple[int, ...]]] = []
+    notes: list[str] = []
     for ref in basis.refs:
         law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
         if law is None and ref.policy_slug and not ref.problem:
-            continue  # a 本局文件: linked in the text above
+            continue  # a 本局文件: linked in the text
         if law is None:
             problem = escape(ref.problem or "知识库中没有该法规")
-            out.append(f'<p class="kb-pw-unresolved">无法解析：{escape(ref.text)}（{problem}）</p>')
+            notes.append(f'<p class="kb-pw-unresolved">无法解析：{escape(ref.text)}（{problem}）</p>')
             continue
-        status = corpus.status(law)
-        badge = "" if status is Status.IN_FORCE else " " + status_badge(status)
         for number, suffix in ref.articles:
             article = law.article(number, suffix)
-            if article is None:
-                continue
-            href = f"{base}{law.url}#{article.anchor}"
-            body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
-            preview = escape(article.text[:400], quote=True)
-            out.append(
-                f'<details class="kb-pw-article" data-law="{escape(law.slug)}" data-article="{article.anchor}">'
-                f'<summary><a href="{escape(href)}" title="{preview}">《{escape(law.title)}》{article.label}</a>'
-                f"{badge}</summary>"
-                f'<div class="kb-pw-article-text">{body}</div></details>'
-            )
-    out.append("</div>")
-    return "".join(out)
+            if article is not None and all(a is not article for _, a, _ in cited):
+                cited.append((law, article, ref.clauses_of(number, suffix)))
+    if not cited:
+        return f'<div class="kb-pw-basis"><p class="kb-pw-basis-text">{linked}</p>{"".join(notes)}</div>'
+    headed = len(cited) > 1
+    body = "".join(cited_article_html(law, article, clauses, base, headed=headed)
+                   for law, article, clauses in cited)
+    return (
+        '<div class="kb-pw-basis"><details class="kb-pw-article" data-kb-no-preview>'
+        f'<summary class="kb-pw-basis-text">{linked}</summary>'
+        f'<div class="kb-pw-article-text">{body}</div></details>{"".join(notes)}</div>'
+    )
+
+
+def cited_article_html(law: Law, article: Article, clauses: tuple[int, ...], base: str, *,
+                       headed: bool) -> str:
+    """One cited article in full, the named 款 marked with their 第M款 label.
+
+    ``headed``: the box holds several articles, so each starts with its own linked citation.
+    """
+    head = ""
+    if headed:
+        href = escape(f"{base}{law.url}#{article.anchor}", quote=True)
+        head = (f'<p class="kb-pw-cited-head"><a href="{href}">《{escape(law.title)}》{article.label}</a>'
+                "</p>")
+    blocks: list[str] = []
+    for index, clause in enumerate(article.clauses or (("",),), start=1):
+        paras = [escape(p) for p in clause]
+        if index == 1 and not headed:
+            paras[0] = f'<strong class="kb-pw-cited-label">{article.label}</strong>\u3000{paras[0]}'
+        if index in clauses:
+            paras[0] = f'<span class="kb-pw-clause-label">第{int_to_cn(index)}款</span>{paras[0]}'
+            blocks.append('<div class="kb-pw-clause kb-pw-clause--cited">'
+                          + "".join(f"<p>{p}</p>" for p in paras) + "</div>")
+        else:
+            blocks.append("".join(f"<p>{p}</p>" for p in paras))
+    return (f'<section class="kb-pw-cited" data-law="{escape(law.slug, quote=True)}" '
+            f'data-article="{article.anchor}">{head}{"".join(blocks)}</section>')
 
 
 def meta_list(rows: list[tuple[str, str]]) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kb_tools.search.documents import SECTION, SearchDoc, page_url, text_documents
+from kb_tools.lists.model import ColumnType
+from kb_tools.search.documents import SECTION, STANDARD, SearchDoc, page_url, text_documents
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -28,7 +29,13 @@ def documents(corpus: Corpus) -> Iterable[SearchDoc]:
     for dlist in corpus.lists.values():
         for entry in dlist.entries:
             url = page_url(entry.src_uri)
-            parts = [f"{c.label}：{entry.text(c.key)}" for c in dlist.spec.columns if entry.text(c.key)]
-            yield SearchDoc(id=url, kind=SECTION, page=entry.src_uri, title=entry.title, url=url,
+            parts = [f"{c.label}：{entry.text(c.key)}" for c in dlist.spec.columns
+                     if entry.text(c.key) and c.type is not ColumnType.TIERS]
+            if dlist.spec.tier_columns:
+                from kb_tools.discretion.search import entry_terms  # 裁量基准 builds on the lists, not back
+
+                parts.append(entry_terms(entry, corpus))
+            kind = STANDARD if dlist.spec.tier_columns else SECTION  # 裁量基准 entries rank near articles
+            yield SearchDoc(id=url, kind=kind, page=entry.src_uri, title=entry.title, url=url,
                             text="\n".join(parts), chapter=dlist.spec.title, category=CATEGORY,
                             doc_number=entry.code)

@@ -19,6 +19,7 @@ from kb_tools.lists.declaration import DECLARATION, read_declaration
 from kb_tools.lists.grid import grids
 from kb_tools.lists.loader import HEADER_SCAN_ROWS, LISTS_DIR, entry_from_record, records_from_grid
 from kb_tools.lists.model import ColumnType, Entry, ListSpec, Role
+from kb_tools.lists.tiers import Tier
 from kb_tools.problems import ContentProblem, KbError
 
 ROWS_FILE = "rows.yaml"
@@ -100,6 +101,11 @@ def row_data(entry: Entry) -> dict[str, Any]:
             if lines:
                 out[column.label] = lines
             continue
+        if column.type is ColumnType.TIERS:
+            tiers = [_tier_data(t) for t in entry.tiers.get(column.key, ())]
+            if tiers:
+                out[column.label] = tiers
+            continue
         value = entry.values.get(column.key)
         if value is None:
             continue
@@ -109,6 +115,14 @@ def row_data(entry: Entry) -> dict[str, Any]:
             out[column.label] = entry.text(column.key)
     if not entry.public:
         out["公开"] = "否"
+    return out
+
+
+def _tier_data(tier: Tier) -> dict[str, str]:
+    """A 裁量档次 as the YAML mapping the loader reads back (档次, 情节, 幅度, 其他处罚)."""
+    out = {"档次": tier.level, "情节": tier.circumstances, "幅度": tier.range_text}
+    if tier.others:
+        out["其他处罚"] = tier.others
     return out
 
 

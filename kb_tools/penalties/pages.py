@@ -121,7 +121,13 @@ _SECTION_RE = re.compile(r'(<section class="kb-article" id="(?P<anchor>article-[
 
 
 def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
-    """Add the 罚则 card and the "违反本条的法律责任" line to each article of a regulation page."""
+    """Add the 罚则 card and the "违反本条的法律责任" line to each article of a regulation page.
+
+    The card names the 裁量基准 entries resting on the article (``kb_tools.discretion``).
+    """
+    from kb_tools.discretion.links import entries_for_article  # 裁量基准 builds on the penalties, not back
+    from kb_tools.discretion.pages import card_line
+
     index = index_of(corpus)
     penalties = index.by_law.get(law.slug, {})
     back = index.violated_by.get(law.slug, {})
@@ -133,6 +139,8 @@ def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
         extra = ""
         if anchor in penalties:
             extra += card_html(penalties[anchor], law, base)
+            if law.version_of is None:  # entries rest on current texts
+                extra += card_line(entries_for_article(corpus, law.slug, anchor), base)
         if anchor in back:
             extra += back_links_html(back[anchor], law)
         return match.group(1) + extra + match.group(3)

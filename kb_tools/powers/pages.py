@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
+from kb_tools.discretion.pages import power_section
 from kb_tools.lists import table
 from kb_tools.lists.render import basis_html, md_heading, meta_list, ref_summary, text_html
 from kb_tools.model import GeneratedPage
@@ -285,6 +286,7 @@ def power_page(item: PowerItem, corpus: Corpus, inspections: list[InspectionItem
                                 ("备注", "remarks", item.remarks)):
         if text:
             lines += [f"## {title} {{#{anchor}}}", "", text_html(text), ""]
+    lines += power_section(corpus, item, base)
     if inspections:
         links = "".join(
             f'<li><a href="../../inspection-items/{page_name(i.code)}/">{escape(i.name)}</a>'

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: ``kind`` of a search document.
 ARTICLE = "article"
 SECTION = "section"
+#: A 行政处罚裁量基准 entry: the bureau's own rule for applying a penalty article, ranked nearer the
+#: articles than other sections (``ranking.KIND_FACTOR``); ``kind:standard`` in a query.
+STANDARD = "standard"
 
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _ATTR_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")

@@ -38,7 +38,9 @@ FIELD_WEIGHTS = {"names": 1.0, "chapter": 1.0, "body": 1.0, "docno": 0.0, "ancho
 FIELD_B = {"names": 0.0, "chapter": 0.0, "body": 0.75, "docno": 0.0, "anchor": 0.75}
 K1 = 1.2
 STATUS_FACTOR = {"有效": 1.0, "尚未生效": 0.9, "已修改": 0.55, "已废止": 0.4}
-KIND_FACTOR = {"article": 1.0, "section": 0.5}
+#: A 裁量基准 entry applies a penalty article: a query describing the act wants both (see
+#: ``benchmarks/discretion_queries.py``), so it stands between articles and other sections.
+KIND_FACTOR = {"article": 1.0, "section": 0.5, "standard": 0.8}
 #: Exponent of the coordination factor (weighted share of the query's words a document has).
 COORDINATION_POWER = 1.5
 #: Factor for articles of a regulation the query names.
