@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb_tools.cache import SourceCache
 from kb_tools.laws.names import normalise_title
 from kb_tools.model import GeneratedPage, Status
 from kb_tools.problems import ContentProblem
@@ -143,6 +144,8 @@ class Corpus:
     generated: dict[str, list[GeneratedPage]] = field(default_factory=dict, repr=False)
     #: The search documents of this corpus, built once and fed to both indexes.
     search_docs: list[SearchDoc] | None = field(default=None, repr=False)
+    #: Every source file read once per build; parses kept while the content is unchanged.
+    sources: SourceCache = field(default_factory=SourceCache, repr=False)
 
     def status(self, law: Law) -> Status:
         """时效性 of a regulation on the corpus date."""
@@ -213,6 +216,7 @@ def load_corpus(
     public_only: bool = False,
     features: Sequence[Feature] = (),
     options: SiteOptions | None = None,
+    sources: SourceCache | None = None,
 ) -> Corpus:
     """Read every regulation under ``docs/laws/``, then every content kind in ``features``.
 
@@ -223,11 +227,14 @@ def load_corpus(
         features: the content kinds to load, in the order their data depends on each other
             (``kb_tools.features.default_features()`` for the whole site).
         options: site facts for generated pages.
+        sources: the reader to use (the kb plugin keeps one across `mkdocs serve` rebuilds,
+            so unchanged files are not parsed again); a new one by default.
     """
     from kb_tools.laws.loader import load_laws  # the laws package imports this module's types
 
     corpus = Corpus(docs_dir=docs_dir, today=today or dt.date.today(), public_only=public_only,
-                    features=tuple(features), options=options or SiteOptions())
+                    features=tuple(features), options=options or SiteOptions(),
+                    sources=sources or SourceCache())
     load_laws(corpus)
     for feature in corpus.features:
         if feature.load is not None:

@@ -11,12 +11,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kb_tools.problems import ContentProblem
 from kb_tools.text import decode_chinese
+
+if TYPE_CHECKING:
+    from kb_tools.cache import SourceCache
 
 _FENCE_RE = re.compile(r"^---[ \t]*$")
 
@@ -50,7 +53,11 @@ def read_text(path: Path, display: str) -> tuple[str | None, ContentProblem | No
     Returns:
         ``(text, None)``, or ``(None, problem)`` when the file is not UTF-8.
     """
-    data = path.read_bytes()
+    return decode_source(path.read_bytes(), display)
+
+
+def decode_source(data: bytes, display: str) -> tuple[str | None, ContentProblem | None]:
+    """:func:`read_text` of bytes already read (:class:`kb_tools.cache.SourceCache` reads once)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -165,13 +172,15 @@ def load_document(path: Path, display: str) -> tuple[Document | None, ContentPro
 
 def load_page(
     path: Path, display: str, problems: list[ContentProblem], *, missing: tuple[str, str, str],
+    sources: SourceCache | None = None,
 ) -> Document | None:
     """A content page that must have front matter; what is wrong goes to ``problems``.
 
     ``missing`` is the (message, hint, code) reported at line 1 when the file has none: each
-    kind of page tells its authors how to start one.
+    kind of page tells its authors how to start one. ``sources``: the build's reader (one read
+    per file per build), else the file is read here.
     """
-    doc, problem = load_document(path, display)
+    doc, problem = sources.document(path, display) if sources is not None else load_document(path, display)
     if doc is None:
         problems.append(problem)  # type: ignore[arg-type]  # problem is set whenever the text is None
         return None

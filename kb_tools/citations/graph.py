@@ -27,7 +27,7 @@ from kb_tools.citations.resolver import (
     find_citations,
     find_in_law,
 )
-from kb_tools.frontmatter import as_date, load_document, privacy_of_value, read_text
+from kb_tools.frontmatter import as_date, privacy_of_value
 from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention]) -> None:
     when = f"（{law.version_date.isoformat()}文本）" if law.version_of and law.version_date else ""
     for article, offset, citation in find_in_law(law, corpus):
         if lines is None:
-            text, _ = read_text(corpus.docs_dir / law.src_path, law.src_path)
+            text, _ = corpus.sources.text(corpus.docs_dir / law.src_path, law.src_path)
             lines = (text or "").split("\n")
         paragraphs = article.paragraphs if article else law.preamble
         start = article.line if article else law.body_line
@@ -103,7 +103,7 @@ def _paragraph_line(lines: list[str], start: int, para: str, offset: int) -> int
 
 
 def _scan_page(corpus: Corpus, path: Path, rel: str, mentions: list[Mention]) -> None:
-    doc, _ = load_document(path, rel)
+    doc, _ = corpus.sources.document(path, rel)
     if doc is None:
         return  # the owner of the page reports unreadable files
     if corpus.public_only and privacy_of_value(doc.meta.get("public")) is not False:

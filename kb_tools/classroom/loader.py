@@ -66,7 +66,7 @@ def load(corpus: Corpus) -> None:
 def read_lecture(corpus: Corpus, rel: str) -> Lecture | None:
     """One lecture page; problems go to ``corpus.problems``. None when it cannot be listed."""
     problems = corpus.problems
-    doc = load_page(corpus.docs_dir / rel, rel, problems, missing=(
+    doc = load_page(corpus.docs_dir / rel, rel, problems, sources=corpus.sources, missing=(
         "讲堂讲稿缺少文件头（front matter）。",
         '请用 `kb new lecture "标题"` 生成模板，或在开头补上 title、lecturer、date、hours 等字段。',
         "lecture-front-matter",

@@ -5,12 +5,14 @@ Loading never stops at the first mistake: every problem is collected with its fi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb_tools.cache import content_key
 from kb_tools.frontmatter import as_date, load_page
 from kb_tools.laws.docnumber import doc_number_from_history
 from kb_tools.laws.model import HistoryEvent, Law
@@ -20,6 +22,7 @@ from kb_tools.problems import ContentProblem, Severity
 from kb_tools.schema import KeyTable, check_meta
 
 if TYPE_CHECKING:
+    from kb_tools.cache import SourceCache
     from kb_tools.corpus import Corpus
     from kb_tools.frontmatter import Document
 
@@ -55,7 +58,7 @@ def load_laws(corpus: Corpus) -> None:
             rel = path.relative_to(corpus.docs_dir).as_posix()
             if path.name == "index.md":
                 continue
-            law = _load_law(path, rel, corpus.problems)
+            law = _cached_law(corpus, path, rel)
             if law is not None:
                 corpus.laws[law.slug] = law
     if corpus.public_only:  # an older text inherits its regulation's privacy (it has no public: line)
@@ -68,8 +71,26 @@ def load_laws(corpus: Corpus) -> None:
     _check_titles(corpus)
 
 
-def _load_law(path: Path, rel: str, problems: list[ContentProblem]) -> Law | None:
-    doc = load_page(path, rel, problems, missing=(
+def _cached_law(corpus: Corpus, path: Path, rel: str) -> Law | None:
+    """A regulation parsed once per content of its file (`mkdocs serve` re-parses only edited ones).
+
+    The parse and its problems are shared between builds; the corpus links versions by
+    mutating ``versions``, ``version_of`` and ``superseded_on``, so each build gets its own copy
+    of the Law (articles and divisions, immutable, are shared).
+    """
+    sources = corpus.sources
+
+    def parse() -> tuple[Law | None, tuple[ContentProblem, ...]]:
+        problems: list[ContentProblem] = []
+        return _load_law(path, rel, problems, sources), tuple(problems)
+
+    law, problems = sources.derived("law", content_key(rel, sources.digest(path)), parse)
+    corpus.problems.extend(problems)
+    return dataclasses.replace(law, versions=[], meta_lines=dict(law.meta_lines)) if law is not None else None
+
+
+def _load_law(path: Path, rel: str, problems: list[ContentProblem], sources: SourceCache | None = None) -> Law | None:
+    doc = load_page(path, rel, problems, sources=sources, missing=(
         "法规页面缺少文件头（front matter）。",
         "请在文件开头加上 ---、title、level 等字段和结束的 ---，或用 `kb import` 导入原文。",
         "front-matter",

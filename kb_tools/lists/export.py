@@ -14,8 +14,10 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kb_tools.cache import content_key
 from kb_tools.lists.model import display
 from kb_tools.text import neutralise_cell
 
@@ -136,8 +138,10 @@ def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
         rows = [entry_row(e) for e in dlist.entries]
         paths = export_paths(name, dlist.spec.title)
         yield paths["csv"][0], to_csv(headers, rows)
-        yield paths["xlsx"][0], to_xlsx(headers, rows, title=dlist.spec.title, today=corpus.today,
-                                        widths={c.label: 36 if c.role else 16 for c in dlist.spec.columns})
+        widths = {c.label: 36 if c.role else 16 for c in dlist.spec.columns}
+        key = content_key(headers, rows, dlist.spec.title, corpus.today, widths)  # unchanged list: same bytes
+        yield paths["xlsx"][0], corpus.sources.derived("list-xlsx", key, partial(
+            to_xlsx, headers, rows, title=dlist.spec.title, today=corpus.today, widths=widths))
 
 
 _SHEET_NAME_SAFE = str.maketrans("[]:*?/\\", "()：-？--")

@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kb_tools.cache import content_key
 from kb_tools.lists.export import reproducible_xlsx
 from kb_tools.penalties.pages import EXPORTS, table_rows
 from kb_tools.text import neutralise_cell
@@ -134,5 +135,6 @@ def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
         return
     table = rows(corpus)
     yield EXPORTS["csv"][0], to_csv(table)
-    yield EXPORTS["xlsx"][0], to_xlsx(table, today=corpus.today)
+    key = content_key(table, corpus.today)  # building the workbook is most of a rebuild's export cost
+    yield EXPORTS["xlsx"][0], corpus.sources.derived("penalties-xlsx", key, lambda: to_xlsx(table, today=corpus.today))
     yield EXPORTS["json"][0], to_json(corpus)

@@ -8,8 +8,10 @@ punish obstruction of proceedings). Older versions are read too, so their pages 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
+from kb_tools.cache import content_key
 from kb_tools.laws.model import article_anchor
 from kb_tools.model import Level
 from kb_tools.numerals import parse_article_label
@@ -30,7 +32,9 @@ def load(corpus: Corpus) -> None:
     for slug, law in corpus.laws.items():
         if law.level in SKIPPED_LEVELS:
             continue
-        found = law_penalties(law)
+        # Extraction reads only the articles: kept while they are unchanged (`mkdocs serve`).
+        key = content_key(law.title, [(a.label, a.body) for a in law.articles])
+        found = corpus.sources.derived("penalties", key, partial(law_penalties, law))
         if found:
             index.by_law[slug] = {p.anchor: p for p in found}
             index.violated_by[slug] = violated_by(law, found)

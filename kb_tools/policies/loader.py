@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from kb_tools.cache import SourceCache
 from kb_tools.corpus import Corpus
 from kb_tools.frontmatter import as_date, load_page
 from kb_tools.numerals import cn_to_int
@@ -59,7 +60,7 @@ def load(corpus: Corpus) -> None:
             if path.relative_to(folder).as_posix() in NOT_POLICIES:
                 continue
             rel = path.relative_to(corpus.docs_dir).as_posix()
-            policy = read_policy(path, rel, corpus.problems)
+            policy = read_policy(path, rel, corpus.problems, corpus.sources)
             if policy is None or (corpus.public_only and not policy.public):
                 if policy is not None:
                     corpus.private_files.add(rel)
@@ -68,9 +69,10 @@ def load(corpus: Corpus) -> None:
     corpus.policies = policies
 
 
-def read_policy(path: Path, rel: str, problems: list[ContentProblem]) -> Policy | None:
-    """One policy page, or None (with the reasons in ``problems``)."""
-    doc = load_page(path, rel, problems, missing=(
+def read_policy(path: Path, rel: str, problems: list[ContentProblem],
+                sources: SourceCache | None = None) -> Policy | None:
+    """One policy page, or None (with the reasons in ``problems``); ``sources``: the build's reader."""
+    doc = load_page(path, rel, problems, sources=sources, missing=(
         "本局文件缺少文件头（--- 包围的 title、doc_number、kind、issued 等字段）。",
         "请用 `kb import 通知.docx --policy` 导入，或在开头补上 title、authority、kind、issued 等字段。",
         "policy-no-front-matter"))

@@ -12,14 +12,17 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb_tools.cache import content_key
 from kb_tools.corpus import pages_of
 from kb_tools.frontmatter import Document, load_document, privacy_of_value, split_front_matter
 from kb_tools.search.mechanisms import enabled
 
 if TYPE_CHECKING:
+    from kb_tools.cache import SourceCache
     from kb_tools.corpus import Corpus
     from kb_tools.laws.model import Article, Law
 
@@ -111,7 +114,7 @@ def search_documents(corpus: Corpus) -> list[SearchDoc]:
     docs: list[SearchDoc] = []
     for law in corpus.laws.values():
         docs.extend(law_documents(corpus, law))
-    docs.extend(page_documents(corpus.docs_dir, public_only=corpus.public_only))
+    docs.extend(page_documents(corpus.docs_dir, public_only=corpus.public_only, sources=corpus.sources))
     docs.extend(generated_documents(corpus))
     corpus.search_docs = docs
     return docs
@@ -180,8 +183,11 @@ def _article_doc(law: Law, article: Article, headings: dict[str, str], common: d
                      article=article.label, number=article.number, suffix=article.suffix, anchor=anchor, **common)
 
 
-def page_documents(docs_dir: Path, *, public_only: bool = False) -> list[SearchDoc]:
-    """One document per section of every Markdown page below ``docs/`` that is not a regulation."""
+def page_documents(docs_dir: Path, *, public_only: bool = False, sources: SourceCache | None = None) -> list[SearchDoc]:
+    """One document per section of every Markdown page below ``docs/`` that is not a regulation.
+
+    ``sources``: the build's reader; the sections of a page are then cut once per content.
+    """
     docs: list[SearchDoc] = []
     for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else ():
         rel = path.relative_to(docs_dir).as_posix()
@@ -189,7 +195,12 @@ def page_documents(docs_dir: Path, *, public_only: bool = False) -> list[SearchD
             continue  # regulation pages: their articles are the documents
         if rel.startswith("policies/") and rel != "policies/index.md":
             continue  # 本局文件: their numbered items are the documents (kb_tools.policies.search)
-        docs.extend(markdown_documents(path, rel, public_only=public_only))
+        if sources is None:
+            docs.extend(markdown_documents(path, rel, public_only=public_only))
+            continue
+        doc, _problem = sources.document(path, rel)
+        key = content_key(rel, sources.digest(path), public_only)
+        docs.extend(sources.derived("sections", key, partial(_section_tuple, doc, rel, public_only)))
     return docs
 
 
@@ -203,6 +214,12 @@ def text_documents(markdown: str, rel: str, *, public_only: bool = False) -> lis
     """The sections of a page given as text (a generated page)."""
     doc, _problem = split_front_matter(markdown, rel)
     return _sections(doc, rel, public_only=public_only) if doc is not None else []
+
+
+def _section_tuple(doc: Document | None, rel: str, public_only: bool) -> tuple[SearchDoc, ...]:
+    """The page's sections as a tuple: the cached value is shared between builds, so it must
+    not be a list a caller could extend."""
+    return tuple(_sections(doc, rel, public_only=public_only)) if doc is not None else ()
 
 
 def _sections(doc: Document, rel: str, *, public_only: bool) -> list[SearchDoc]:

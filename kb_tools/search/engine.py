@@ -20,9 +20,10 @@ import numpy as np
 
 from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search import mechanisms, ranking, rerank
-from kb_tools.search.analyzer import DATA_DIR, QueryTerm, analyzer_for_corpus, corpus_names, normalise
+from kb_tools.search.analyzer import DATA_DIR, Analyzer, QueryTerm, analyzer_for_corpus, corpus_names, normalise
 from kb_tools.search.documents import search_documents
 from kb_tools.search.query import ParsedQuery, clean, compact_docno, name_table, parse_query
+from kb_tools.search.terms import TermCounts
 from kb_tools.search.whoosh_index import (
     SCHEMA_VERSION,
     BuildStats,
@@ -73,19 +74,21 @@ def law_names(corpus: Corpus) -> dict[str, str]:
 
 
 def index_corpus(corpus: Corpus, index_dir: Path, *, full: bool = False, procs: int = 0,
-                 stamp: str | None = None, commit: bool = True) -> BuildStats:
+                 stamp: str | None = None, commit: bool = True, analyzer: Analyzer | None = None,
+                 terms: TermCounts | None = None) -> BuildStats:
     """Build or incrementally update the whoosh index of a corpus (atomic).
 
     Args:
         stamp: :func:`source_stamp` of the docs the corpus was read from, so that a later
             :func:`ensure_index` can open the index without reading the corpus again.
         commit: see :func:`build_index`; a site build passes False and commits on success.
+        analyzer, terms: the build's, shared with the static index (analysed once for both).
     """
     docs = search_documents(corpus)
-    analyzer = analyzer_for_corpus(corpus)
+    analyzer = analyzer or analyzer_for_corpus(corpus)
     return build_index(
         index_dir, docs, analyzer, names=law_names(corpus), name_words=corpus_names(corpus),
-        docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs, commit=commit,
+        docs_dir=corpus.docs_dir.resolve(), full=full, procs=procs, commit=commit, terms=terms,
         extra={"status_date": corpus.today.isoformat(), "public_only": corpus.public_only,
                "definitions": {k: list(v) for k, v in analyzer.definitions.items()},
                "docnos": {d.law or d.page: compact_docno(d.doc_number) for d in docs if d.doc_number},

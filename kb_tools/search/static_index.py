@@ -46,6 +46,7 @@ from kb_tools.search.documents import ARTICLE
 from kb_tools.search.mechanisms import enabled
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
 from kb_tools.search.segmenter import DICT_PATH, HAN_RE, Segmenter
+from kb_tools.search.terms import TermCounts
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -230,49 +231,46 @@ class Scores:
     df: dict[str, int]
 
 
-def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer) -> Scores:
+def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer, terms: TermCounts | None = None) -> Scores:
     """What :func:`kb_tools.search.ranking.bm25f` adds for a term in a document, at query weight 1.
 
     ``idf × (K1 + 1) × tf / (K1 + tf)`` with tf the field-weighted, length-normalised frequency:
     a query's BM25F is then the sum of ``weight × impact`` over its terms, as in the ranking.
+    ``terms``: the build's shared term counts (the whoosh writer reuses them), else a private one.
     """
+    terms = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
     fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
-    field_tf: list[dict[str, Counter[str]]] = []
+    field_tf: list[dict[str, list[tuple[str, int]]]] = []
     totals: Counter[str] = Counter()
     df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
-    cache: dict[str, Counter[str]] = {}
     for doc in docs:
-        per_field = {}
+        per_field: dict[str, list[tuple[str, int]]] = {}
         texts = doc_fields(doc)
         for name, _w in fields:
             text = texts[name]
             if not text:
                 continue
-            counts = cache.get(text) if name != "body" else None
-            if counts is None:
-                counts = Counter(analyzer.analyze(text))
-                if name != "body":  # names and chapters repeat on every article of a regulation
-                    cache[text] = counts
+            counts = terms.counts(text)
             if counts:
                 per_field[name] = counts
-                totals[name] += sum(counts.values())
-                df[name].update(counts.keys())
+                totals[name] += sum(f for _t, f in counts)
+                df[name].update(t for t, _f in counts)
         field_tf.append(per_field)
     n = max(len(docs), 1)
     avg = {f: (totals[f] / n) or 1.0 for f, _w in fields}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for i, per_field in enumerate(field_tf):
         for name, fweight in fields:
-            counts = per_field.get(name)
-            if not counts:
+            field_counts = per_field.get(name)
+            if not field_counts:
                 continue
             b = ranking.FIELD_B.get(name, 0.75)
-            denom = (1.0 - b) + (b / avg[name]) * stored_length(sum(counts.values()))
-            for term, f in counts.items():
+            denom = (1.0 - b) + (b / avg[name]) * stored_length(sum(f for _t, f in field_counts))
+            for term, f in field_counts:
                 tf[term][i] = tf[term].get(i, 0.0) + fweight * f / denom
     max_df: dict[str, int] = {}
-    for counts in df.values():
-        for term, count in counts.items():
+    for field_df in df.values():
+        for term, count in field_df.items():
             max_df[term] = max(max_df.get(term, 0), count)
     k1 = ranking.K1
     out: dict[str, dict[int, float]] = {}
@@ -369,7 +367,7 @@ def order_documents(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
 
 
 def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: Path,
-                       names: dict[str, str] | None = None) -> StaticIndexStats:
+                       names: dict[str, str] | None = None, terms: TermCounts | None = None) -> StaticIndexStats:
     """Write the whole static index below ``site_dir/search/kb`` (replacing any previous one).
 
     Args:
@@ -377,6 +375,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         analyzer: THE analyzer of the site.
         site_dir: the built site.
         names: normalised regulation name -> slug of its current text (query parsing).
+        terms: the build's shared term counts (see :mod:`kb_tools.search.terms`).
 
     The new index is written beside the old one and swapped in with two renames, so a browser
     never sees half an index.
@@ -389,7 +388,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
 
     dictionary = dictionary_shards(analyzer)
 
-    scores = impacts(docs, analyzer)
+    scores = impacts(docs, analyzer, terms)
     estimate = sum(3 * len(t) + 12 + 9 * min(len(p), SHARD_INLINE) for t, p in scores.impact.items())
     term_shards = max(8, math.ceil(estimate / TERM_SHARD_BYTES))
     shards: dict[int, dict[str, list[object]]] = defaultdict(dict)
@@ -443,16 +442,19 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
     return StaticIndexStats(documents=len(docs), terms=len(scores.impact), files=count, bytes=total_bytes)
 
 
-def write_site_index(corpus: Corpus, site_dir: Path) -> StaticIndexStats:
+def write_site_index(corpus: Corpus, site_dir: Path, *, analyzer: Analyzer | None = None,
+                     terms: TermCounts | None = None) -> StaticIndexStats:
     """The static index of a corpus (what the plugin calls after the build).
 
     ``corpus.public_only`` is honoured by :func:`search_documents`: private pages never reach it.
+    ``analyzer`` and ``terms``: the build's, when the caller shares them with the whoosh index.
     """
     from kb_tools.search.analyzer import analyzer_for_corpus
     from kb_tools.search.documents import search_documents
 
     names = name_table([(list(law.names), law.slug) for law in corpus.current_laws])
-    return write_static_index(search_documents(corpus), analyzer_for_corpus(corpus), site_dir, names)
+    return write_static_index(search_documents(corpus), analyzer or analyzer_for_corpus(corpus), site_dir, names,
+                              terms)
 
 
 def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,

@@ -43,6 +43,7 @@ from whoosh.util.numeric import byte_to_length
 from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
+from kb_tools.search.terms import TermCounts
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
 SCHEMA_VERSION = 9
@@ -238,9 +239,10 @@ def doc_terms(analyzer: Analyzer, doc: SearchDoc,
     return out
 
 
-def group_terms(analyzer: Analyzer, docs: Iterable[SearchDoc]) -> dict[str, dict[str, list[tuple[str, int]]]]:
+def group_terms(analyzer: Analyzer, docs: Iterable[SearchDoc],
+                terms: TermCounts | None = None) -> dict[str, dict[str, list[tuple[str, int]]]]:
     """``{field: {group key: [(term, freq)]}}`` for the grouped fields of all documents."""
-    memo: dict[str, list[tuple[str, int]]] = {}
+    counted = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
     groups: dict[str, dict[str, list[tuple[str, int]]]] = {name: {} for name in GROUPED_FIELDS}
     for doc in docs:
         keys = group_keys(doc)
@@ -250,10 +252,7 @@ def group_terms(analyzer: Analyzer, docs: Iterable[SearchDoc]) -> dict[str, dict
                 continue
             text = "\n".join(getattr(doc, a) for a in attrs if getattr(doc, a))
             if text:
-                memo_key = f"{name}\0{text}"
-                if memo_key not in memo:
-                    memo[memo_key] = list(Counter(analyzer.analyze(text)).items())
-                groups[name][keys[kind]] = memo[memo_key]
+                groups[name][keys[kind]] = counted.counts(text)
     return groups
 
 
@@ -316,7 +315,7 @@ def part_of(page: str, parts: int) -> int:
 
 
 def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, group_ids: dict[str, dict[str, int]],
-                *, create: bool, delete_pages: Iterable[str] = ()) -> tuple[int, int]:
+                *, create: bool, delete_pages: Iterable[str] = (), terms: TermCounts | None = None) -> tuple[int, int]:
     """Create or update one part (a whoosh index); returns ``(added, deleted)``."""
     if create:
         part_dir.mkdir(parents=True, exist_ok=True)
@@ -329,10 +328,11 @@ def _write_part(part_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, g
     try:
         for page in delete_pages:
             deleted += writer.delete_by_term("facet", facet("page", page))
+        counted = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
         for doc in docs:
-            terms = {name: list(Counter(analyzer.analyze(getattr(doc, attrs[0]))).items())
-                     for name, attrs in ANALYZED_FIELDS.items() if name not in GROUPED_FIELDS}
-            _add_document(writer, doc, terms, group_ids)
+            fields_terms = {name: counted.counts(text) if (text := getattr(doc, attrs[0])) else []
+                            for name, attrs in ANALYZED_FIELDS.items() if name not in GROUPED_FIELDS}
+            _add_document(writer, doc, fields_terms, group_ids)
             added += 1
             if _after_write is not None:
                 _after_write(added)
@@ -351,11 +351,18 @@ def _write_part_in_worker(args: tuple[str, list[SearchDoc], list[tuple[str, int]
 
 
 def _create_parts(gen: Path, docs_by_part: list[list[SearchDoc]], analyzer: Analyzer, procs: int,
-                  group_ids: dict[str, dict[str, int]]) -> int:
-    """Write every part from scratch, one process per part when it is worth it."""
+                  group_ids: dict[str, dict[str, int]], terms: TermCounts | None = None) -> int:
+    """Write every part from scratch, one process per part when it is worth it.
+
+    Not worth it when ``terms`` already holds every document's analysis (the static index was
+    written first in the same build): the workers would analyse everything again, and writing
+    pre-counted postings in this process took less time than that on a 2-core machine.
+    """
     total = sum(len(d) for d in docs_by_part)
-    if procs < 2 or len(docs_by_part) < 2 or total < PARALLEL_MIN_DOCS:
-        return sum(_write_part(gen / f"part-{i}", d, analyzer, group_ids, create=True)[0]
+    warm = terms is not None and terms.analyzer is analyzer and all(
+        terms.knows(doc.text) for docs in docs_by_part for doc in docs if doc.text)
+    if warm or procs < 2 or len(docs_by_part) < 2 or total < PARALLEL_MIN_DOCS:
+        return sum(_write_part(gen / f"part-{i}", d, analyzer, group_ids, create=True, terms=terms)[0]
                    for i, d in enumerate(docs_by_part))
     jobs = [(str(gen / f"part-{i}"), d, analyzer.words, sorted(analyzer.stopwords), group_ids)
             for i, d in enumerate(docs_by_part)]
@@ -420,7 +427,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
                 names: dict[str, str] | None = None, name_words: Sequence[str] = (),
                 docs_dir: Path | None = None,
                 extra: dict[str, Any] | None = None, full: bool = False, procs: int = 0,
-                commit: bool = True) -> BuildStats:
+                commit: bool = True, terms: TermCounts | None = None) -> BuildStats:
     """Bring the index in ``index_dir`` up to date with ``docs``; atomic and incremental.
 
     Args:
@@ -436,7 +443,9 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
         commit: make the result live at once; with False the new generation is written but
             ``CURRENT`` still names the old one until :func:`commit_build` (a site build switches
             the index only when the whole build succeeded, together with ``site/``).
+        terms: the build's shared term counts (:mod:`kb_tools.search.terms`), else a private one.
     """
+    terms = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     stats = BuildStats()
@@ -455,8 +464,12 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
         before: dict[str, str] = old.get("pages", {})
         changed = {p for p, h in hashes.items() if before.get(p) != h}
         removed = set(before) - set(hashes)
+    previous_lengths = {} if stats.full or old is None else old.get("lengths") or {}
+    lengths = page_lengths(docs, terms, {p: v for p, v in previous_lengths.items() if p not in changed}
+                           if previous_lengths else None)
     manifest = {
         "schema": SCHEMA_VERSION, "fingerprint": fp, "pages": hashes, "count": len(docs), "parts": parts,
+        "lengths": lengths,
         "docs_dir": str(docs_dir) if docs_dir else None, "names": names or {},
         "name_words": sorted(set(name_words)), **(extra or {}),
     }
@@ -478,7 +491,7 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
             for doc in docs:
                 docs_by_part[part_of(doc.page, parts)].append(doc)
             gen.mkdir(parents=True)
-            stats.added = _create_parts(gen, docs_by_part, analyzer, procs, group_ids)
+            stats.added = _create_parts(gen, docs_by_part, analyzer, procs, group_ids, terms)
         else:
             shutil.copytree(old_gen, gen)  # type: ignore[arg-type]  # old_gen exists on the incremental path
             touched = sorted(changed | removed)
@@ -486,10 +499,10 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
                 pages = [p for p in touched if part_of(p, parts) == i]
                 todo = [d for d in docs if d.page in changed and part_of(d.page, parts) == i]
                 added, deleted = _write_part(gen / f"part-{i}", todo, analyzer, group_ids, create=False,
-                                             delete_pages=pages)
+                                             delete_pages=pages, terms=terms)
                 stats.added += added
                 stats.deleted += deleted
-        _write_json(gen / GROUPS, {**group_terms(analyzer, docs), "ids": group_ids})
+        _write_json(gen / GROUPS, {**group_terms(analyzer, docs, terms), "ids": group_ids})
         _write_json(gen / MANIFEST, manifest)
         stats.pending = Pending(index_dir, generation=gen.name, previous=old_gen.name if old_gen else "")
         if commit:
@@ -499,6 +512,30 @@ def build_index(index_dir: Path, docs: Sequence[SearchDoc], analyzer: Analyzer, 
         raise
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def page_lengths(docs: Iterable[SearchDoc], terms: TermCounts,
+                 known: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, int]]:
+    """``{page: {field: total length}}`` of the scored per-document fields, exactly.
+
+    whoosh keeps a field's total length over every document a segment ever held, deleted ones
+    included: after an incremental update its average would differ from a fresh build's and so
+    would every BM25F score. The manifest keeps the live totals instead (``known``: the totals
+    of unchanged pages, from the previous manifest).
+    """
+    out: dict[str, dict[str, int]] = {}
+    for doc in docs:
+        if known is not None and doc.page in known:
+            out[doc.page] = known[doc.page]
+            continue
+        totals = out.setdefault(doc.page, {})
+        for name, attrs in ANALYZED_FIELDS.items():
+            text = getattr(doc, attrs[0]) if name not in GROUPED_FIELDS else ""
+            if text:
+                length = sum(f for _t, f in terms.counts(text))
+                if length:
+                    totals[name] = totals.get(name, 0) + length
+    return out
 
 
 def assign_group_ids(docs: Iterable[SearchDoc], old: dict[str, dict[str, int]] | None) -> dict[str, dict[str, int]]:
@@ -581,6 +618,7 @@ class WhooshIndex:
         self._lock = threading.RLock()  # file reads seek; one reader at a time
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
+        self._live_totals: dict[str, int] = {}
         self.doc_count_all = base
         #: True for every live document number (deleted ones stay until whoosh merges segments).
         self.live = np.ones(base, dtype=bool)
@@ -671,8 +709,14 @@ class WhooshIndex:
             return cached
 
     def avg_length(self, fieldname: str) -> float:
-        """Average length of a field over live documents."""
-        total = sum(r.field_length(fieldname) for r in self._readers)
+        """Average length of a field over live documents (the manifest's exact live totals)."""
+        lengths = self.manifest.get("lengths")
+        if lengths is not None:
+            if fieldname not in self._live_totals:
+                self._live_totals[fieldname] = sum(page.get(fieldname, 0) for page in lengths.values())
+            total = self._live_totals[fieldname]
+        else:  # an index written before the totals were kept
+            total = sum(r.field_length(fieldname) for r in self._readers)
         return (total / self.doc_count) if self.doc_count else 1.0
 
     def stored(self, docnum: int) -> dict[str, Any]:

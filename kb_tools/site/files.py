@@ -15,7 +15,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
 from kb_tools.corpus import Corpus
-from kb_tools.frontmatter import page_privacy, read_text
+from kb_tools.frontmatter import page_privacy
 from kb_tools.laws.model import Law
 from kb_tools.problems import ContentProblem
 
@@ -41,12 +41,12 @@ def read_undecodable(files: Files, corpus: Corpus) -> None:
         if file.generated_by or not file.abs_src_path or file.src_uri in loaded:
             continue
         path = Path(file.abs_src_path)
-        _text, problem = read_text(path, file.src_uri)
+        _text, problem = corpus.sources.text(path, file.src_uri)  # the build's one read of the page
         if problem is None:
             continue
         if file.src_uri not in reported:
             log.warning(problem.format())
-        file.content_string = path.read_bytes().decode("gb18030", errors="replace").replace("\r\n", "\n")
+        file.content_string = corpus.sources.read(path).decode("gb18030", errors="replace").replace("\r\n", "\n")
 
 
 def remove_private_pages(files: Files, corpus: Corpus) -> None:

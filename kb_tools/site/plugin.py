@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from kb_tools.cache import SourceCache
 from kb_tools.checks import validate
 from kb_tools.citations.graph import decorate_law_html
 from kb_tools.citations.resolver import link_citations
@@ -29,14 +30,18 @@ from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem, KbError
+from kb_tools.search.analyzer import analyzer_for_corpus
+from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.static_index import write_site_index
+from kb_tools.search.terms import TermCounts
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
 from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import precompress_site
+from kb_tools.site.render_cache import RenderCache, describe
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.text import html_text
 
@@ -69,6 +74,9 @@ SEARCH_SCRIPTS = ["assets/kb/kb-search-analyzer.js", "assets/kb/kb-search-query.
                   "assets/kb/kb-search-page.js"]
 #: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
 PERMALINK_TITLE = "本节链接"
+#: Above this many search documents, `mkdocs build` does not keep the static index's term counts
+#: for the whoosh writer (at the scale site they cost more memory than the time they save).
+SHARED_TERMS_MAX_DOCS = 20_000
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -85,10 +93,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.pending_index: Pending | None = None  # the whoosh generation waiting for the swap
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
         self.active_tab: object | None = None  # the tab marked active while one page renders
+        #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
+        self.render_cache: RenderCache | None = None
+        self.terms = TermCounts()
+        self.sources = SourceCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
+        self.render_cache = RenderCache() if command == "serve" else None
+        self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
+        self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
@@ -122,8 +137,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return files
         options = site_options(config, self.config)
+        self.sources.begin()
         self.corpus = load_corpus(Path(config.docs_dir), self.status_date(), public_only=self.config.public_build,
-                                  features=default_features(), options=options)
+                                  features=default_features(), options=options, sources=self.sources)
         report(validate(self.corpus))  # the same function as `kb check`: errors fail --strict
         if self.config.public_build:
             remove_private_pages(files, self.corpus)
@@ -215,10 +231,19 @@ class KbPlugin(BasePlugin[KbConfig]):
         return html
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese."""
+        """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese.
+        The files are final here: the render cache takes the build's setting from them."""
         if self.config.enabled and config.nav is None:
             name_sections(nav.items)
+        if self.render_cache is not None:
+            self.render_cache.begin(config, files)
         return nav
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """In `mkdocs serve`, let an unchanged page reuse its previous Markdown conversion."""
+        if self.render_cache is not None:
+            self.render_cache.install(page)
+        return page
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -245,13 +270,25 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Write both search indexes from the same documents, then the .gz files; mark the staged
         output finished."""
         if self.config.enabled and self.config.search_index and self.corpus is not None:
-            write_site_index(self.corpus, Path(config.site_dir))  # the browser's sharded index
+            # One analyzer and one set of term counts for both indexes (kept across serve rebuilds).
+            terms = self.terms.use(analyzer_for_corpus(self.corpus))
+            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms)
             # whoosh (kb search, /api/search): a staged build makes the new generation live only
             # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
-            stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None)
+            if self.command != "serve" and len(search_documents(self.corpus)) > SHARED_TERMS_MAX_DOCS:
+                # A large one-off build: free the counts before whoosh's workers fork (peak memory).
+                self.terms = terms = TermCounts().use(terms.analyzer)  # type: ignore[arg-type]  # set by use() above
+            stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None,
+                                 analyzer=terms.analyzer, terms=terms)
+            terms.forget_unused()
             self.pending_index = stats.pending if self.staged is not None else None
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
+        if self.render_cache is not None:
+            log.info(describe(self.render_cache))
+            log.info(f"源文件缓存：本次读取 {self.sources.reads} 个文件，"
+                     f"{self.sources.hits} 项解析结果复用，{self.sources.misses} 项重新计算。")
+        self.sources.end()
         if self.config.enabled and self.config.precompress and self.command == "build":
             packed = precompress_site(Path(config.site_dir))  # last: the search shards are written
             log.info(f"预压缩：{packed.files} 个文件，"

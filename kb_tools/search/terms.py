@@ -1,0 +1,60 @@
+"""Analysed text, counted once: the term counts both index writers need, by text.
+
+The static index (BM25F impacts) and the whoosh index (postings, field lengths) analyse the
+same fields of the same documents; a regulation's title and chapter headings repeat on every
+article. :class:`TermCounts` runs the analyzer once per distinct text and hands both writers
+the same counts. The kb plugin keeps one instance across `mkdocs serve` rebuilds, so a rebuild
+analyses only the texts that changed; a different analyzer (new dictionary words, stopwords or
+analyzer code) starts afresh, as its terms would differ.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb_tools.search.analyzer import Analyzer
+
+
+class TermCounts:
+    """``text -> [(term, count)]`` of one analyzer, in first-occurrence order (as ``Counter`` gives)."""
+
+    def __init__(self) -> None:
+        self.analyzer: Analyzer | None = None
+        self.identity = ""
+        self._memo: dict[str, list[tuple[str, int]]] = {}
+        self._used: set[str] = set()
+
+    def use(self, analyzer: Analyzer) -> TermCounts:
+        """Count with ``analyzer`` from now on; forget everything when it tokenizes differently."""
+        from kb_tools.search.whoosh_index import fingerprint  # the index's own notion of "same terms"
+
+        identity = fingerprint(analyzer)
+        if identity != self.identity:
+            self._memo.clear()
+            self.identity = identity
+        self.analyzer = analyzer
+        return self
+
+    def counts(self, text: str) -> list[tuple[str, int]]:
+        """The analyzer's terms of ``text`` with their frequencies."""
+        hit = self._memo.get(text)
+        if hit is None:
+            assert self.analyzer is not None, "TermCounts.use(analyzer) first"
+            hit = self._memo[text] = list(Counter(self.analyzer.analyze(text)).items())
+        self._used.add(text)
+        return hit
+
+    def knows(self, text: str) -> bool:
+        """Whether ``text`` was analysed already (no analyzer run needed)."""
+        return text in self._memo
+
+    def forget_unused(self) -> None:
+        """Drop the texts no writer asked for since the last call (edited-away text): bounded memory."""
+        for text in [t for t in self._memo if t not in self._used]:
+            del self._memo[text]
+        self._used = set()
+
+    def __len__(self) -> int:
+        return len(self._memo)

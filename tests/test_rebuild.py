@@ -1,0 +1,208 @@
+"""`mkdocs serve` rebuilds: a second build in the same plugin instance after an edit gives the
+site a fresh build of the edited sources gives (HTML, static index, whoosh hits).
+
+MkDocs keeps the kb plugin across livereload rebuilds and the plugin reuses what did not
+change (page conversions, parsed sources, search documents); these tests are the guard that
+nothing stale survives: cited-by lists, citation links of unchanged pages, search results.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.conftest import law_page, make_config, write_files
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+#: One serve-style build in a process of its own: the reference the rebuild must equal.
+FRESH_BUILD = textwrap.dedent("""
+    import sys
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    config = load_config(config_file=sys.argv[1], site_dir=sys.argv[2])
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.site_url = sys.argv[3]
+    try:
+        build(config, serve_url=sys.argv[3])
+    finally:
+        config.plugins.on_shutdown()
+""")
+
+FIRST_LAW = law_page(
+    "甲法",
+    """
+    ## 第一章 总则
+
+    第一条 为了测试重建，制定本法。
+
+    第二条 建设单位应当办理备案手续。
+
+    第三条 施工单位应当遵守本法。
+    """,
+    short_title="甲法",
+)
+SECOND_LAW = law_page(
+    "乙法",
+    """
+    第一条 依照《甲法》第三条的规定，施工单位应当登记。
+
+    第二条 违反《甲法》第二条规定的，责令改正。
+    """,
+    short_title="乙法",
+)
+SOURCES: dict[str, str | bytes] = {
+    "index.md": "# 首页\n\n见 [笔记](notes.md)。\n",
+    "laws/甲法.md": FIRST_LAW,
+    "laws/乙法.md": SECOND_LAW,
+    "notes.md": "# 办事笔记\n\n依据《甲法》第二条办理备案。\n\n## 登记\n\n见《乙法》第一条。\n",
+    "later.md": "# 以后的条文\n\n《甲法》第四条规定了新的义务。\n",
+}
+
+
+def serve_rebuild(config_file: Path, site: Path, edit: Callable[[], None]) -> object:
+    """Build, edit, reload the config and build again with the same plugin instance, as
+    livereload does; returns the plugin."""
+    config = load_config(config_file=str(config_file), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["kb"]
+    try:
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL)
+        edit()
+        config = load_config(config_file=str(config_file), site_dir=str(site))
+        assert config.plugins["kb"] is plugin  # MkDocs keeps plugins that have on_startup
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL)
+    finally:
+        config.plugins.on_shutdown()
+    return plugin
+
+
+def fresh_build(root: Path, site: Path) -> None:
+    """The same sources built once, in a new process (no state carried over)."""
+    subprocess.run([sys.executable, "-c", FRESH_BUILD, str(root / "mkdocs.yml"), str(site), SERVE_URL],
+                   check=True, cwd=root, capture_output=True)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site but the binary exports (their zip timestamps are per run)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.suffix not in (".xlsx", ".gz")}
+
+
+def make_site(root: Path) -> Path:
+    write_files(root / "docs", SOURCES)
+    return make_config(root)
+
+
+def assert_same_sites(rebuilt: Path, fresh: Path) -> None:
+    a, b = site_files(rebuilt), site_files(fresh)
+    assert sorted(a) == sorted(b)
+    differing = [rel for rel in a if a[rel] != b[rel]]
+    assert differing == []
+
+
+def edit_sources(docs: Path) -> None:
+    """Edit one regulation (new words, a new article) and the page that cites it."""
+    law = docs / "laws" / "甲法.md"
+    text = law.read_text(encoding="utf-8").replace("办理备案手续", "办理竣工验收备案手续")
+    law.write_text(text + "\n第四条 监理单位应当如实报告重建检验事项。\n", encoding="utf-8")
+    notes = docs / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("《甲法》第二条", "《甲法》第四条"), encoding="utf-8")
+
+
+def test_serve_rebuild_equals_fresh_build_after_editing_a_regulation(tmp_path: Path) -> None:
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_sources(serve_root / "docs"))
+
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+
+    # The rebuild did reuse work: unchanged pages were not converted again.
+    cache = plugin.render_cache  # type: ignore[attr-defined]
+    assert cache.hits > 0 and cache.misses > 0
+
+    law = (serve_root / "site" / "laws" / "甲法" / "index.html").read_text(encoding="utf-8")
+    four = law[law.index('id="article-4"'):]
+    assert "办事笔记" in four  # the edited page now cites the new article …
+    two = law[law.index('id="article-2"'):law.index('id="article-3"')]
+    assert "办事笔记" not in two  # … and no longer the old one
+    later = (serve_root / "site" / "later" / "index.html").read_text(encoding="utf-8")
+    assert "laws/%E7%94%B2%E6%B3%95/#article-4" in later or "laws/甲法/#article-4" in later  # unchanged page, relinked
+
+
+def test_serve_rebuild_search_matches_fresh_build(tmp_path: Path) -> None:
+    from kb_tools.search.engine import search
+    from kb_tools.search.whoosh_index import open_index
+
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    serve_rebuild(config_file, serve_root / "site", lambda: edit_sources(serve_root / "docs"))
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+
+    for query in ("竣工验收备案", "监理单位 如实报告", "施工单位 登记", "办理备案手续"):
+        hits = []
+        for root in (serve_root, fresh_root):
+            ix = open_index(root / ".kb_cache" / "index")
+            assert ix is not None
+            hits.append([(h.url, h.score, h.snippet) for h in search(ix, query)])
+        assert hits[0] == hits[1], query
+    ix = open_index(serve_root / ".kb_cache" / "index")
+    assert ix is not None
+    assert [h.url for h in search(ix, "如实报告")][:1] == ["laws/甲法/#article-4"]
+
+
+def edit_pages_only(docs: Path) -> None:
+    """Edit a page that is not a regulation, delete another, add a third."""
+    notes = docs / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("办理备案", "办理联合验收"), encoding="utf-8")
+    (docs / "later.md").unlink()
+    (docs / "new.md").write_text("# 新页面\n\n依据《乙法》第二条责令改正。\n", encoding="utf-8")
+
+
+def test_serve_rebuild_after_page_edits_equals_fresh_build(tmp_path: Path) -> None:
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_pages_only(serve_root / "docs"))
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert not (serve_root / "site" / "later").exists()
+    # The regulations were not parsed again: their parses came from the previous build.
+    assert plugin.sources.hits > 0  # type: ignore[attr-defined]
+    law = (serve_root / "site" / "laws" / "乙法" / "index.html").read_text(encoding="utf-8")
+    assert "新页面" in law[law.index('id="article-2"'):]  # cited-by of an unchanged regulation updated
+
+
+def test_a_restored_page_reports_its_broken_link_again(tmp_path: Path, caplog) -> None:
+    # `mkdocs serve --strict` counts warnings per build: a page reused from the previous build
+    # must warn about its broken link again, although it was not converted again.
+    import logging
+
+    root = tmp_path / "serve"
+    config_file = make_site(root)
+    (root / "docs" / "broken.md").write_text("# 坏链接\n\n见 [不存在的页面](nowhere.md)。\n", encoding="utf-8")
+    caplog.set_level(logging.INFO)
+
+    def edit() -> None:  # content only: the same files, so unchanged pages are restored
+        caplog.clear()
+        notes = root / "docs" / "notes.md"
+        notes.write_text(notes.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+
+    plugin = serve_rebuild(config_file, root / "site", edit)
+    assert plugin.render_cache.hits > 0  # type: ignore[attr-defined]
+    assert any("nowhere.md" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
