@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 import pytest
 
@@ -316,4 +316,16 @@ def test_pages_link_the_feed_in_their_head(site):
     for page in ("index.html", "classroom/index.html", "classroom/2026/程序/index.html"):
         html = read(site, page)
         head = html[:html.index("</head>")]
-        assert 'rel="alternate" type="application/atom+xml"' in head and "classroom/feed.xml" in head, page
+        link = re.search(r'<link rel="alternate feed" type="application/atom\+xml"[^>]*href="([^"]+)"', head)
+        assert link, page
+        assert urljoin("http://kb.local/" + page, link.group(1)) == "http://kb.local/classroom/feed.xml", page
+
+
+def test_feed_link_resolves_on_the_404_page_and_is_no_language_alternate(site):
+    """The 404 page is served at any depth, so its feed link is root-absolute, never ``//classroom``
+    (a host name); and no link is exactly ``rel="alternate"``, which Material's script takes for a
+    language version and fetches a ``sitemap.xml`` beside (a 404 on every page)."""
+    head = read(site, "404.html").split("</head>")[0]
+    assert 'href="/classroom/feed.xml"' in head, head
+    for page in ("index.html", "404.html", "classroom/index.html"):
+        assert 'rel="alternate"' not in read(site, page), page
