@@ -121,5 +121,9 @@ def test_table_reads_as_cards_at_phone_width(site_url, browser):
     assert box is not None and box["width"] <= 390
     label = first.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"违法行为"'
+    # the cards' display:block must not show the rows the filter hides
+    hidden = page.evaluate("[...document.querySelectorAll('#kb-pen-table tbody tr[hidden]')]"
+                           ".map(tr => tr.getBoundingClientRect().height)")
+    assert hidden and max(hidden) == 0
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
