@@ -34,6 +34,7 @@ from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
+from kb_tools.search.shard_store import ShardStore
 from kb_tools.search.static_index import write_site_index
 from kb_tools.search.terms import TermCounts
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
@@ -95,6 +96,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.active_tab: object | None = None  # the tab marked active while one page renders
         #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
         self.render_cache: RenderCache | None = None
+        #: The static index's files of the previous serve rebuild (None for `build`).
+        self.shard_store: ShardStore | None = None
         self.terms = TermCounts()
         self.sources = SourceCache()
 
@@ -102,6 +105,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
         self.render_cache = RenderCache() if command == "serve" else None
+        if self.shard_store is not None:
+            self.shard_store.close()
+        self.shard_store = ShardStore() if command == "serve" else None
         self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
         self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
@@ -272,7 +278,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.config.enabled and self.config.search_index and self.corpus is not None:
             # One analyzer and one set of term counts for both indexes (kept across serve rebuilds).
             terms = self.terms.use(analyzer_for_corpus(self.corpus))
-            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms)
+            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms,
+                             store=self.shard_store)
+            if self.shard_store is not None:
+                log.info(f"静态检索索引：{self.shard_store.reused} 个文件沿用上次构建，"
+                         f"{self.shard_store.written} 个文件重新写入。")
             # whoosh (kb search, /api/search): a staged build makes the new generation live only
             # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
             if self.command != "serve" and len(search_documents(self.corpus)) > SHARED_TERMS_MAX_DOCS:
@@ -297,7 +307,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.staged.finished = True
 
     def on_shutdown(self) -> None:
-        """Swap the staged output in, or abandon it when the build failed."""
+        """Swap the staged output in, or abandon it when the build failed; drop the serve's
+        kept index files (their folder lives beside the site directory)."""
+        if self.shard_store is not None:
+            self.shard_store.close()
         # The swap waits until here: `--strict` aborts only after on_post_build has run.
         if self.staged is None:
             return
