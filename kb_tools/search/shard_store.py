@@ -6,8 +6,8 @@ them. The kb plugin lives across those rebuilds and keeps a :class:`ShardStore`:
 file had last time, in memory, and one copy of each file in a folder beside the site directory
 (outside it, so the emptying does not reach it). A file whose bytes did not change is
 hard-linked from that folder into the new index instead of being written; a changed one is
-written to the folder (as a new file: the link in an older site keeps its old bytes) and
-linked. Where a link is refused (another filesystem, a filesystem without links) the store
+written into the index and linked into the folder (replacing the old link, never writing over
+a file an older site may share). Where a link is refused (another filesystem, a filesystem without links) the store
 gives up linking and every file is written, as without a store.
 
 The comparison is on the bytes the build computed, never on times or sizes, so a rebuild's
@@ -29,6 +29,7 @@ class ShardStore:
         self.previous: dict[str, bytes] = {}
         self.current: dict[str, bytes] = {}
         self.linking = True
+        self.folders: set[Path] = set()
         #: Files linked unchanged / written in the last build (logged by the plugin).
         self.reused = 0
         self.written = 0
@@ -40,6 +41,7 @@ class ShardStore:
         folder = site_dir.resolve().parent / f".kb-index-store-{os.getpid()}-{id(self):x}"
         if folder != self.folder:  # another site directory: nothing of the old one applies
             self.close()
+            folder.mkdir(parents=True, exist_ok=True)
             self.folder = folder
         self.current = {}
         self.reused = self.written = 0
@@ -59,17 +61,19 @@ class ShardStore:
                 return
             except OSError:
                 pass  # removed from under us: write it again below
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        fresh = kept.with_name(kept.name + ".new")
-        fresh.write_bytes(raw)
-        fresh.replace(kept)  # a new inode: a link in an older site keeps its bytes
-        self.previous[rel] = raw  # what the folder holds now, even if this build fails later
+        target.write_bytes(raw)
         self.written += 1
+        self.previous.pop(rel, None)  # the folder's copy is stale from here on
+        kept.unlink(missing_ok=True)  # not written over: an older site may share its inode
+        if rel.count("/") and kept.parent not in self.folders:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(kept.parent)
         try:
-            os.link(kept, target)
+            os.link(target, kept)
         except OSError:
             self.linking = False  # another filesystem: write every file from now on
-            target.write_bytes(raw)
+            return
+        self.previous[rel] = raw  # what the folder holds now, even if this build fails later
 
     def end(self) -> None:
         """The build's files become the previous ones (files no longer in the index are dropped)."""
@@ -84,4 +88,5 @@ class ShardStore:
             shutil.rmtree(self.folder, ignore_errors=True)
         self.folder = None
         self.previous = {}
+        self.folders = set()
         self.linking = True
