@@ -189,6 +189,8 @@ def test_serve_rebuild_after_page_edits_equals_fresh_build(tmp_path: Path) -> No
     assert not (serve_root / "site" / "later").exists()
     # The regulations were not parsed again: their parses came from the previous build.
     assert plugin.sources.hits > 0  # type: ignore[attr-defined]
+    # No citation target changed: unchanged pages kept their citation links.
+    assert plugin.link_cache.hits > 0  # type: ignore[attr-defined]
     law = (serve_root / "site" / "laws" / "乙法" / "index.html").read_text(encoding="utf-8")
     assert "新页面" in law[law.index('id="article-2"'):]  # cited-by of an unchanged regulation updated
 
@@ -237,3 +239,23 @@ def test_serve_rebuilds_back_and_forth_equal_fresh_builds(tmp_path: Path) -> Non
     assert plugin.shard_store.reused > 0  # type: ignore[attr-defined]
     index = serve_root / "site" / "search" / "kb"
     assert (index / "manifest.json").is_file() and list((index / "terms").glob("*.json"))
+
+
+def repeal_first_law(docs: Path) -> None:
+    """Only the front matter of 甲法 changes: every page that cites it must show the new status."""
+    law = docs / "laws" / "甲法.md"
+    law.write_text(law.read_text(encoding="utf-8").replace("---\n\n", "repealed: '2020-01-01'\n---\n\n", 1),
+                   encoding="utf-8")
+
+
+def test_serve_rebuild_relinks_unchanged_pages_when_a_cited_status_changes(tmp_path: Path) -> None:
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    notes = serve_root / "site" / "notes" / "index.html"
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: repeal_first_law(serve_root / "docs"))
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert "kb-status--repealed" in notes.read_text(encoding="utf-8")  # notes.md itself did not change
+    assert plugin.link_cache.hits == 0  # type: ignore[attr-defined]  # a target changed: every page relinked
