@@ -4,7 +4,8 @@
 rebuild, about a tenth of a rebuild after one edit. Its output depends on the page's HTML and
 settings (base path, date, the regulation or policy the page shows) and on what the corpus says
 about citation targets: names and aliases, URLs, statuses, article anchors and labels, version
-chains, and, for regulations with versions, the article texts (revision alerts compare them).
+chains, and, for regulations with versions, the article texts (revision alerts compare them;
+an unversioned target's wording and paragraph count are never read: 第N款 is kept as written).
 :func:`targets_fingerprint` condenses that second part into one hash per build, so editing a
 lecture, or a regulation's wording without changing its articles, names or status, reuses
 every other page's links; any change to a target relinks every page (conservative: a stale
@@ -29,7 +30,7 @@ def targets_fingerprint(corpus: Corpus) -> str:
     for slug in sorted(corpus.laws):
         law = corpus.laws[slug]
         versioned = bool(law.versions) or law.version_of is not None
-        articles = tuple((a.key, a.anchor, a.label, len(a.paragraphs), tuple(a.paragraphs) if versioned else ())
+        articles = tuple((a.key, a.anchor, a.label, tuple(a.paragraphs) if versioned else ())
                          for a in law.articles)
         parts = (slug, law.url, law.title, tuple(law.names), law.status(corpus.today).value, law.effective,
                  law.version_date, law.version_of, law.successor, law.superseded_on,
