@@ -67,20 +67,21 @@ SOURCES: dict[str, str | bytes] = {
 }
 
 
-def serve_rebuild(config_file: Path, site: Path, edit: Callable[[], None]) -> object:
-    """Build, edit, reload the config and build again with the same plugin instance, as
-    livereload does; returns the plugin."""
+def serve_rebuild(config_file: Path, site: Path, *edits: Callable[[], None]) -> object:
+    """Build; then per edit: edit, reload the config and build again with the same plugin
+    instance, as livereload does; returns the plugin."""
     config = load_config(config_file=str(config_file), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
     plugin = config.plugins["kb"]
     try:
         config.site_url = SERVE_URL
         build(config, serve_url=SERVE_URL)
-        edit()
-        config = load_config(config_file=str(config_file), site_dir=str(site))
-        assert config.plugins["kb"] is plugin  # MkDocs keeps plugins that have on_startup
-        config.site_url = SERVE_URL
-        build(config, serve_url=SERVE_URL)
+        for edit in edits:
+            edit()
+            config = load_config(config_file=str(config_file), site_dir=str(site))
+            assert config.plugins["kb"] is plugin  # MkDocs keeps plugins that have on_startup
+            config.site_url = SERVE_URL
+            build(config, serve_url=SERVE_URL)
     finally:
         config.plugins.on_shutdown()
     return plugin
@@ -132,6 +133,10 @@ def test_serve_rebuild_equals_fresh_build_after_editing_a_regulation(tmp_path: P
     # The rebuild did reuse work: unchanged pages were not converted again.
     cache = plugin.render_cache  # type: ignore[attr-defined]
     assert cache.hits > 0 and cache.misses > 0
+    # Unchanged static index files were linked from the previous build, the changed ones written.
+    store = plugin.shard_store  # type: ignore[attr-defined]
+    assert store.reused > 0 and store.written > 0
+    assert store.folder is None and not list((serve_root).glob(".kb-index-store-*"))  # removed at shutdown
 
     law = (serve_root / "site" / "laws" / "甲法" / "index.html").read_text(encoding="utf-8")
     four = law[law.index('id="article-4"'):]
@@ -184,6 +189,8 @@ def test_serve_rebuild_after_page_edits_equals_fresh_build(tmp_path: Path) -> No
     assert not (serve_root / "site" / "later").exists()
     # The regulations were not parsed again: their parses came from the previous build.
     assert plugin.sources.hits > 0  # type: ignore[attr-defined]
+    # No citation target changed: unchanged pages kept their citation links.
+    assert plugin.link_cache.hits > 0  # type: ignore[attr-defined]
     law = (serve_root / "site" / "laws" / "乙法" / "index.html").read_text(encoding="utf-8")
     assert "新页面" in law[law.index('id="article-2"'):]  # cited-by of an unchanged regulation updated
 
@@ -206,3 +213,49 @@ def test_a_restored_page_reports_its_broken_link_again(tmp_path: Path, caplog) -
     plugin = serve_rebuild(config_file, root / "site", edit)
     assert plugin.render_cache.hits > 0  # type: ignore[attr-defined]
     assert any("nowhere.md" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+
+
+def test_serve_rebuilds_back_and_forth_equal_fresh_builds(tmp_path: Path) -> None:
+    """Edit, then undo the edit: the third build's index files must be the first build's again,
+    not the kept copies of the second (the store compares bytes, never times)."""
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    docs = serve_root / "docs"
+    before = {p: p.read_bytes() for p in docs.rglob("*.md")}
+
+    def undo() -> None:
+        for path in docs.rglob("*.md"):
+            if path not in before:
+                path.unlink()
+        for path, data in before.items():
+            path.write_bytes(data)
+
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_sources(docs), undo,
+                           lambda: edit_pages_only(docs))
+    shutil.copytree(docs, fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert plugin.shard_store.reused > 0  # type: ignore[attr-defined]
+    index = serve_root / "site" / "search" / "kb"
+    assert (index / "manifest.json").is_file() and list((index / "terms").glob("*.json"))
+
+
+def repeal_first_law(docs: Path) -> None:
+    """Only the front matter of 甲法 changes: every page that cites it must show the new status."""
+    law = docs / "laws" / "甲法.md"
+    law.write_text(law.read_text(encoding="utf-8").replace("---\n\n", "repealed: '2020-01-01'\n---\n\n", 1),
+                   encoding="utf-8")
+
+
+def test_serve_rebuild_relinks_unchanged_pages_when_a_cited_status_changes(tmp_path: Path) -> None:
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    config_file = make_site(serve_root)
+    notes = serve_root / "site" / "notes" / "index.html"
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: repeal_first_law(serve_root / "docs"))
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert "kb-status--repealed" in notes.read_text(encoding="utf-8")  # notes.md itself did not change
+    assert plugin.link_cache.hits == 0  # type: ignore[attr-defined]  # a target changed: every page relinked

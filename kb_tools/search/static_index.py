@@ -51,6 +51,7 @@ from kb_tools.search.terms import TermCounts
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
     from kb_tools.search.documents import SearchDoc
+    from kb_tools.search.shard_store import ShardStore
 
 FORMAT_VERSION = 1
 #: Where the index lives below the site directory.
@@ -185,6 +186,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def _place(store: ShardStore | None, rel: str, raw: bytes, path: Path) -> None:
+    if store is None:
+        path.write_bytes(raw)
+    else:
+        store.place(rel, raw, path)
 
 
 def _json_bytes(data: object) -> bytes:
@@ -367,7 +375,8 @@ def order_documents(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
 
 
 def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: Path,
-                       names: dict[str, str] | None = None, terms: TermCounts | None = None) -> StaticIndexStats:
+                       names: dict[str, str] | None = None, terms: TermCounts | None = None,
+                       store: ShardStore | None = None) -> StaticIndexStats:
     """Write the whole static index below ``site_dir/search/kb`` (replacing any previous one).
 
     Args:
@@ -376,6 +385,9 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         site_dir: the built site.
         names: normalised regulation name -> slug of its current text (query parsing).
         terms: the build's shared term counts (see :mod:`kb_tools.search.terms`).
+        store: the previous build's files (``mkdocs serve``): unchanged ones are linked, not
+            written, and the analyzer's dictionary buckets are merged again only when its words
+            changed (see :mod:`kb_tools.search.shard_store`).
 
     The new index is written beside the old one and swapped in with two renames, so a browser
     never sees half an index.
@@ -386,7 +398,15 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
     shutil.rmtree(staging, ignore_errors=True)
     files: dict[str, object] = {}
 
-    dictionary = dictionary_shards(analyzer)
+    entries = analyzer.dictionary_entries()
+    kept = store.dictionary if store is not None else None
+    if kept is not None and kept[0] == entries and isinstance(kept[1], DictionaryShards) \
+            and (kept[1].base / "meta.json").is_file():  # jieba's buckets still in the temp folder
+        dictionary = kept[1]
+    else:
+        dictionary = dictionary_shards(analyzer)
+        if store is not None:
+            store.dictionary = (entries, dictionary)
 
     scores = impacts(docs, analyzer, terms)
     estimate = sum(3 * len(t) + 12 + 9 * min(len(p), SHARD_INLINE) for t, p in scores.impact.items())
@@ -421,18 +441,25 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
     files["dates.json"] = group_dates(docs)
     files["manifest.json"] = manifest(analyzer, dictionary, len(docs), term_shards)
 
+    if store is not None:
+        store.begin(site_dir)
     total_bytes = 0
+    made: set[Path] = set()
     for rel, data in files.items():
         path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:  # a few folders for thousands of files
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         raw = _json_bytes(data)
-        path.write_bytes(raw)
+        _place(store, rel, raw, path)
         total_bytes += len(raw)
     (staging / "dict").mkdir()
     for name in dictionary.linked:
         _link_or_copy(dictionary.base / name, staging / "dict" / name)
     for name, data in dictionary.changed.items():
-        (staging / "dict" / name).write_bytes(_json_bytes(data))
+        _place(store, f"dict/{name}", _json_bytes(data), staging / "dict" / name)
+    if store is not None:
+        store.end()
     old = target.with_name(f".kb-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
@@ -443,18 +470,19 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
 
 
 def write_site_index(corpus: Corpus, site_dir: Path, *, analyzer: Analyzer | None = None,
-                     terms: TermCounts | None = None) -> StaticIndexStats:
+                     terms: TermCounts | None = None, store: ShardStore | None = None) -> StaticIndexStats:
     """The static index of a corpus (what the plugin calls after the build).
 
     ``corpus.public_only`` is honoured by :func:`search_documents`: private pages never reach it.
     ``analyzer`` and ``terms``: the build's, when the caller shares them with the whoosh index.
+    ``store``: the previous build's files, kept by the plugin across ``mkdocs serve`` rebuilds.
     """
     from kb_tools.search.analyzer import analyzer_for_corpus
     from kb_tools.search.documents import search_documents
 
     names = name_table([(list(law.names), law.slug) for law in corpus.current_laws])
     return write_static_index(search_documents(corpus), analyzer or analyzer_for_corpus(corpus), site_dir, names,
-                              terms)
+                              terms, store)
 
 
 def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,

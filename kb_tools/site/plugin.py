@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from kb_tools.cache import SourceCache
 from kb_tools.checks import validate
 from kb_tools.citations.graph import decorate_law_html
+from kb_tools.citations.link_cache import LinkCache
 from kb_tools.citations.resolver import link_citations
 from kb_tools.classroom import lecture_markdown
 from kb_tools.corpus import Corpus, generated_files, generated_pages, is_data_file, load_corpus
@@ -34,6 +35,7 @@ from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
+from kb_tools.search.shard_store import ShardStore
 from kb_tools.search.static_index import write_site_index
 from kb_tools.search.terms import TermCounts
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
 
+    from kb_tools.laws.model import Law
     from kb_tools.policies.model import Policy
 
 log = get_plugin_logger(__name__)
@@ -95,6 +98,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.active_tab: object | None = None  # the tab marked active while one page renders
         #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
         self.render_cache: RenderCache | None = None
+        #: The static index's files of the previous serve rebuild (None for `build`).
+        self.shard_store: ShardStore | None = None
+        #: Citation links of unchanged pages across serve rebuilds (None for `build`).
+        self.link_cache: LinkCache | None = None
         self.terms = TermCounts()
         self.sources = SourceCache()
 
@@ -102,6 +109,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
         self.command = command
         self.render_cache = RenderCache() if command == "serve" else None
+        if self.shard_store is not None:
+            self.shard_store.close()
+        self.shard_store = ShardStore() if command == "serve" else None
+        self.link_cache = LinkCache() if command == "serve" else None
         self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
         self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
@@ -224,11 +235,24 @@ class KbPlugin(BasePlugin[KbConfig]):
             on = policy.issued  # a document cites the laws as they stood when it was issued
             if page.present_anchor_ids is not None:
                 page.present_anchor_ids |= {item.anchor for item in policy.items}
-        html, _found = link_citations(html, self.corpus, base=base, current=law, on=on, policy=policy)
+        html = self.linked(html, self.corpus, page.file.src_uri, base=base, current=law, on=on, policy=policy)
         if law is not None:
             html = add_penalty_cards(html, self.corpus, law, base)  # first: the cards sit above "被引用"
             html = decorate_law_html(html, self.corpus, law, base)
         return html
+
+    def linked(self, html: str, corpus: Corpus, page: str, *, base: str, current: Law | None, on: dt.date | None,
+               policy: Policy | None) -> str:
+        """:func:`link_citations` of a page, reused in `mkdocs serve` while neither the page's HTML
+        nor any citation target changed (see :mod:`kb_tools.citations.link_cache`)."""
+        cache = self.link_cache
+        key = cache.key(html, base=base, current=current, on=on, policy=policy) if cache is not None else ""
+        if cache is not None and (kept := cache.get(page, key)) is not None:
+            return kept
+        out, _found = link_citations(html, corpus, base=base, current=current, on=on, policy=policy)
+        if cache is not None:
+            cache.put(page, key, out)
+        return out
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Without a ``nav:`` in mkdocs.yml, sections are named after folders: name them in Chinese.
@@ -237,6 +261,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             name_sections(nav.items)
         if self.render_cache is not None:
             self.render_cache.begin(config, files)
+        if self.link_cache is not None and self.corpus is not None:
+            self.link_cache.begin(self.corpus)
         return nav
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -272,7 +298,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.config.enabled and self.config.search_index and self.corpus is not None:
             # One analyzer and one set of term counts for both indexes (kept across serve rebuilds).
             terms = self.terms.use(analyzer_for_corpus(self.corpus))
-            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms)
+            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms,
+                             store=self.shard_store)
+            if self.shard_store is not None:
+                log.info(f"静态检索索引：{self.shard_store.reused} 个文件沿用上次构建，"
+                         f"{self.shard_store.written} 个文件重新写入。")
             # whoosh (kb search, /api/search): a staged build makes the new generation live only
             # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
             if self.command != "serve" and len(search_documents(self.corpus)) > SHARED_TERMS_MAX_DOCS:
@@ -297,7 +327,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.staged.finished = True
 
     def on_shutdown(self) -> None:
-        """Swap the staged output in, or abandon it when the build failed."""
+        """Swap the staged output in, or abandon it when the build failed; drop the serve's
+        kept index files (their folder lives beside the site directory)."""
+        if self.shard_store is not None:
+            self.shard_store.close()
         # The swap waits until here: `--strict` aborts only after on_post_build has run.
         if self.staged is None:
             return
