@@ -37,8 +37,14 @@ def long_law() -> str:
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("layout-site")
+    # one item of each type: the 按承办科室 matrix of powers/ then has a column per type (wider than a phone)
+    kinds = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励",
+             "行政裁决", "其他行政权力"]
     powers = {"权力事项": [{"事项编码": "BA-1", "事项名称": LONG_NAME, "事项类型": "行政备案",
-                           "承办科室": "建筑业管理科", "设定依据": ["《中华人民共和国建筑法》第八条"]}]}
+                           "承办科室": "建筑业管理科", "设定依据": ["《中华人民共和国建筑法》第八条"]}]
+              + [{"事项编码": f"BA-{n + 2}", "事项名称": f"{kind}事项", "事项类型": kind,
+                  "承办科室": "城市建设管理科（综合执法协调）", "设定依据": ["《中华人民共和国建筑法》第八条"]}
+                 for n, kind in enumerate(kinds)]}
     write_files(root / "docs", {
         "index.md": "# 首页\n",
         "laws/建筑法.md": BUILDING_LAW,
@@ -66,6 +72,7 @@ PAGES = {
     "law with a long title": "laws/long/",
     "law with penalty cards": f"laws/{quote(PENALTY_LAW)}/",
     "power item": "powers/items/BA-1/",
+    "power list overview (matrix)": "powers/",
     "penalties table": "laws/penalties/",
 }
 

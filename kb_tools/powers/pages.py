@@ -127,7 +127,9 @@ def overview_markdown(plist: PowerList) -> str:
         lines.append(f'<tr><td><a href="{href}">{power_type.value}</a></td><td>{by_type[power_type]}</td></tr>')
     lines += [f"<tr><th>合计</th><th>{len(items)}</th></tr>", "</tbody></table>", "", "## 按承办科室", ""]
     head = "".join(f"<th>{t.value}</th>" for t in types)
-    lines.append(f'<table class="kb-pw-counts kb-pw-matrix"><thead><tr><th>承办科室</th>{head}<th>合计</th>'
+    # one column per type: wider than a phone, so it scrolls in its own box instead of the page
+    lines.append('<div class="kb-scroll-x" role="region" aria-label="按承办科室统计" tabindex="0">'
+                 f'<table class="kb-pw-counts kb-pw-matrix"><thead><tr><th>承办科室</th>{head}<th>合计</th>'
                  "<th>检查事项</th></tr></thead><tbody>")
     inspection_counts = Counter(i.department for i in inspections)
     for dept in departments + sorted(set(inspection_counts) - set(departments)):
@@ -141,7 +143,7 @@ def overview_markdown(plist: PowerList) -> str:
         n_insp = inspection_counts[dept]
         insp_cell = f'<a href="inspections/?dept={escape(dept)}">{n_insp}</a>' if n_insp else ""
         lines.append(f"<tr><td>{escape(dept)}</td>{''.join(cells)}<td>{total_cell}</td><td>{insp_cell}</td></tr>")
-    lines += ["</tbody></table>", "", "## 导出", "",
+    lines += ["</tbody></table></div>", "", "## 导出", "",
               "当前清单（构建时生成，与本站内容一致）：", "",
               f"- 权力事项：{_download('power-xlsx')} · {_download('power-csv')}",
               f"- 检查事项：{_download('inspection-xlsx')} · {_download('inspection-csv')}",
