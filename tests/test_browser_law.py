@@ -142,6 +142,13 @@ def test_phone_gets_an_outline_with_chapters_and_a_jump_to_article_box(browser, 
             assert_in_view(page, anchor)
             assert page.url.endswith(anchor)
             page.evaluate("() => window.scrollTo(0, 0)")
+        # the same article again: the address does not change, the page still scrolls there
+        outline.evaluate("d => { d.open = true; }")
+        box = outline.get_by_role("textbox")
+        box.fill("20")
+        box.press("Enter")
+        assert_in_view(page, "#article-20")
+        page.evaluate("() => window.scrollTo(0, 0)")
         outline.evaluate("d => { d.open = true; }")
         box = outline.get_by_role("textbox")
         box.fill("九百")

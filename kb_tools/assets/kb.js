@@ -123,10 +123,15 @@
         var target = document.getElementById(anchor);
         if (!target) { message.textContent = "本页没有第" + input.value.replace(/^第|条$/g, "") + "条"; return; }
         message.textContent = "";
+        // Close the outline first (it sits above the articles) and let go of the box: the browser
+        // otherwise keeps the focused box in view and undoes a scroll to the article (a second
+        // jump to the same article changes no hash, so only the scroll can take the reader there).
         var details = form.closest("details");
-        if (window.location.hash === "#" + anchor) { target.scrollIntoView(); }
-        else { window.location.hash = anchor; }
+        input.blur();
         if (details) { details.open = false; }
+        if (window.location.hash === "#" + anchor) {
+          window.requestAnimationFrame(function () { target.scrollIntoView(); });
+        } else { window.location.hash = anchor; }
       });
     });
   }
