@@ -104,3 +104,11 @@ def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n", path
     return struct.unpack(">II", head[16:24])
+
+
+def test_every_declared_list_of_the_site_is_in_the_navigation():
+    """A list added under docs/lists/ is otherwise reachable only from lists/ (not from the 清单 tab)."""
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    declared = sorted(p.parent.name for p in (REPO / "docs" / "lists").glob("*/list.yaml"))
+    assert len(declared) >= 5
+    assert [name for name in declared if f"lists/{name}/index.md" not in nav] == []
