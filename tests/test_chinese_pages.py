@@ -138,3 +138,22 @@ def test_no_english_from_the_theme_on_any_staff_page(site):
         if problems:
             found[rel] = sorted(set(problems))[:5]
     assert not found, found
+
+
+def test_staff_pages_point_to_the_manual_instead_of_showing_commands(site):
+    """Commands and file paths for maintainers live in the manual; a staff page says who keeps the
+    list in one sentence and links the manual's section."""
+    command = re.compile(r"\bkb (?:import|import-list|import-powers|import-lecture|check|new)\b|sample: true")
+    shown = {}
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith("manual/"):
+            continue
+        found = command.findall(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+        if found:
+            shown[rel] = found[:3]
+    assert not shown, shown
+    overview = (site / "powers/index.html").read_text(encoding="utf-8")
+    note = re.search(r'<p class="kb-maintained">[^<]*<a href="([^"]+)">', overview)
+    assert note and note.group(1) == "../manual/authors/#lists"
+    assert 'id="lists"' in (site / "manual/authors/index.html").read_text(encoding="utf-8")

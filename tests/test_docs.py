@@ -112,3 +112,14 @@ def test_every_declared_list_of_the_site_is_in_the_navigation():
     declared = sorted(p.parent.name for p in (REPO / "docs" / "lists").glob("*/list.yaml"))
     assert len(declared) >= 5
     assert [name for name in declared if f"lists/{name}/index.md" not in nav] == []
+
+
+def test_manual_lists_every_field_and_type_of_the_power_list():
+    """The power list's fields and types are told in the manual (staff pages no longer show them)."""
+    from kb_tools.powers.model import INSPECTION_FIELDS, POWER_FIELDS, PowerType
+
+    manual = (REPO / "docs" / "manual" / "authors.md").read_text(encoding="utf-8").replace("\n  ", "")
+    section = manual[manual.index("{#lists}"):manual.index("{#sample-data}")]
+    assert "、".join(f.key for f in POWER_FIELDS) in section
+    assert "、".join(f.key for f in INSPECTION_FIELDS) in section
+    assert "、".join(t.value for t in PowerType) in section

@@ -97,8 +97,7 @@ def index_markdown(corpus: Corpus, lectures: list[Lecture]) -> str:
         "",
     ]
     if not lectures:
-        lines += ['还没有讲稿。用 `kb new lecture "标题"` 新建一篇，'
-                  "或用 `kb import-lecture 讲稿.docx` 从 Word 导入。", ""]
+        lines += ["还没有讲稿。", ""]  # how to add one is in the manual, not on the staff page
     by_year: dict[int, list[Lecture]] = defaultdict(list)
     for lecture in lectures:
         by_year[lecture.year].append(lecture)

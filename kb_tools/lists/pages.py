@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from kb_tools.lists import table
 from kb_tools.lists.export import export_paths
 from kb_tools.lists.model import Column, ColumnType, DeclaredList, Entry, ListSpec, Role, page_name
-from kb_tools.lists.render import basis_html, md_heading, meta_list, ref_summary, text_html
+from kb_tools.lists.render import basis_html, maintenance_note, md_heading, meta_list, ref_summary, text_html
 from kb_tools.model import GeneratedPage
 
 if TYPE_CHECKING:
@@ -61,16 +61,7 @@ def index_markdown(corpus: Corpus) -> str:
     if any(d.spec.sample for d in lists):
         lines += ['!!! warning "示例数据"', "",
                   "    标有“示例数据”的清单用于演示，不是本局正式公布的清单。", ""]
-    lines += [
-        "## 新增一种清单", "",
-        "在 `docs/lists/<英文名>/list.yaml` 中声明清单名称和各列（哪一列是编码、哪一列是名称、"
-        "哪些列是法律依据、哪些列可筛选），把各行写在同一文件夹的 YAML、CSV 或 .xlsx 文件中，"
-        "重新构建即可。详见 README 的“清单”一节。", "",
-        "```bash",
-        "kb import-list 英文名 表格.xlsx   # 也支持 .csv（UTF-8 或 GBK）；写入 docs/lists/英文名/rows.yaml",
-        "kb check                         # 检查每条依据能否解析、是否现行有效",
-        "```", "",
-    ]
+    lines += [maintenance_note(corpus, "../"), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -123,7 +114,7 @@ def list_markdown(dlist: DeclaredList, corpus: Corpus) -> str:
         "",
         *table.table(f"kb-list-{spec.name}", heads, rows),
         "",
-        _maintenance(dlist),
+        maintenance_note(corpus, "../../"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -147,21 +138,6 @@ def _row(entry: Entry, columns: list[Column], corpus: Corpus) -> str:
     attributes = [(c.key, entry.text(c.key)) for c in entry.spec.filters]
     return table.tr(attributes, cells)
 
-
-def _maintenance(dlist: DeclaredList) -> str:
-    spec = dlist.spec
-    files = "、".join(f"`docs/{s}`" for s in dlist.sources)
-    return "\n".join([
-        "## 维护说明 {#maintenance}", "",
-        f"清单的声明和数据在 {files}。从其他系统导出的表格可以直接导入：", "",
-        "```bash",
-        f"kb import-list {spec.name} 表格.xlsx   # 也支持 .csv；写入 docs/lists/{spec.name}/rows.yaml",
-        "kb check                     # 检查每条依据能否解析、是否现行有效",
-        "```", "",
-        "- 表头（列名）：" + "、".join(c.label for c in spec.columns) + "。",
-        "- 法律依据每行写一条，格式为《法规全称》第X条（可写到款、项）。",
-        "",
-    ])
 
 
 def entry_markdown(entry: Entry, corpus: Corpus) -> str:

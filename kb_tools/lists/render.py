@@ -127,3 +127,19 @@ def md_heading(text: str) -> str:
     """A title as a Markdown heading's text: escaped like all data text (:func:`kb_tools.text.md_text`),
     and a ``#`` in it cannot close the heading."""
     return md_text(text).replace("#", "＃")
+
+
+#: The manual section that says how lists and the power list are kept (file paths, import commands,
+#: field rules): staff pages point there in one sentence instead of showing commands.
+MANUAL_PAGE = "manual/authors.md"
+MANUAL_ANCHOR = "lists"
+
+
+def maintenance_note(corpus: Corpus, up: str) -> str:
+    """One plain sentence for staff: who keeps this list, and (when the site has the manual) a link
+    to the section with the paths and commands. ``up``: from the page to the site root (``../``)."""
+    sentence = "本清单由政策法规科维护，数据来源与导入方法见维护手册"
+    if (corpus.docs_dir / MANUAL_PAGE).is_file():
+        href = f"{up}{MANUAL_PAGE[:-3]}/#{MANUAL_ANCHOR}"
+        return f'<p class="kb-maintained">{sentence}（<a href="{href}">清单的维护</a>）。</p>'
+    return f'<p class="kb-maintained">{sentence}。</p>'

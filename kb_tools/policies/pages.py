@@ -59,7 +59,7 @@ def _sample_note(corpus: Corpus) -> str:
     if not any(p.sample for p in corpus.policies.values()):
         return ""
     return ('<div class="admonition warning kb-sample"><p class="admonition-title">示例数据</p>'
-            "<p>本栏目含示例数据（文件头 <code>sample: true</code>），用于演示，不是本局正式印发的文件。</p></div>\n\n")
+            "<p>本栏目含示例数据，用于演示，不是本局正式印发的文件。</p></div>\n\n")
 
 
 def _assets(base: str) -> str:

@@ -19,11 +19,9 @@ from typing import TYPE_CHECKING
 
 from kb_tools.discretion.pages import power_section
 from kb_tools.lists import table
-from kb_tools.lists.render import basis_html, md_heading, meta_list, ref_summary, text_html
+from kb_tools.lists.render import basis_html, maintenance_note, md_heading, meta_list, ref_summary, text_html
 from kb_tools.model import GeneratedPage
 from kb_tools.powers.model import (
-    INSPECTION_FIELDS,
-    POWER_FIELDS,
     InspectionItem,
     LegalBasis,
     PowerItem,
@@ -59,7 +57,7 @@ def generate(corpus: Corpus) -> Iterable[GeneratedPage]:
     plist = powers_of(corpus)
     if not plist.sources:
         return
-    yield GeneratedPage(OVERVIEW, overview_markdown(plist))
+    yield GeneratedPage(OVERVIEW, overview_markdown(plist, corpus))
     yield GeneratedPage(POWER_TABLE, power_table_markdown(plist, corpus))
     yield GeneratedPage(INSPECTION_TABLE, inspection_table_markdown(plist, corpus))
     by_power: dict[str, list[InspectionItem]] = {}
@@ -101,7 +99,7 @@ def _download(key: str, base: str = "") -> str:
     return f'<a class="kb-pw-download" href="{escape(href)}" download="{escape(name)}">{escape(name)}</a>'
 
 
-def overview_markdown(plist: PowerList) -> str:
+def overview_markdown(plist: PowerList, corpus: Corpus) -> str:
     """Counts per type and per department, export links, maintenance notes."""
     items, inspections = plist.items, plist.inspections
     types = _types(items)
@@ -148,32 +146,9 @@ def overview_markdown(plist: PowerList) -> str:
               f"- 权力事项：{_download('power-xlsx')} · {_download('power-csv')}",
               f"- 检查事项：{_download('inspection-xlsx')} · {_download('inspection-csv')}",
               "", "在一览表中筛选后，也可以用表格上方的“导出当前结果”按钮只导出筛选出的事项。", "",
-              _maintenance(plist)]
+              maintenance_note(corpus, "../")]
     return "\n".join(lines) + "\n"
 
-
-def _maintenance(plist: PowerList) -> str:
-    power_keys = "、".join(f.key for f in POWER_FIELDS)
-    inspection_keys = "、".join(f.key for f in INSPECTION_FIELDS)
-    files = "、".join(f"`docs/{s}`" for s in plist.sources)
-    return "\n".join([
-        "## 维护说明",
-        "",
-        f"清单数据在 {files}（YAML，可直接编辑）。从政务服务系统导出的表格可以直接导入：",
-        "",
-        "```bash",
-        "kb import-powers 权力清单.xlsx      # 也支持 .csv（UTF-8 或 GBK）；写入 docs/powers/权力清单.yaml",
-        "kb check                           # 检查编码重复、事项类型、依据能否解析、依据是否现行有效",
-        "```",
-        "",
-        f"- 权力事项的字段：{power_keys}。",
-        f"- 检查事项的字段：{inspection_keys}。",
-        "- 设定依据、实施依据、检查依据每行写一条，格式为《法规全称》第X条（可写到款、项）；"
-        "只能引用知识库已收录的法规，尚未收录的规章请先用 `kb import` 导入。",
-        "- 事项类型可选：" + "、".join(t.value for t in PowerType) + "。",
-        "- 实施主体性质可选：法定行政机关、授权组织、受委托组织（不填为法定行政机关）。",
-        "",
-    ])
 
 
 def _filters(table_id: str, type_label: str, type_values: list[str], departments: list[str]) -> str:

@@ -97,7 +97,7 @@ def _missing_plan_note(corpus: Corpus) -> list[str]:
     if year is None:
         return []
     return [f'!!! warning "{year}年学法计划尚未制定"', "",
-            f"    {year}年的“一月一法”学法计划还没有制定，请政策法规科在 `docs/study/{year}.yml` 中编写。", ""]
+            f"    {year}年的“一月一法”学法计划还没有制定，请政策法规科编写。", ""]
 
 
 def current_plan(corpus: Corpus, plans: dict[int, StudyPlan]) -> StudyPlan:
