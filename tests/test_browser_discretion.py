@@ -98,3 +98,5 @@ def test_phone_filters_from_the_address_and_shows_tiers_as_cards(served, browser
     wide = page.evaluate("""[...document.querySelectorAll('article *')]
         .filter(e => e.getBoundingClientRect().right > 391).map(e => e.tagName + '.' + e.className).slice(0, 5)""")
     assert wide == []  # the page body (the minimal test theme's header may clip a long title)
+    label = row.locator("td").nth(1).evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"情节："'  # the card keeps the column's name

@@ -51,10 +51,11 @@ def tiers_html(entry: Entry, column: Column, corpus: Corpus) -> str:
         else:
             mark = '<span class="kb-dc-mark kb-dc-mark--bad">超出法定幅度</span>'
         amount = escape(tier.amount_text()) if tier.has_fine else "—"
-        rows.append(f'<tr data-level="{escape(tier.level)}"><td>{escape(tier.level)}</td>'
-                    f"<td>{escape(tier.circumstances)}</td>"
-                    f'<td title="{escape(tier.range_text, quote=True)}">{amount} {mark}</td>'
-                    f"<td>{escape(tier.others) or '—'}</td></tr>")
+        # data-label: at phone width the rows are cards and the labels stand before each cell
+        rows.append(f'<tr data-level="{escape(tier.level)}"><td data-label="档次">{escape(tier.level)}</td>'
+                    f'<td data-label="情节">{escape(tier.circumstances)}</td>'
+                    f'<td data-label="罚款幅度" title="{escape(tier.range_text, quote=True)}">{amount} {mark}</td>'
+                    f'<td data-label="其他处罚">{escape(tier.others) or "—"}</td></tr>')
     head = "<thead><tr><th>档次</th><th>情节</th><th>罚款幅度</th><th>其他处罚</th></tr></thead>"
     return f'<table class="kb-dc-tiers">{head}<tbody>{"".join(rows)}</tbody></table>'
 
