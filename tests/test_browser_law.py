@@ -125,6 +125,17 @@ def test_phone_gets_an_outline_with_chapters_and_a_jump_to_article_box(browser, 
         if width >= 1220:  # Material's sidebars (and their table of contents) are shown there
             assert not outline.is_visible()
             assert page.locator(".md-sidebar--secondary .md-nav__link", has_text="第三章").count() == 1
+            side = page.locator(".md-sidebar--secondary form[data-kb-jump]")  # the jump box, above it
+            assert side.is_visible()
+            for _ in range(2):  # the second time the address does not change: it still scrolls
+                side.get_by_role("textbox").fill("三十五")
+                side.get_by_role("textbox").press("Enter")
+                assert_in_view(page, "#article-35")
+                page.evaluate("() => window.scrollTo(0, 0)")
+            side.get_by_role("textbox").fill("九百")
+            side.get_by_role("button", name="跳转").click()
+            assert side.locator(".kb-jump-message").inner_text() == "本页没有第九百条"
+            assert errors == []
             return
         assert outline.is_visible()
         assert outline.locator("a.kb-cite").count() == 0  # its own words are not citations

@@ -110,6 +110,18 @@
     return "article-" + number + (suffix ? "-" + suffix : "");
   }
 
+  // Wide screens hide the outline block (Material's sidebars take its place), and with it the
+  // jump box: a copy goes to the top of the table-of-contents sidebar, where only they see it.
+  function placeSidebarJump() {
+    var form = document.querySelector("details.kb-outline form[data-kb-jump]");
+    var sidebar = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
+    if (!form || !sidebar) { return; }
+    var holder = document.createElement("div");
+    holder.className = "md-typeset kb-jump-side";
+    holder.appendChild(form.cloneNode(true));
+    sidebar.insertBefore(holder, sidebar.firstChild);
+  }
+
   function setupJump() {
     var forms = document.querySelectorAll("form[data-kb-jump]");
     Array.prototype.forEach.call(forms, function (form) {
@@ -346,6 +358,7 @@
     clearBanner();
     markPrintedLinks();
     setupCompare();
+    placeSidebarJump();
     setupJump();
     setupCitePreviews();
   }
