@@ -127,3 +127,26 @@ def test_table_reads_as_cards_at_phone_width(site_url, browser):
     assert hidden and max(hidden) == 0
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
+
+
+def test_filters_narrow_each_other_without_dead_ends(site, site_url, browser):
+    items = entries(site)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "laws/penalties/")
+    wait_count(page, len(items), len(items))
+    kinds = 'select[data-filter="kind"] option'
+    assert page.locator(f"{kinds}:disabled").count() == 0
+    page.select_option('select[data-filter="law"]', "物业管理条例")
+    law_kinds = {s["kind"] for i in items if i["title"] == "物业管理条例" for s in i["sanctions"]}
+    offered = [v for v in page.locator(f"{kinds}:not(:disabled)").evaluate_all("os => os.map(o => o.value)") if v]
+    assert offered and set(offered) <= law_kinds | {"未完整读取", "其他"}  # 其他: kinds outside the vocabulary
+    assert page.locator(f"{kinds}:disabled").count() > 0  # kinds this regulation never imposes
+    for value in offered:  # every choice still offered leads to rows
+        page.select_option('select[data-filter="kind"]', value)
+        assert page.locator("#kb-pen-table tbody tr:not([hidden])").count() > 0, value
+    page.select_option('select[data-filter="law"]', "")  # 全部 gives every kind back
+    page.select_option('select[data-filter="kind"]', "")
+    assert page.locator(f"{kinds}:disabled").count() == 0
+    laws = 'select[data-filter="law"] option'
+    page.select_option('select[data-filter="kind"]', "吊销资质证书")
+    assert 0 < page.locator(f"{laws}:not(:disabled)").count() < page.locator(laws).count()

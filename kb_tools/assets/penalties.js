@@ -50,25 +50,52 @@
     var none = document.querySelector(".kb-pen-none");
     var timer = null;
 
+    // Whether a row passes every filter but the one named by ``skip`` (to narrow that one's options).
+    function passes(row, f, skip) {
+      if (skip !== "law" && f.law && row.law !== f.law) { return false; }
+      if (skip !== "kind" && f.kind && row.kinds.indexOf(f.kind) < 0) { return false; }
+      if (!isNaN(f.amount) && !row.fines.some(function (range) { return range[0] <= f.amount && f.amount <= range[1]; })) {
+        return false;
+      }
+      for (var t = 0; t < f.terms.length; t++) { if (row.text.indexOf(f.terms[t]) < 0) { return false; } }
+      return true;
+    }
+
+    // The filters narrow each other, as in every list table (lists.js): a drop-down offers only
+    // values that still have rows under the other filters; its own choice and 全部 always stay.
+    function narrow(f) {
+      ["law", "kind"].forEach(function (name) {
+        var select = controls[name];
+        var left = {};
+        rows.forEach(function (row) {
+          if (!passes(row, f, name)) { return; }
+          if (name === "law") { left[row.law] = true; } else { row.kinds.forEach(function (k) { left[k] = true; }); }
+        });
+        Array.prototype.forEach.call(select.options, function (option) {
+          var off = option.value !== "" && option.value !== select.value && !left[option.value];
+          if (option.disabled !== off) { option.disabled = off; }
+        });
+      });
+    }
+
     function apply() {
-      var law = controls.law.value;
-      var kind = controls.kind.value;
       var amountText = controls.amount.value.trim();
-      var amount = amountText ? parseAmount(amountText) : NaN;
-      controls.amount.setAttribute("aria-invalid", amountText && isNaN(amount) ? "true" : "false");
-      var terms = normalise(controls.q.value).split(/\s+/).filter(Boolean);
+      var f = {
+        law: controls.law.value,
+        kind: controls.kind.value,
+        amount: amountText ? parseAmount(amountText) : NaN,
+        terms: normalise(controls.q.value).split(/\s+/).filter(Boolean)
+      };
+      controls.amount.setAttribute("aria-invalid", amountText && isNaN(f.amount) ? "true" : "false");
       var shown = 0;
       rows.forEach(function (row) {
-        var ok = (!law || row.law === law) && (!kind || row.kinds.indexOf(kind) >= 0);
-        if (ok && !isNaN(amount)) {
-          ok = row.fines.some(function (range) { return range[0] <= amount && amount <= range[1]; });
-        }
-        for (var t = 0; ok && t < terms.length; t++) { ok = row.text.indexOf(terms[t]) >= 0; }
+        var ok = passes(row, f, null);
         if (row.el.hidden === ok) { row.el.hidden = !ok; }
         if (ok) { shown++; }
       });
       counter.textContent = "显示 " + shown + " / " + rows.length + " 条";
       if (none) { none.hidden = shown > 0; }
+      narrow(f);
       remember();
     }
 
