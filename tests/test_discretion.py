@@ -257,6 +257,13 @@ POWERS = """
     承办科室: 法规科
     设定依据:
       - 《某工程质量条例》第三条
+  - 事项编码: CF-2
+    事项名称: 对未设置安全警示标志的行政处罚
+    事项类型: 行政处罚
+    实施主体: 示例局
+    承办科室: 法规科
+    设定依据:
+      - 《某工程质量条例》第五条
 """
 
 
@@ -278,6 +285,8 @@ def test_entry_page_card_and_power_item_link_to_each_other(tmp_path):
     assert "kb-cited-by" in article and "（示例裁量基准）" in article  # cited-by as every list entry
     power = read(site, "powers/items/CF-1/index.html")
     assert '<a href="../../../lists/discretion/items/D-1/">D-1 未取得施工许可证擅自施工</a>' in power
+    other = read(site, "powers/items/CF-2/index.html")  # a 行政处罚 item no entry rests on says so
+    assert "本局裁量基准中还没有以本事项依据条文为处罚依据的条目。" in other and "kb-dc-entries" not in other
     table = read(site, "lists/discretion/index.html")
     assert "一般 工程合同价款百分之一至百分之一点五 · 较重 工程合同价款1.5%至2%" in table
     assert "示例数据" in page and "示例数据" in table

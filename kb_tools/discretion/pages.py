@@ -15,7 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from kb_tools.discretion.checks import statute_range, statutory_articles, within
-from kb_tools.discretion.links import entry_powers, power_entries
+from kb_tools.discretion.links import discretion_lists, entry_powers, power_entries
 from kb_tools.lists.model import page_name
 
 if TYPE_CHECKING:
@@ -120,6 +120,11 @@ def power_section(corpus: Corpus, item: PowerItem, base: str) -> list[str]:
     """The section of a power item page listing the 裁量基准 entries on the same articles."""
     entries = power_entries(corpus, item)
     if not entries:
+        from kb_tools.powers.model import PowerType
+
+        if item.type is PowerType.PENALTY and discretion_lists(corpus):  # say so rather than stay silent
+            return ["## 行政处罚裁量基准 {#discretion}", "",
+                    '<p class="kb-dc-none">本局裁量基准中还没有以本事项依据条文为处罚依据的条目。</p>', ""]
         return []
     items = "".join(f"<li>{entry_links([e], base)}</li>" for e in entries)
     return ["## 行政处罚裁量基准 {#discretion}", "", f'<ul class="kb-dc-entries">{items}</ul>', ""]
