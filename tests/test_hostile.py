@@ -37,7 +37,8 @@ def test_no_payload_is_live_on_any_page(hostile_site):
                      "powers/items/H-1/index.html", "powers/list/index.html", "powers/inspections/index.html",
                      "study/2026/index.html", "study/2026/01/index.html", "classroom/index.html", "index.html",
                      "policies/index.html", "lists/index.html", "lists/hostile/index.html",
-                     "lists/hostile/items/L-1/index.html", "search/index.html"):
+                     "lists/hostile/items/L-1/index.html", "lists/hostile-discretion/index.html",
+                     "lists/hostile-discretion/items/CL-1/index.html", "search/index.html"):
         assert expected in pages, expected
     assert any(p.startswith("powers/inspection-items/") for p in pages)
     assert any(p.startswith("policies/2024/") for p in pages)
@@ -59,6 +60,10 @@ def test_hostile_text_stays_readable(hostile_site):
     power = _text(read(hostile_site, "powers/items/H-9/index.html"))
     assert "事项9</title><script>alert(1)</script>" in power
     assert "空字节" in _text(read(hostile_site, "powers/list/index.html"))
+    entry = _text(read(hostile_site, "lists/hostile-discretion/items/CL-1/index.html"))
+    assert "首次发现<script>alert(1)</script>" in entry and "责令改正<script>alert(1)</script>" in entry
+    law = _text(read(hostile_site, "laws/建筑法/index.html"))  # the basis article lists the entries
+    assert "未取得施工许可证擅自施工<img src=x onerror=alert(1)>" in law
 
 
 def test_imported_lecture_markdown_carries_no_html(hostile_site):

@@ -3,8 +3,8 @@
 The payloads are what an attacker (or a careless copy from a web page) puts into a law text, a
 Word lecture or a spreadsheet. ``make_hostile_docs`` runs the real `kb import`, `kb import-lecture`
 and `kb import-powers` commands on sources full of them, and adds data files and front matter
-(issuer, categories, study plan, inspection items) carrying them too. ``find_live_markup`` is the
-oracle: an element, attribute or URL that came from a payload and would run.
+(issuer, categories, study plan, inspection items, a declared list and a 裁量基准) carrying them
+too. ``find_live_markup`` is the oracle: an element, attribute or URL that came from a payload and would run.
 """
 
 from __future__ import annotations
@@ -157,6 +157,27 @@ def _declared_list() -> str:
     return yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False)
 
 
+def _discretion_list() -> str:
+    """A 裁量基准 (a list with a tiers column) whose acts, 情节 and other sanctions carry payloads:
+    its entry pages, tier tables, the 罚则 card and cited-by of the basis article show them."""
+    rows = [{"编号": f"CL-{i}", "违法行为": f"未取得施工许可证擅自施工{payload}",
+             "处罚依据": ["《中华人民共和国建筑法》第七条"],
+             "裁量档次": [{"档次": "轻微", "情节": f"首次发现{payload}", "其他处罚": f"责令改正{payload}"},
+                      {"档次": "一般", "情节": payload, "幅度": "不予罚款"}]}
+            for i, payload in enumerate(PAYLOADS, start=1)]
+    declaration = {
+        "title": "恶意裁量基准" + PAYLOADS[0], "adopted": "2025-01-01",
+        "columns": [
+            {"key": "code", "label": "编号", "role": "code"},
+            {"key": "act", "label": "违法行为", "role": "title"},
+            {"key": "punish", "label": "处罚依据", "role": "basis"},
+            {"key": "tiers", "label": "裁量档次", "type": "tiers", "of": "punish"},
+        ],
+        "rows": rows,
+    }
+    return yaml.safe_dump(declaration, allow_unicode=True, sort_keys=False)
+
+
 @dataclass
 class HostileDocs:
     """What was written, for the assertions: the paths of the imported pages."""
@@ -213,6 +234,8 @@ def make_hostile_docs(docs: Path, clean_law: str) -> HostileDocs:
     result.imported["policy"] = next((docs / "policies").rglob("*.md"))
     (docs / "lists/hostile").mkdir(parents=True, exist_ok=True)
     (docs / "lists/hostile/list.yaml").write_text(_declared_list(), encoding="utf-8")
+    (docs / "lists/hostile-discretion").mkdir(parents=True, exist_ok=True)
+    (docs / "lists/hostile-discretion/list.yaml").write_text(_discretion_list(), encoding="utf-8")
     return result
 
 
