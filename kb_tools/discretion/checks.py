@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb_tools.discretion.links import discretion_lists
+from kb_tools.discretion.links import cited_articles, discretion_lists
 from kb_tools.penalties.extract import in_unit
 from kb_tools.problems import ContentProblem, Severity
 
@@ -45,16 +45,10 @@ def check(corpus: Corpus) -> list[ContentProblem]:
 def statutory_articles(corpus: Corpus, entry: Entry, column: Column) -> list[Statute]:
     """The articles the tiers column's 处罚依据 cites, each with its 罚则 (None when it has none)."""
     out: list[Statute] = []
-    for basis in entry.bases.get(column.of, ()):
-        for ref in basis.refs:
-            law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
-            if law is None:
-                continue
-            for number, suffix in ref.articles:
-                article = law.article(number, suffix)
-                if article is not None and all(a is not article for _, a, _ in out):
-                    penalty = corpus.penalties.article(law.slug, article.anchor) if corpus.penalties else None
-                    out.append((law, article, penalty))
+    for law, article in cited_articles(corpus, entry.bases.get(column.of, ())):
+        if all(a is not article for _, a, _ in out):
+            penalty = corpus.penalties.article(law.slug, article.anchor) if corpus.penalties else None
+            out.append((law, article, penalty))
     return out
 
 

@@ -7,13 +7,14 @@ the same article links to it too, and the entry page back to the item. Computed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from kb_tools.lists.model import DeclaredList, Entry, LegalBasis
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
+    from kb_tools.laws.model import Article, Law
     from kb_tools.powers.model import PowerItem
 
 ArticleKey = tuple[str, str]  # (regulation slug, article anchor)
@@ -34,8 +35,9 @@ def penalty_articles(corpus: Corpus, entry: Entry) -> list[ArticleKey]:
     return keys
 
 
-def _basis_articles(corpus: Corpus, bases: Iterable[LegalBasis]) -> list[ArticleKey]:
-    keys = []
+def cited_articles(corpus: Corpus, bases: Iterable[LegalBasis]) -> Iterator[tuple[Law, Article]]:
+    """Every article of the knowledge base the bases cite, in the order written (one walk for the
+    links here and the range checks in ``checks``)."""
     for basis in bases:
         for ref in basis.refs:
             law = corpus.laws.get(ref.law_slug) if ref.law_slug else None
@@ -44,8 +46,11 @@ def _basis_articles(corpus: Corpus, bases: Iterable[LegalBasis]) -> list[Article
             for number, suffix in ref.articles:
                 article = law.article(number, suffix)
                 if article is not None:
-                    keys.append((law.slug, article.anchor))
-    return keys
+                    yield law, article
+
+
+def _basis_articles(corpus: Corpus, bases: Iterable[LegalBasis]) -> list[ArticleKey]:
+    return [(law.slug, article.anchor) for law, article in cited_articles(corpus, bases)]
 
 
 def _index(corpus: Corpus) -> dict[ArticleKey, list[Entry]]:
