@@ -22,9 +22,7 @@ from kb_tools.features import default_features
 from kb_tools.lists import import_list
 from tests.conftest import STATUS_DATE, law_page, make_config, read, run_build, write_files
 
-QUALITY = law_page(
-    "某工程质量条例",
-    """
+QUALITY_TEXT = """
     第一条 为了加强工程质量管理，制定本条例。
 
     第二条 建设单位应当依法取得施工许可证。
@@ -36,7 +34,10 @@ QUALITY = law_page(
     处2万元以上10万元以下的罚款。
 
     第五条 违反本条例规定，施工单位未按规定设置安全警示标志的，责令改正，给予警告。
-    """,
+    """
+QUALITY = law_page(
+    "某工程质量条例",
+    QUALITY_TEXT,
     level="行政法规",
     promulgated="2020-01-01",
 )
@@ -192,19 +193,7 @@ def test_a_tiers_column_must_name_a_basis_column(tmp_path):
 OLD_QUALITY = QUALITY.replace("level:", "version_of: 某工程质量条例\nlevel:")  # the 2020 text: 2万元 to 10万元
 NEW_QUALITY = law_page(
     "某工程质量条例",
-    """
-    第一条 为了加强工程质量管理，制定本条例。
-
-    第二条 建设单位应当依法取得施工许可证。
-
-    第三条 违反本条例第二条规定，建设单位未取得施工许可证擅自施工的，责令停止施工，限期改正，
-    处工程合同价款百分之一以上百分之二以下的罚款。
-
-    第四条 违反本条例规定，建设单位将建设工程发包给不具有相应资质等级的施工单位的，责令改正，
-    处5万元以上20万元以下的罚款。
-
-    第五条 违反本条例规定，施工单位未按规定设置安全警示标志的，责令改正，给予警告。
-    """,
+    QUALITY_TEXT.replace("处2万元以上10万元以下", "处5万元以上20万元以下"),
     level="行政法规",
     promulgated="2020-01-01",
     amended=["2025-03-01"],
