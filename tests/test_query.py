@@ -78,3 +78,9 @@ def test_odd_input_parses_to_something_harmless(text):
 def test_clean_caps_length_and_drops_control_characters():
     assert clean("施工\x00许可\x1b证") == "施工许可证"
     assert len(clean("施" * 100_000)) == 500
+
+
+def test_name_table_order_does_not_depend_on_hashing():
+    # The order decides ties in parsing and is shipped to the browser: the same in every build.
+    table = name_table([(["中华人民共和国人民防空法", "人民防空法"], "a"), (["中华人民共和国建筑法"], "b")])
+    assert list(table) == ["中华人民共和国人民防空法", "人民防空法", "中华人民共和国建筑法", "建筑法"]

@@ -12,14 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kb_tools.cache import content_key
 from kb_tools.lists.model import display
 from kb_tools.text import neutralise_cell
+from kb_tools.xlsx import workbook_bytes
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -45,70 +45,14 @@ def to_csv(headers: Sequence[str], rows: Iterable[Row]) -> bytes:
 
 def to_xlsx(headers: Sequence[str], rows: Iterable[Row], *, title: str, today: dt.date,
             widths: Mapping[str, int] | None = None) -> bytes:
-    """A workbook with one sheet: bold frozen header, wrapped text, filters on the header.
+    """A workbook with one sheet: bold frozen header, wrapped text, filters on the header
+    (:func:`kb_tools.xlsx.workbook_bytes`).
 
-    Text cells are neutralised and stored as text (openpyxl would store a string that starts with
-    ``=`` as a formula); numbers stay numbers, dates stay dates.
+    Text cells are neutralised and stored as text; numbers stay numbers, dates stay dates.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(title)
-    count = 0
-    for count, values in enumerate(([*headers], *rows), start=1):
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(count, column, _safe(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f", whatever the text looks like
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    count -= 1  # data rows, without the header
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(header, 14)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
-    return reproducible_xlsx(workbook, today)
-
-
-def reproducible_xlsx(workbook: Any, today: dt.date) -> bytes:
-    """The bytes of ``workbook``, the same for the same content and date (every exporter uses it).
-
-    The document properties and every zip entry are dated ``today`` (the status date), so two
-    builds of the same data write identical files.
-    """
-    from openpyxl.writer.excel import ExcelWriter  # openpyxl loads only when a workbook is written
-
-    stamp = dt.datetime.combine(today, dt.time())
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    workbook.properties.creator = "法规知识库"
-    workbook.properties.lastModifiedBy = "法规知识库"
-    buffer = io.BytesIO()
-    # ExcelWriter, not workbook.save(): save() stamps the document with the current time.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    return restamp_zip(buffer.getvalue(), stamp)
-
-
-def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """The same zip archive with every entry dated ``stamp`` (zip writers use the current time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(entry))
-    return out.getvalue()
+    return workbook_bytes([neutralise_cell(h) for h in headers], ([_safe(c) for c in row] for row in rows),
+                          title=sheet_title(title), today=today,
+                          widths=[(widths or {}).get(header, 14) for header in headers])
 
 
 def export_headers(dlist: DeclaredList) -> list[str]:

@@ -23,9 +23,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kb_tools.cache import content_key
-from kb_tools.lists.export import reproducible_xlsx
 from kb_tools.penalties.pages import EXPORTS, table_rows
 from kb_tools.text import neutralise_cell
+from kb_tools.xlsx import workbook_bytes
 
 if TYPE_CHECKING:
     from kb_tools.corpus import Corpus
@@ -74,37 +74,15 @@ def to_csv(table: Iterable[list[Cell]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+#: Column widths of the workbook, in Excel's units (the rest: 10).
+WIDTHS = {"法规": 28, "违法行为": 48, "处罚原文": 36, "违反条款": 14, "计罚基数": 18, "情节": 18, "处罚对象": 18,
+          "实施机关": 24, "未能读取的部分": 30, "地址": 30}
+
+
 def to_xlsx(table: Iterable[list[Cell]], *, today: dt.date) -> bytes:
     """One sheet: bold frozen header with filters, wrapped text, numbers as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "罚则索引"
-    grid: list[list[Cell]] = [list(COLUMNS), *table]
-    count = 0
-    for values in grid:
-        count += 1
-        for column, value in enumerate(_cells(values), start=1):
-            cell = sheet.cell(count, column, value)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f", whatever the text looks like
-    count -= 1  # data rows, without the header
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = wrap
-    widths = {"法规": 28, "违法行为": 48, "处罚原文": 36, "违反条款": 14, "计罚基数": 18, "情节": 18, "处罚对象": 18,
-              "实施机关": 24, "未能读取的部分": 30, "地址": 30}
-    for index, name in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 10)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    return reproducible_xlsx(workbook, today)
+    return workbook_bytes(list(COLUMNS), (_cells(row) for row in table), title="罚则索引", today=today,
+                          widths=[WIDTHS.get(name, 10) for name in COLUMNS])
 
 
 def to_json(corpus: Corpus) -> bytes:

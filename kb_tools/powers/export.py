@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kb_tools.lists import export as shared
-from kb_tools.lists.export import restamp_zip as restamp_zip
 from kb_tools.powers.model import INSPECTION_FIELDS, POWER_FIELDS, FieldSpec, InspectionItem, PowerItem
 from kb_tools.powers.pages import EXPORTS, powers_of
 

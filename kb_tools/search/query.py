@@ -218,9 +218,9 @@ def name_table(laws: list[tuple[list[str], str]]) -> dict[str, str]:
     for law_names, slug in laws:
         for i, name in enumerate(law_names):
             key = normalise(name).strip("《》")
-            keys = {key}
+            keys = [key]  # a list: the table's order decides ties in parsing, and must not vary by build
             if key.startswith("中华人民共和国") and len(key) > 7:
-                keys.add(key[len("中华人民共和国"):])
+                keys.append(key[len("中华人民共和国"):])
             for k in keys:
                 if i == 0:
                     titles.setdefault(k, slug)

@@ -26,6 +26,10 @@ class KbConfig(base.Config):
     search_index = c.Type(bool, default=True)
     """Build the whoosh index and the static browser index during the build."""
 
+    index_in_background = c.Type(bool, default=True)
+    """``mkdocs build``: write both search indexes in a forked process while the pages render
+    (the second core); false writes them after the last page, in the building process."""
+
     index_dir = c.Optional(c.Type(str))
     """Where the whoosh index is kept; default ``.kb_cache/index`` beside ``mkdocs.yml``."""
 

@@ -8,6 +8,7 @@ Each hook below calls one function of a module that knows nothing of MkDocs even
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,13 +37,15 @@ from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.shard_store import ShardStore
-from kb_tools.search.static_index import write_site_index
+from kb_tools.search.static_index import INDEX_DIR, write_site_index
 from kb_tools.search.terms import TermCounts
 from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
+from kb_tools.site.index_job import SHARED_TERMS_MAX_DOCS, IndexJob, can_fork
 from kb_tools.site.nav import name_sections, tab_for
-from kb_tools.site.precompress import precompress_site
+from kb_tools.site.precompress import PrecompressStats, precompress_site
+from kb_tools.site.raw_blocks import anchor_ids, restore_raw_blocks, stash_raw_blocks
 from kb_tools.site.render_cache import RenderCache, describe
 from kb_tools.site.staging import StagedOutput, is_temporary
 from kb_tools.text import html_text
@@ -77,9 +80,6 @@ SEARCH_SCRIPTS = ["assets/kb/kb-search-analyzer.js", "assets/kb/kb-search-query.
                   "assets/kb/kb-search-page.js"]
 #: The tooltip of a heading's permalink (toc's ``permalink_title``), unless the site sets one.
 PERMALINK_TITLE = "本节链接"
-#: Above this many search documents, `mkdocs build` does not keep the static index's term counts
-#: for the whoosh writer (at the scale site they cost more memory than the time they save).
-SHARED_TERMS_MAX_DOCS = 20_000
 #: Markdown extensions the generated pages rely on (anchors on headings, tables, banners).
 REQUIRED_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
 
@@ -94,7 +94,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.command = "build"
         self.staged: StagedOutput | None = None
         self.pending_index: Pending | None = None  # the whoosh generation waiting for the swap
+        self.index_job: IndexJob | None = None  # `mkdocs build`: the child writing both indexes
+        self.index_job_packed: PrecompressStats | None = None  # its .gz figures, once it has finished
         self.article_html: dict[str, list[str]] = {}  # src_uri -> articles kept out of Markdown
+        self.raw_html: dict[str, list[str]] = {}  # src_uri -> a generated page's HTML blocks kept aside
+        self.generated: set[str] = set()  # src_uris of the pages generated in on_files
         self.active_tab: object | None = None  # the tab marked active while one page renders
         #: Markdown -> HTML of unchanged pages across `mkdocs serve` rebuilds (None for `build`).
         self.render_cache: RenderCache | None = None
@@ -119,6 +123,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
         self.article_html = {}  # MkDocs keeps plugin instances across `mkdocs serve` rebuilds
+        self.raw_html = {}
+        self.index_job_packed = None
         if not self.config.enabled:
             return config
         for name in REQUIRED_EXTENSIONS:
@@ -157,15 +163,21 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.command != "serve":  # `mkdocs serve` shows drafts to their author
             remove_drafts(files, self.corpus)
         read_undecodable(files, self.corpus)
+        self.generated = set()
         for page in generated_pages(self.corpus):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=page.markdown))
+                self.generated.add(page.src_uri)
         for file in [f for f in files if is_data_file(self.corpus, f.src_uri)]:
             files.remove(file)
         for path, content in generated_files(self.corpus):
             files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS_DIR.iterdir()):
             files.append(File.generated(config, f"assets/kb/{asset.name}", abs_src_path=str(asset)))
+        if self.command == "build" and self.config.search_index and self.config.index_in_background and can_fork():
+            # The corpus is complete: the indexes need nothing the pages add (see index_job).
+            self.index_job = IndexJob.start(self.corpus, Path(config.site_dir), index_dir_for(config, self),
+                                            commit=False, precompress=self.config.precompress)
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -198,19 +210,29 @@ class KbPlugin(BasePlugin[KbConfig]):
                 successor_url=f"{base}{successor.url}" if successor else None, stash=stash,
             )
             self.article_html[page.file.src_uri] = stash
-            return markdown
+            return self.keep_raw_html(page.file.src_uri, markdown)
         dated = dated_text(corpus, page.file.src_uri)
         if dated is not None:  # laws/<slug>/<date>/: the current text again, articles kept aside too
             stash = []
             markdown = point_in_time_markdown(corpus, dated, page.file.src_uri, stash=stash)
             self.article_html[page.file.src_uri] = stash
-            return markdown
+            return self.keep_raw_html(page.file.src_uri, markdown)
         policy = policy_for_page(corpus, page.file.src_uri)
         if policy is not None:  # 本局文件: facts, lifecycle, item anchors, bases, cited-by
             return policy_markdown(corpus, policy, base)
+        if page.file.src_uri in self.generated:  # made by kb_tools: its HTML needs no parsing
+            return self.keep_raw_html(page.file.src_uri, markdown)
         markdown = lecture_markdown(corpus, page.file.src_uri, markdown)
         if HOME_MARKER in markdown:
             markdown = markdown.replace(HOME_MARKER, home_block(corpus))
+        return markdown
+
+    def keep_raw_html(self, src_uri: str, markdown: str) -> str:
+        """A generated page's Markdown with its finished HTML blocks kept aside (see raw_blocks)."""
+        stash: list[str] = []
+        markdown = stash_raw_blocks(markdown, stash)
+        if stash:
+            self.raw_html[src_uri] = stash
         return markdown
 
     def on_page_content(
@@ -222,6 +244,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         base = "../" * page.url.count("/")
         law = law_for_page(self.corpus, page.file.src_uri)
         law = law or dated_text(self.corpus, page.file.src_uri)  # laws/<slug>/<date>/ shows the current text
+        raw = self.raw_html.pop(page.file.src_uri, None)
+        if raw is not None:  # a generated page's HTML blocks, and the anchors in them
+            html = restore_raw_blocks(html, raw)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= anchor_ids(raw)
         stash = self.article_html.pop(page.file.src_uri, None)
         if stash is not None and law is not None:  # first: later steps see the whole page
             html = restore_articles(html, stash)
@@ -288,17 +315,46 @@ class KbPlugin(BasePlugin[KbConfig]):
         return output
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Mark the staged output as failed, so that on_shutdown keeps the previous site/."""
+        """Mark the staged output as failed, so that on_shutdown keeps the previous site/; stop
+        the index child (the live index stays as it was)."""
         if self.staged is not None:
             self.staged.failed = True
+        if self.index_job is not None:
+            self.index_job.cancel()
+            self.index_job = None
+
+    def finish_index_job(self, site_dir: Path) -> None:
+        """Take the child's indexes: its static index moves into the site, its whoosh generation
+        waits for the swap of a staged build (or goes live now); its log lines are logged here,
+        so that a warning fails ``--strict`` as if this process had written them."""
+        job, self.index_job = self.index_job, None
+        assert job is not None
+        try:
+            result = job.finish(site_dir)
+        except KbError as exc:
+            raise PluginError(str(exc)) from exc
+        for name, level, message in result.records:
+            logging.getLogger(name).log(level, message)
+        stats = result.whoosh
+        self.index_job_packed = result.packed
+        if stats.pending is not None:
+            if self.staged is not None:
+                self.pending_index = stats.pending
+            else:
+                commit_build(stats.pending)
+        log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
+                 f"（{len(stats.pages_changed)} 个页面有变化；与页面渲染同时写入）。")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write both search indexes from the same documents, then the .gz files; mark the staged
-        output finished."""
-        if self.config.enabled and self.config.search_index and self.corpus is not None:
+        """Write both search indexes from the same documents (or take them from the child that
+        wrote them while the pages rendered), then the .gz files; mark the staged output finished."""
+        site_dir = Path(config.site_dir)
+        if self.index_job is not None:
+            self.finish_index_job(site_dir)
+        elif self.config.enabled and self.config.search_index and self.corpus is not None:
             # One analyzer and one set of term counts for both indexes (kept across serve rebuilds).
             terms = self.terms.use(analyzer_for_corpus(self.corpus))
-            write_site_index(self.corpus, Path(config.site_dir), analyzer=terms.analyzer, terms=terms,
+            write_site_index(self.corpus, site_dir, analyzer=terms.analyzer, terms=terms,
                              store=self.shard_store)
             if self.shard_store is not None:
                 log.info(f"静态检索索引：{self.shard_store.reused} 个文件沿用上次构建，"
@@ -320,7 +376,10 @@ class KbPlugin(BasePlugin[KbConfig]):
                      f"{self.sources.hits} 项解析结果复用，{self.sources.misses} 项重新计算。")
         self.sources.end()
         if self.config.enabled and self.config.precompress and self.command == "build":
-            packed = precompress_site(Path(config.site_dir))  # last: the search shards are written
+            child = self.index_job_packed  # the child compressed its own shards
+            packed = precompress_site(site_dir, skip=() if child is None else (INDEX_DIR,))  # last: all is written
+            if child is not None:
+                packed = packed + child
             log.info(f"预压缩：{packed.files} 个文件，"
                      f"{packed.raw_bytes // 1024} KiB → {packed.gzip_bytes // 1024} KiB。")
         if self.staged is not None:
@@ -331,6 +390,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         kept index files (their folder lives beside the site directory)."""
         if self.shard_store is not None:
             self.shard_store.close()
+        if self.index_job is not None:  # the build stopped before on_post_build
+            self.index_job.cancel()
+            self.index_job = None
         # The swap waits until here: `--strict` aborts only after on_post_build has run.
         if self.staged is None:
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import os
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,13 +33,21 @@ class PrecompressStats:
     raw_bytes: int
     gzip_bytes: int
 
+    def __add__(self, other: PrecompressStats) -> PrecompressStats:
+        return PrecompressStats(self.files + other.files, self.raw_bytes + other.raw_bytes,
+                                self.gzip_bytes + other.gzip_bytes)
 
-def precompress_site(site_dir: Path, *, threads: int | None = None) -> PrecompressStats:
+
+def precompress_site(site_dir: Path, *, threads: int | None = None, skip: Iterable[str] = ()) -> PrecompressStats:
     """Write the ``.gz`` of every text file below ``site_dir`` that compression makes smaller.
 
-    zlib releases the GIL while it compresses, so a few threads use every core.
+    zlib releases the GIL while it compresses, so a few threads use every core. ``skip``: folders
+    (relative to ``site_dir``) whose files are compressed already (the search index's, written
+    by the build's index process).
     """
-    paths = sorted(p for p in site_dir.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    skipped = tuple(site_dir / folder for folder in skip)
+    paths = sorted(p for p in site_dir.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                   and not any(p.is_relative_to(folder) for folder in skipped))
     with ThreadPoolExecutor(max_workers=threads or min(4, os.cpu_count() or 1)) as pool:
         results = [r for r in pool.map(compress_file, paths) if r is not None]
     return PrecompressStats(len(results), sum(r[0] for r in results), sum(r[1] for r in results))

@@ -92,13 +92,13 @@ def remove_stale(final_dir: Path) -> list[Path]:
     for prefix in (f".{final_dir.name}.kb-staging-", f".{final_dir.name}.kb-old-"):
         for folder in final_dir.parent.glob(prefix + "*"):
             pid = folder.name[len(prefix):]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
