@@ -133,6 +133,8 @@ def test_serve_rebuild_equals_fresh_build_after_editing_a_regulation(tmp_path: P
     # The rebuild did reuse work: unchanged pages were not converted again.
     cache = plugin.render_cache  # type: ignore[attr-defined]
     assert cache.hits > 0 and cache.misses > 0
+    themed = plugin.template_cache  # type: ignore[attr-defined]  # nor rendered through the theme again
+    assert themed.hits > 0 and themed.misses > 0
     # Unchanged static index files were linked from the previous build, the changed ones written.
     store = plugin.shard_store  # type: ignore[attr-defined]
     assert store.reused > 0 and store.written > 0
@@ -212,6 +214,7 @@ def test_a_restored_page_reports_its_broken_link_again(tmp_path: Path, caplog) -
 
     plugin = serve_rebuild(config_file, root / "site", edit)
     assert plugin.render_cache.hits > 0  # type: ignore[attr-defined]
+    assert plugin.template_cache.hits > 0  # type: ignore[attr-defined]  # same pages: theme output reused
     assert any("nowhere.md" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
 
 
@@ -259,3 +262,22 @@ def test_serve_rebuild_relinks_unchanged_pages_when_a_cited_status_changes(tmp_p
     assert_same_sites(serve_root / "site", fresh_root / "site")
     assert "kb-status--repealed" in notes.read_text(encoding="utf-8")  # notes.md itself did not change
     assert plugin.link_cache.hits == 0  # type: ignore[attr-defined]  # a target changed: every page relinked
+
+
+def test_serve_rebuild_renders_again_after_a_theme_override_is_edited(tmp_path: Path) -> None:
+    """The theme output of an unchanged page is reused only while the templates are unchanged."""
+    root = tmp_path / "serve"
+    write_files(root / "docs", SOURCES)
+    write_files(root / "overrides", {"main.html": '{% extends "base.html" %}\n'
+                                     '{% block announce %}旧的公告{% endblock %}\n'})
+    config_file = make_config(root, theme={"name": "material", "language": "zh", "font": False,
+                                           "custom_dir": "overrides"})
+
+    def edit_override() -> None:
+        override = root / "overrides" / "main.html"
+        override.write_text(override.read_text(encoding="utf-8").replace("旧的公告", "新的公告"), encoding="utf-8")
+
+    plugin = serve_rebuild(config_file, root / "site", edit_override)
+    page = (root / "site" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert "新的公告" in page and "旧的公告" not in page
+    assert plugin.template_cache.hits == 0  # type: ignore[attr-defined]

@@ -48,6 +48,7 @@ from kb_tools.site.precompress import PrecompressStats, precompress_site
 from kb_tools.site.raw_blocks import anchor_ids, restore_raw_blocks, stash_raw_blocks
 from kb_tools.site.render_cache import RenderCache, describe
 from kb_tools.site.staging import StagedOutput, is_temporary
+from kb_tools.site.template_cache import TemplateCache
 from kb_tools.text import html_text
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.shard_store: ShardStore | None = None
         #: Citation links of unchanged pages across serve rebuilds (None for `build`).
         self.link_cache: LinkCache | None = None
+        #: Theme output of unchanged pages across serve rebuilds (None for `build`).
+        self.template_cache: TemplateCache | None = None
         self.terms = TermCounts()
         self.sources = SourceCache()
 
@@ -117,6 +120,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.shard_store.close()
         self.shard_store = ShardStore() if command == "serve" else None
         self.link_cache = LinkCache() if command == "serve" else None
+        self.template_cache = TemplateCache() if command == "serve" else None
         self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
         self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
@@ -189,6 +193,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         site_url = (config.site_url or "").rstrip("/")
         env.globals["kb_feed"] = None if feed is None else {
             "path": FEED_PATH, "absolute": f"{site_url}/{FEED_PATH}" if site_url else ""}
+        if self.template_cache is not None:
+            self.template_cache.begin(env, config, {k: env.globals[k] for k in ("kb_footer", "kb_feed")})
         return env
 
     def on_page_markdown(
@@ -370,6 +376,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.pending_index = stats.pending if self.staged is not None else None
             log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
                      f"（{len(stats.pages_changed)} 个页面有变化）。")
+        if self.template_cache is not None:
+            log.info(f"模板渲染：{self.template_cache.hits} 个页面沿用上次的输出，"
+                     f"{self.template_cache.misses} 个重新渲染。")
+            self.template_cache.end()
         if self.render_cache is not None:
             log.info(describe(self.render_cache))
             log.info(f"源文件缓存：本次读取 {self.sources.reads} 个文件，"
