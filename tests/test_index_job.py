@@ -140,3 +140,53 @@ def test_scratch_folders_of_killed_builds_are_removed(tmp_path: Path):
     run_build(_project(tmp_path))
     assert not dead.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_serve_keeps_what_the_index_process_learnt_and_forgets_it_after_a_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from kb_tools.search import whoosh_index
+    from tests.test_rebuild import SERVE_URL, assert_same_sites, fresh_build
+
+    config_file = _project(tmp_path / "serve")
+    site = tmp_path / "serve/site"
+    law = tmp_path / "serve/docs/laws/建筑法.md"
+    config = load_config(config_file=str(config_file), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["kb"]
+
+    def rebuild() -> None:
+        nonlocal config
+        config = load_config(config_file=str(config_file), site_dir=str(site))
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL)
+
+    try:
+        rebuild()
+        assert len(plugin.terms) > 0  # type: ignore[attr-defined]  # the child's analyses came back
+        assert plugin.shard_store.previous  # type: ignore[attr-defined]  # and its index files
+        law.write_text(BUILDING_LAW + "\n第九条 第一次修改。\n", encoding="utf-8")
+
+        def disk_full(_written: int) -> None:
+            raise OSError("磁盘已满")
+
+        monkeypatch.setattr(whoosh_index, "_after_write", disk_full)
+        with pytest.raises((PluginError, RuntimeError, BuildError)):
+            rebuild()
+        assert not plugin.shard_store.previous  # type: ignore[attr-defined]  # its folder may have changed
+        monkeypatch.setattr(whoosh_index, "_after_write", None)
+        law.write_text(BUILDING_LAW + "\n第九条 第二次修改。\n", encoding="utf-8")
+        rebuild()
+    finally:
+        config.plugins.on_shutdown()
+    fresh = tmp_path / "fresh"
+    (fresh / "docs").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(tmp_path / "serve/docs", fresh / "docs", dirs_exist_ok=True)
+    shutil.copy(config_file, fresh / "mkdocs.yml")
+    fresh_build(fresh, fresh / "site")
+    assert_same_sites(site, fresh / "site")
+    assert _leftovers(tmp_path / "serve") == []

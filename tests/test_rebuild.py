@@ -281,3 +281,35 @@ def test_serve_rebuild_renders_again_after_a_theme_override_is_edited(tmp_path: 
     page = (root / "site" / "notes" / "index.html").read_text(encoding="utf-8")
     assert "新的公告" in page and "旧的公告" not in page
     assert plugin.template_cache.hits == 0  # type: ignore[attr-defined]
+
+
+def test_a_small_edit_leaves_other_pages_impacts_unchanged() -> None:
+    """Average field lengths are rounded (ranking.average_length): a sentence more on one page
+    leaves the impacts of the terms it does not contain, and so most static index shards,
+    byte-identical (unrounded, every impact moved and a serve rebuild rewrote a third of them)."""
+    from kb_tools.search.analyzer import default_analyzer
+    from kb_tools.search.documents import text_documents
+    from kb_tools.search.static_index import impacts
+
+    law = (Path(__file__).parent.parent / "docs" / "laws" / "建筑法.md").read_text(encoding="utf-8")
+    paragraphs = [p for p in law.split("\n\n") if p.startswith("第") and len(p) > 40]
+    pages = [f"# 第{i}页\n\n{p}\n" for i, p in enumerate(paragraphs)]
+    edited = [*pages[:-1], pages[-1] + "\n补充一句说明。\n"]
+    analyzer = default_analyzer()
+
+    def scores(markdowns: list[str]) -> dict[str, dict[int, float]]:
+        docs = [d for i, m in enumerate(markdowns) for d in text_documents(m, f"p{i}.md")]
+        return impacts(docs, analyzer).impact
+
+    before, after = scores(pages), scores(edited)
+    changed = {t for t in set(before) & set(after) if before[t] != after[t]}
+    added = set(analyzer.analyze("补充一句说明")) | set(analyzer.analyze(pages[-1]))
+    assert len(paragraphs) > 30 and changed and changed <= added
+
+
+def test_average_lengths_are_rounded_alike_in_both_engines() -> None:
+    from kb_tools.search.ranking import average_length
+
+    assert average_length(5730, 100) == average_length(5734, 100) == 57.3
+    assert average_length(5736, 100) == 57.4
+    assert average_length(0, 0) == average_length(0, 5) == 1.0

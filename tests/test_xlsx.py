@@ -20,7 +20,7 @@ def _book(rows: list[list[object]], **kwargs: object):
 
 
 def test_header_body_types_and_layout():
-    data, book = _book([["=1+1", 3, dt.date(2026, 1, 2)], ["  前后空格 ", 2.5, None], ["甲\x00乙\n丙", 0, ""]])
+    _data, book = _book([["=1+1", 3, dt.date(2026, 1, 2)], ["  前后空格 ", 2.5, None], ["甲\x00乙\n丙", 0, ""]])
     sheet = book.active
     assert sheet.title == "清单"
     assert [c.value for c in sheet[1]] == ["名称", "数量", "日期"]

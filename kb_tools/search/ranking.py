@@ -36,6 +36,26 @@ FIELD_WEIGHTS = {"names": 1.0, "chapter": 1.0, "body": 1.0, "docno": 0.0, "ancho
 #: Per-field length normalisation (BM25 ``b``). Names, chapter headings and 文号 are short and
 #: shared by whole groups of articles: they are not length-normalised.
 FIELD_B = {"names": 0.0, "chapter": 0.0, "body": 0.75, "docno": 0.0, "anchor": 0.75}
+#: Average field lengths are rounded to this many significant digits, in both engines.
+AVERAGE_DIGITS = 3
+
+
+def average_length(total: float, count: int) -> float:
+    """A field's average length for BM25F's length normalisation: ``total / count`` rounded to
+    :data:`AVERAGE_DIGITS` significant digits (1.0 for an empty field).
+
+    Why rounded: editing one page moves the exact average by a hair, which changed every impact
+    of the static index, so a `mkdocs serve` rebuild rewrote a third of its shards; rounded, it
+    changes only when the corpus really grows or shrinks (scores move by less than 0.2 %).
+    A fresh build rounds the same way, so a rebuild still writes exactly its index.
+
+    >>> average_length(5730, 100), average_length(5731, 100), average_length(0, 10)
+    (57.3, 57.3, 1.0)
+    """
+    if count <= 0 or total <= 0:
+        return 1.0
+    return float(f"{total / count:.{AVERAGE_DIGITS}g}")
+
 K1 = 1.2
 STATUS_FACTOR = {"有效": 1.0, "尚未生效": 0.9, "已修改": 0.55, "已废止": 0.4}
 #: A 裁量基准 entry applies a penalty article: a query describing the act wants both (see

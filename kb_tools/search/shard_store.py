@@ -16,15 +16,32 @@ index is the one a fresh build writes (``tests/test_rebuild.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
+
+
+@dataclasses.dataclass(frozen=True)
+class StoreState:
+    """Everything a :class:`ShardStore` knows, to hand it from the serve's index process back to
+    the plugin (the folder on disk is shared; this is its description)."""
+
+    folder: Path | None
+    previous: dict[str, bytes]
+    linking: bool
+    folders: set[Path]
+    reused: int
+    written: int
+    dictionary: tuple[object, object] | None
 
 
 class ShardStore:
     """The previous build's index files: ``{relative path: bytes}`` plus their copies on disk."""
 
     def __init__(self) -> None:
+        #: The folder's name: fixed here, so that the serve's index process (another pid) uses it too.
+        self.name = f".kb-index-store-{os.getpid()}-{id(self):x}"
         self.folder: Path | None = None
         self.previous: dict[str, bytes] = {}
         self.current: dict[str, bytes] = {}
@@ -38,7 +55,7 @@ class ShardStore:
 
     def begin(self, site_dir: Path) -> None:
         """Start a build whose index goes below ``site_dir``: the folder sits beside it."""
-        folder = site_dir.resolve().parent / f".kb-index-store-{os.getpid()}-{id(self):x}"
+        folder = site_dir.resolve().parent / self.name
         if folder != self.folder:  # another site directory: nothing of the old one applies
             self.close()
             folder.mkdir(parents=True, exist_ok=True)
@@ -81,6 +98,18 @@ class ShardStore:
             for rel in self.previous.keys() - self.current.keys():
                 (self.folder / rel).unlink(missing_ok=True)
         self.previous, self.current = self.current, {}
+
+    def state(self) -> StoreState:
+        """What this store knows (see :meth:`restore`)."""
+        return StoreState(self.folder, self.previous, self.linking, self.folders, self.reused, self.written,
+                          self.dictionary)
+
+    def restore(self, state: StoreState) -> None:
+        """Take over the state another process left this store's folder in."""
+        self.folder, self.previous, self.linking = state.folder, state.previous, state.linking
+        self.folders, self.reused, self.written = state.folders, state.reused, state.written
+        self.dictionary = state.dictionary
+        self.current = {}
 
     def close(self) -> None:
         """Remove the folder (``mkdocs serve`` stopped, or the site directory moved)."""

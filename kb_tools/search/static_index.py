@@ -265,7 +265,7 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer, terms: TermCounts | N
                 df[name].update(t for t, _f in counts)
         field_tf.append(per_field)
     n = max(len(docs), 1)
-    avg = {f: (totals[f] / n) or 1.0 for f, _w in fields}
+    avg = {f: ranking.average_length(totals[f], n) for f, _w in fields}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for i, per_field in enumerate(field_tf):
         for name, fweight in fields:

@@ -10,11 +10,22 @@ analyzer code) starts afresh, as its terms would differ.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kb_tools.search.analyzer import Analyzer
+
+
+@dataclasses.dataclass(frozen=True)
+class TermChanges:
+    """What a build in another process (the serve's index process) did to a :class:`TermCounts`:
+    its analyzer's identity, the texts it analysed anew and the ones it forgot."""
+
+    identity: str
+    added: dict[str, list[tuple[str, int]]]
+    dropped: list[str]
 
 
 class TermCounts:
@@ -54,6 +65,26 @@ class TermCounts:
         """Drop the texts no writer asked for since the last call (edited-away text): bounded memory."""
         for text in [t for t in self._memo if t not in self._used]:
             del self._memo[text]
+        self._used = set()
+
+    def changes_since(self, identity: str, keys: set[str]) -> TermChanges:
+        """The changes since the state ``(identity, keys)`` (taken with :meth:`state_keys`)."""
+        return TermChanges(self.identity, {t: c for t, c in self._memo.items() if t not in keys},
+                           [t for t in keys if t not in self._memo])
+
+    def state_keys(self) -> tuple[str, set[str]]:
+        """The identity and the texts known now (what :meth:`changes_since` compares with)."""
+        return self.identity, set(self._memo)
+
+    def apply(self, changes: TermChanges) -> None:
+        """Bring this instance to the other process's state (the analyzer object stays unset
+        until the next :meth:`use`; counting always goes through ``use`` first)."""
+        if changes.identity != self.identity:
+            self._memo.clear()
+            self.identity = changes.identity
+        for text in changes.dropped:
+            self._memo.pop(text, None)
+        self._memo.update(changes.added)
         self._used = set()
 
     def __len__(self) -> int:

@@ -43,6 +43,7 @@ from whoosh.util.numeric import byte_to_length
 from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
+from kb_tools.search.ranking import average_length
 from kb_tools.search.terms import TermCounts
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
@@ -717,7 +718,7 @@ class WhooshIndex:
             total = self._live_totals[fieldname]
         else:  # an index written before the totals were kept
             total = sum(r.field_length(fieldname) for r in self._readers)
-        return (total / self.doc_count) if self.doc_count else 1.0
+        return average_length(total, self.doc_count)
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored SearchDoc values of a document."""

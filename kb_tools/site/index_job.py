@@ -28,8 +28,9 @@ from kb_tools.problems import KbError
 from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import index_corpus
+from kb_tools.search.shard_store import ShardStore, StoreState
 from kb_tools.search.static_index import INDEX_DIR, StaticIndexStats, write_site_index
-from kb_tools.search.terms import TermCounts
+from kb_tools.search.terms import TermChanges, TermCounts
 from kb_tools.search.whoosh_index import BuildStats, current_generation, discard_build
 from kb_tools.site.precompress import PrecompressStats, precompress_site
 from kb_tools.site.staging import process_alive
@@ -58,12 +59,15 @@ def remove_stale_scratch(parent: Path) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class IndexResult:
-    """What the child wrote, and what it logged (``(logger name, level, message)``)."""
+    """What the child wrote, and what it logged (``(logger name, level, message)``); in
+    ``mkdocs serve`` also what it did to the plugin's term counts and shard store."""
 
     static: StaticIndexStats
     whoosh: BuildStats
     packed: PrecompressStats | None
     records: list[tuple[str, int, str]]
+    terms: TermChanges | None = None
+    store: StoreState | None = None
 
 
 def can_fork() -> bool:
@@ -71,15 +75,21 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def write_indexes(corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bool,
-                  precompress: bool) -> tuple[StaticIndexStats, BuildStats, PrecompressStats | None]:
-    """Both indexes from the same documents and one analysis of their texts (in any process)."""
+def write_indexes(corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bool, precompress: bool,
+                  terms: TermCounts | None = None, store: ShardStore | None = None,
+                  ) -> tuple[StaticIndexStats, BuildStats, PrecompressStats | None]:
+    """Both indexes from the same documents and one analysis of their texts (in any process).
+
+    ``terms`` and ``store``: what `mkdocs serve` keeps across rebuilds (texts analysed before,
+    the previous index files); a one-off build passes neither.
+    """
     analyzer = analyzer_for_corpus(corpus)
-    terms = TermCounts().use(analyzer)
-    static = write_site_index(corpus, site_dir, analyzer=analyzer, terms=terms)
-    if len(search_documents(corpus)) > SHARED_TERMS_MAX_DOCS:
-        terms = TermCounts().use(analyzer)  # free the counts before whoosh's workers fork
-    whoosh = index_corpus(corpus, index_dir, commit=commit, analyzer=analyzer, terms=terms)
+    counts = (terms if terms is not None else TermCounts()).use(analyzer)  # an empty one is falsy
+    static = write_site_index(corpus, site_dir, analyzer=analyzer, terms=counts, store=store)
+    if terms is None and len(search_documents(corpus)) > SHARED_TERMS_MAX_DOCS:
+        counts = TermCounts().use(analyzer)  # a large one-off build: free the counts before whoosh's workers fork
+    whoosh = index_corpus(corpus, index_dir, commit=commit, analyzer=analyzer, terms=counts)
+    counts.forget_unused()  # texts edited away since the last rebuild
     packed = precompress_site(site_dir / INDEX_DIR) if precompress else None
     return static, whoosh, packed
 
@@ -95,16 +105,21 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _child(conn: Connection, corpus: Corpus, scratch: Path, index_dir: Path, commit: bool, precompress: bool) -> None:
+def _child(conn: Connection, corpus: Corpus, scratch: Path, index_dir: Path, commit: bool, precompress: bool,
+           terms: TermCounts | None, store: ShardStore | None) -> None:
     capture = _Capture()
+    before = terms.state_keys() if terms is not None else None
     for logger in {logging.getLogger(), *(logging.getLogger(n) for n in logging.root.manager.loggerDict)}:
         if isinstance(logger, logging.Logger):
             for handler in list(logger.handlers):
                 logger.removeHandler(handler)
     logging.getLogger().addHandler(capture)
     try:
-        static, whoosh, packed = write_indexes(corpus, scratch, index_dir, commit=commit, precompress=precompress)
-        conn.send(("ok", IndexResult(static, whoosh, packed, capture.records)))
+        static, whoosh, packed = write_indexes(corpus, scratch, index_dir, commit=commit, precompress=precompress,
+                                               terms=terms, store=store)
+        changes = terms.changes_since(*before) if terms is not None and before is not None else None
+        conn.send(("ok", IndexResult(static, whoosh, packed, capture.records, changes,
+                                     store.state() if store is not None else None)))
     except KbError as exc:  # a content problem: one line, as in the parent
         conn.send(("problem", str(exc)))
     except BaseException:  # anything else travels as text: the parent raises it
@@ -123,10 +138,11 @@ class IndexJob:
         self.index_dir = index_dir
 
     @classmethod
-    def start(cls, corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bool,
-              precompress: bool) -> IndexJob:
+    def start(cls, corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bool, precompress: bool,
+              terms: TermCounts | None = None, store: ShardStore | None = None) -> IndexJob:
         """Fork the child; its scratch folder is a sibling of ``site_dir`` (same file system,
-        so the static index is moved in with one rename)."""
+        so the static index is moved in with one rename). ``terms`` and ``store``: the serve's
+        (the child works on copies; :meth:`finish` returns what became of them)."""
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_scratch(site_dir.parent)
         scratch = site_dir.parent / f"{SCRATCH_PREFIX}{os.getpid()}"
@@ -134,8 +150,8 @@ class IndexJob:
         scratch.mkdir()
         context = multiprocessing.get_context("fork")
         parent_end, child_end = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(child_end, corpus, scratch, index_dir, commit, precompress),
-                                  name="kb-index", daemon=True)
+        process = context.Process(target=_child, name="kb-index", daemon=True,
+                                  args=(child_end, corpus, scratch, index_dir, commit, precompress, terms, store))
         process.start()
         child_end.close()
         return cls(process, parent_end, scratch, index_dir)

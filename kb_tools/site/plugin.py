@@ -32,17 +32,15 @@ from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem, KbError
-from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.documents import search_documents
-from kb_tools.search.engine import index_corpus
 from kb_tools.search.paths import index_dir_for
 from kb_tools.search.shard_store import ShardStore
-from kb_tools.search.static_index import INDEX_DIR, write_site_index
+from kb_tools.search.static_index import INDEX_DIR
 from kb_tools.search.terms import TermCounts
-from kb_tools.search.whoosh_index import Pending, commit_build, discard_build
+from kb_tools.search.whoosh_index import BuildStats, Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
-from kb_tools.site.index_job import SHARED_TERMS_MAX_DOCS, IndexJob, can_fork
+from kb_tools.site.index_job import IndexJob, can_fork, write_indexes
 from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import PrecompressStats, precompress_site
 from kb_tools.site.raw_blocks import anchor_ids, restore_raw_blocks, stash_raw_blocks
@@ -178,10 +176,14 @@ class KbPlugin(BasePlugin[KbConfig]):
             files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS_DIR.iterdir()):
             files.append(File.generated(config, f"assets/kb/{asset.name}", abs_src_path=str(asset)))
-        if self.command == "build" and self.config.search_index and self.config.index_in_background and can_fork():
+        if self.config.search_index and self.config.index_in_background and can_fork():
             # The corpus is complete: the indexes need nothing the pages add (see index_job).
+            serve = self.command == "serve"
+            if serve:  # here, so that the parsed sections stay in this process's cache for the next rebuild
+                search_documents(self.corpus)
             self.index_job = IndexJob.start(self.corpus, Path(config.site_dir), index_dir_for(config, self),
-                                            commit=False, precompress=self.config.precompress)
+                                            commit=False, precompress=self.config.precompress and not serve,
+                                            terms=self.terms if serve else None, store=self.shard_store)
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -328,6 +330,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.index_job is not None:
             self.index_job.cancel()
             self.index_job = None
+            self.forget_index_files()
+
+    def forget_index_files(self) -> None:
+        """After a failed index process: the store's folder may no longer match what this
+        process knows of it, so the next serve rebuild writes every index file again."""
+        if self.shard_store is not None:
+            self.shard_store.close()
 
     def finish_index_job(self, site_dir: Path) -> None:
         """Take the child's indexes: its static index moves into the site, its whoosh generation
@@ -338,9 +347,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         try:
             result = job.finish(site_dir)
         except KbError as exc:
+            self.forget_index_files()
             raise PluginError(str(exc)) from exc
+        except BaseException:
+            self.forget_index_files()
+            raise
         for name, level, message in result.records:
             logging.getLogger(name).log(level, message)
+        if result.terms is not None:
+            self.terms.apply(result.terms)
+        if result.store is not None and self.shard_store is not None:
+            self.shard_store.restore(result.store)
         stats = result.whoosh
         self.index_job_packed = result.packed
         if stats.pending is not None:
@@ -348,8 +365,16 @@ class KbPlugin(BasePlugin[KbConfig]):
                 self.pending_index = stats.pending
             else:
                 commit_build(stats.pending)
+        self.log_index(stats, background=True)
+
+    def log_index(self, stats: BuildStats, *, background: bool = False) -> None:
+        """One line per index: what the static one reused (serve), what whoosh rewrote."""
+        if self.shard_store is not None:
+            log.info(f"静态检索索引：{self.shard_store.reused} 个文件沿用上次构建，"
+                     f"{self.shard_store.written} 个文件重新写入。")
+        when = "；与页面渲染同时写入" if background else ""
         log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
-                 f"（{len(stats.pages_changed)} 个页面有变化；与页面渲染同时写入）。")
+                 f"（{len(stats.pages_changed)} 个页面有变化{when}）。")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write both search indexes from the same documents (or take them from the child that
@@ -358,24 +383,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.index_job is not None:
             self.finish_index_job(site_dir)
         elif self.config.enabled and self.config.search_index and self.corpus is not None:
-            # One analyzer and one set of term counts for both indexes (kept across serve rebuilds).
-            terms = self.terms.use(analyzer_for_corpus(self.corpus))
-            write_site_index(self.corpus, site_dir, analyzer=terms.analyzer, terms=terms,
-                             store=self.shard_store)
-            if self.shard_store is not None:
-                log.info(f"静态检索索引：{self.shard_store.reused} 个文件沿用上次构建，"
-                         f"{self.shard_store.written} 个文件重新写入。")
             # whoosh (kb search, /api/search): a staged build makes the new generation live only
             # in on_shutdown, when site/ is swapped in too; a failed build leaves both as they were.
-            if self.command != "serve" and len(search_documents(self.corpus)) > SHARED_TERMS_MAX_DOCS:
-                # A large one-off build: free the counts before whoosh's workers fork (peak memory).
-                self.terms = terms = TermCounts().use(terms.analyzer)  # type: ignore[arg-type]  # set by use() above
-            stats = index_corpus(self.corpus, index_dir_for(config, self), commit=self.staged is None,
-                                 analyzer=terms.analyzer, terms=terms)
-            terms.forget_unused()
+            serve = self.command == "serve"
+            _static, stats, _packed = write_indexes(
+                self.corpus, site_dir, index_dir_for(config, self), commit=self.staged is None, precompress=False,
+                terms=self.terms if serve else None, store=self.shard_store)
             self.pending_index = stats.pending if self.staged is not None else None
-            log.info(f"检索索引：{stats.total} 条文档，本次重写 {stats.added} 条"
-                     f"（{len(stats.pages_changed)} 个页面有变化）。")
+            self.log_index(stats)
         if self.template_cache is not None:
             log.info(f"模板渲染：{self.template_cache.hits} 个页面沿用上次的输出，"
                      f"{self.template_cache.misses} 个重新渲染。")
