@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+#: The static index's folder below the site directory (here, so that the build's glue can name
+#: it without importing the index writer and its segmenter).
+INDEX_DIR = "search/kb"
+
 
 def index_dir_for(cfg: Any, plugin: Any) -> Path:
     """``index_dir`` from the plugin options, else ``.kb_cache/index`` beside ``mkdocs.yml``.

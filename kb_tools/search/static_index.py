@@ -44,6 +44,7 @@ from kb_tools.search import ranking, rerank
 from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
 from kb_tools.search.mechanisms import enabled
+from kb_tools.search.paths import INDEX_DIR
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
 from kb_tools.search.segmenter import DICT_PATH, HAN_RE, Segmenter
 from kb_tools.search.terms import TermCounts
@@ -54,8 +55,6 @@ if TYPE_CHECKING:
     from kb_tools.search.shard_store import ShardStore
 
 FORMAT_VERSION = 1
-#: Where the index lives below the site directory.
-INDEX_DIR = "search/kb"
 DICT_BUCKETS = 1024
 DOC_SHARD_SIZE = 4
 #: A term's first tier (its highest-impact postings); the rest is split into chunks of MORE_CHUNK.

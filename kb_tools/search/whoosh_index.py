@@ -43,14 +43,20 @@ from whoosh.util.numeric import byte_to_length
 from kb_tools.search import analyzer as analyzer_module
 from kb_tools.search.analyzer import Analyzer, analyzer_for
 from kb_tools.search.documents import SearchDoc
+from kb_tools.search.generations import (
+    MANIFEST,
+    Pending,
+    commit_build,
+    current_generation,
+    read_manifest,
+)
+from kb_tools.search.generations import write_json as _write_json
 from kb_tools.search.ranking import average_length
 from kb_tools.search.terms import TermCounts
 
 #: Bump when the schema or the way terms are computed changes: forces a full rebuild.
 SCHEMA_VERSION = 9
-MANIFEST = "manifest.json"
 GROUPS = "groups.json"
-CURRENT = "CURRENT"
 #: Fields whose text goes through the analyzer, with the SearchDoc attributes they are made of.
 ANALYZED_FIELDS: dict[str, tuple[str, ...]] = {
     "names": ("title", "short_title", "aliases"),
@@ -172,31 +178,6 @@ class BuildStats:
     #: With ``build_index(commit=False)``: what :func:`commit_build` makes live (a new
     #: generation, or a new manifest for the live one) and the generation it replaces.
     pending: Pending | None = None
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A finished but not yet live index build, waiting for the site build to succeed."""
-
-    index_dir: Path
-    generation: str | None = None  # a new generation folder below index_dir
-    manifest: dict[str, Any] | None = None  # or: a new manifest for the live generation
-    previous: str = ""
-
-
-def commit_build(pending: Pending) -> None:
-    """Make a pending build live: point ``CURRENT`` at it (or write the new manifest), prune."""
-    if pending.generation is not None:
-        _point_current(pending.index_dir, pending.generation)
-        _prune(pending.index_dir, keep={pending.generation, pending.previous})
-    elif pending.manifest is not None and pending.previous:
-        _write_json(pending.index_dir / pending.previous / MANIFEST, pending.manifest)
-
-
-def discard_build(pending: Pending) -> None:
-    """Drop a pending build: the live generation stays exactly as it was."""
-    if pending.generation is not None:
-        shutil.rmtree(pending.index_dir / pending.generation, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- terms
@@ -397,26 +378,6 @@ def page_hashes(docs: Iterable[SearchDoc]) -> dict[str, str]:
     return {page: hashlib.sha1("".join(hs).encode()).hexdigest()[:16] for page, hs in per_page.items()}
 
 
-def read_manifest(gen_dir: Path) -> dict[str, Any] | None:
-    """The manifest of a generation, or None when missing or unreadable."""
-    try:
-        return json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The live generation, or None when there is no complete index."""
-    try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    gen = index_dir / name
-    if not name or not (gen / MANIFEST).is_file():
-        return None
-    return gen
-
-
 # --------------------------------------------------------------------------- build
 
 
@@ -560,27 +521,6 @@ def _read_groups(gen_dir: Path | None) -> dict[str, Any]:
 def _same_extra(old: dict[str, Any], new: dict[str, Any]) -> bool:
     keys = set(old) | set(new)
     return all(old.get(k) == new.get(k) for k in keys)
-
-
-def _write_json(path: Path, value: Any) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
-
-
-def _point_current(index_dir: Path, name: str) -> None:
-    tmp = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
-    tmp.write_text(name, encoding="utf-8")
-    tmp.replace(index_dir / CURRENT)  # atomic: readers see the old name or the new one
-
-
-def _prune(index_dir: Path, keep: set[str]) -> None:
-    """Remove generations other than the live one and the one before (a reader may hold it)."""
-    for child in index_dir.iterdir():
-        if child.name.startswith("gen-") and child.name not in keep:
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(f"{CURRENT}.") and child.name.endswith(".tmp"):
-            child.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- search

@@ -25,13 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.problems import KbError
-from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.documents import search_documents
-from kb_tools.search.engine import index_corpus
-from kb_tools.search.shard_store import ShardStore, StoreState
-from kb_tools.search.static_index import INDEX_DIR, StaticIndexStats, write_site_index
-from kb_tools.search.terms import TermChanges, TermCounts
-from kb_tools.search.whoosh_index import BuildStats, current_generation, discard_build
+from kb_tools.search.generations import current_generation, discard_build
+from kb_tools.search.paths import INDEX_DIR
+from kb_tools.search.terms import TermCounts
 from kb_tools.site.precompress import PrecompressStats, precompress_site
 from kb_tools.site.staging import process_alive
 
@@ -39,6 +36,10 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from kb_tools.corpus import Corpus
+    from kb_tools.search.shard_store import ShardStore, StoreState
+    from kb_tools.search.static_index import StaticIndexStats
+    from kb_tools.search.terms import TermChanges
+    from kb_tools.search.whoosh_index import BuildStats
 
 #: Above this many search documents the static index's term counts are not kept for the whoosh
 #: writer (at the scale site they cost more memory than the time they save).
@@ -81,8 +82,13 @@ def write_indexes(corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bo
     """Both indexes from the same documents and one analysis of their texts (in any process).
 
     ``terms`` and ``store``: what `mkdocs serve` keeps across rebuilds (texts analysed before,
-    the previous index files); a one-off build passes neither.
+    the previous index files); a one-off build passes neither. The writers (jieba, whoosh, numpy)
+    are imported here, not at the top: a build's main process then never loads them.
     """
+    from kb_tools.search.analyzer import analyzer_for_corpus
+    from kb_tools.search.engine import index_corpus
+    from kb_tools.search.static_index import write_site_index
+
     analyzer = analyzer_for_corpus(corpus)
     counts = (terms if terms is not None else TermCounts()).use(analyzer)  # an empty one is falsy
     static = write_site_index(corpus, site_dir, analyzer=analyzer, terms=counts, store=store)

@@ -33,11 +33,10 @@ from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
 from kb_tools.problems import ContentProblem, KbError
 from kb_tools.search.documents import search_documents
-from kb_tools.search.paths import index_dir_for
+from kb_tools.search.generations import commit_build, discard_build
+from kb_tools.search.paths import INDEX_DIR, index_dir_for
 from kb_tools.search.shard_store import ShardStore
-from kb_tools.search.static_index import INDEX_DIR
 from kb_tools.search.terms import TermCounts
-from kb_tools.search.whoosh_index import BuildStats, Pending, commit_build, discard_build
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
 from kb_tools.site.index_job import IndexJob, can_fork, write_indexes
@@ -58,6 +57,8 @@ if TYPE_CHECKING:
 
     from kb_tools.laws.model import Law
     from kb_tools.policies.model import Policy
+    from kb_tools.search.generations import Pending
+    from kb_tools.search.whoosh_index import BuildStats
 
 log = get_plugin_logger(__name__)
 
