@@ -8,6 +8,7 @@ Markdown so that the theme's table of contents shows the outline. Pure functions
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from html import escape
 
 from kb_tools.laws.model import Article, DivisionKind, Law
@@ -58,11 +59,23 @@ def article_html(law: Law, article: Article, *, qualifier: str = "") -> str:
     The ``data-cite`` attribute holds the citation copied by the "复制引用" button, which sits
     inline after the label so that it never narrows the text beside it.
     """
+    return _article_html(law.title, article, qualifier)
+
+
+#: Articles rendered, kept for the dated texts (``laws/<slug>/<date>/`` repeats the current
+#: articles) and for `mkdocs serve` rebuilds (an unchanged regulation keeps its Article objects).
+#: Bounded: at the 1,510-regulation scale the memory would otherwise grow with the corpus.
+ARTICLE_CACHE_SIZE = 16_384
+
+
+@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
+def _article_html(title: str, article: Article, qualifier: str) -> str:
+    """:func:`article_html` of a value key (an Article is a frozen dataclass: hashed by value)."""
     paras = [escape(p) for p in article.paragraphs] or [""]
     label = (
         f'<a class="kb-article-label" href="#{article.anchor}" title="本条链接">{article.label}</a>'
     )
-    cite = escape(f"《{law.title}》{qualifier}{article.label}", quote=True)
+    cite = escape(f"《{title}》{qualifier}{article.label}", quote=True)
     button = (
         f'<button class="kb-copy" type="button" data-cite="{cite}" data-anchor="{article.anchor}" '
         f'title="复制引用（法规名称、条号和链接）">复制引用</button>'
