@@ -156,3 +156,37 @@ def test_browser_engine_counts_every_match_and_pages_in_rank_order(docs, tmp_pat
 def test_unknown_mechanism_is_refused(monkeypatch):
     with pytest.raises(ValueError, match="未知的检索机制"):
         ablate(["nonsense"])
+
+
+#: A regulation the query can only point at through its words: no name of it is typed.
+ELEVATORS = law_page(
+    "海州市住宅电梯安全管理规定",
+    """
+    第一条 为了加强住宅电梯安全管理，保障电梯安全运行，制定本规定。
+
+    第五条 电梯维护保养单位应当每十五日对电梯进行一次清洁、润滑、调整和检查，电梯润滑油应当符合要求。
+
+    第六条 本规定自2024年1月1日起施行。
+    """,
+    level="地方性法规",
+)
+
+
+@needs_node
+def test_an_article_number_goes_to_the_regulation_the_words_point_at(tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "numbers", {"laws/海州市住宅电梯安全管理规定.md": ELEVATORS})
+    article = "laws/海州市住宅电梯安全管理规定/#article-6"  # its text has neither 电梯 nor 润滑
+    query = "电梯 润滑 第六条"
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        assert urls_whoosh(ix, query)[0] == article
+        assert node.query(query, 10)[0]["url"] == article
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "article_numbers")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # the article factor alone: 第五条 says both words, 第六条 only shares the title's 电梯
+        assert urls_whoosh(ix, query)[0] != article
+        assert node.query(query, 10)[0]["url"] != article
+    finally:
+        node.close()

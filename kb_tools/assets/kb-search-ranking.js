@@ -130,15 +130,27 @@
   /**
    * The best `pool` documents before their stored values are read (ranking.preliminary):
    * BM25F x coordination, named regulation, article number (when no regulation was recognised)
-   * and the exact article. `refs`: {lawDocs, exact, extra, numbered} (Sets of documents), `masked`
-   * the documents an exclusion removes. Returns [[score, doc]] best first.
+   * and the exact article. `refs`: {lawDocs, exact, extra, numbered} (Sets of documents) and
+   * regulationOf (doc -> its group's index), `masked` the documents an exclusion removes.
+   * Returns [[score, doc]] best first.
    */
   function preliminary(bm, coord, refs, masked, cfg, pool) {
     var weighted = coord.total > 0, scores = bm.scores, hasScore = bm.hasScore;
     var lawDocs = refs.lawDocs, exact = refs.exact, extra = refs.extra, numbered = refs.numbered;
     var keptDocs = [], keptValues = [];
+    function base(d) { return weighted ? scores[d] * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0); }
+    // ranking.lift_numbered: a referenced article rises to the best score of its regulation.
+    var best = null;
+    if (weighted && numbered.size && cfg.articleNumbers) {
+      best = new Map();
+      bm.scored.forEach(function (d) {
+        var s = base(d), g;
+        if (s > 0 && !masked.has(d)) { g = refs.regulationOf(d); if (!(best.get(g) >= s)) { best.set(g, s); } }
+      });
+    }
     function consider(d) {
-      var s = weighted ? scores[d] * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0);
+      var s = base(d);
+      if (best && numbered.has(d)) { var top = best.get(refs.regulationOf(d)); if (top > s) { s = top; } }
       if (!(s > 0 || extra.has(d) || exact.has(d)) || masked.has(d)) { return; }
       if (lawDocs.size && lawDocs.has(d)) { s *= cfg.namedLawFactor; }
       if (numbered.size && numbered.has(d)) { s *= cfg.articleFactor; }
@@ -150,6 +162,7 @@
     bm.scored.forEach(consider);
     extra.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
     exact.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
+    if (best) { numbered.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } }); }
     // Only the pool's worth is sorted: the pool-th best value first, then the documents at or
     // above it (ties included, so the cut is the same as sorting all).
     var floor = keptValues.length > pool ? kthBest(keptValues, pool) : -Infinity;

@@ -503,8 +503,10 @@
     if (allowed) {
       exact.forEach(function (d) { if (!allowed(d)) { exact.delete(d); } });
       extra.forEach(function (d) { if (!allowed(d)) { extra.delete(d); } });
+      numbered.forEach(function (d) { if (!allowed(d)) { numbered.delete(d); } });
     }
-    return { lawDocs: lawDocs, exact: exact, extra: extra, numbered: numbered };
+    var regulationOf = function (doc) { return self.groupOf(doc).index; };
+    return { lawDocs: lawDocs, exact: exact, extra: extra, numbered: numbered, regulationOf: regulationOf };
   };
 
 

@@ -180,12 +180,13 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
             extra = np.flatnonzero(allowed)[: max(200, limit * 3)]
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
     if allowed is not None:
-        exact, extra = exact[allowed[exact]], extra[allowed[extra]]
+        exact, extra, numbered = exact[allowed[exact]], extra[allowed[extra]], numbered[allowed[numbered]]
     pool = max(100, limit * 3) if not (parsed.phrases or parsed.excluded) else max(400, limit * 10)
     live = ix.live.copy()
     live[_excluded(ix, parsed)] = False
+    lift = len(numbered) and mechanisms.enabled("article_numbers")
     best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, live=live, n=pool,
-                               article_docs=numbered)
+                               article_docs=numbered, group_of=ix.regulation_numbers() if lift else None)
     results = []
     for score, docnum in best:
         data = ix.stored(docnum)

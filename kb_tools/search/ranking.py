@@ -184,13 +184,23 @@ def _credits(group: Group, docs_of: dict[str, np.ndarray], idf_of: dict[str, flo
 
 
 def preliminary(scored: Scored, *, law_docs: np.ndarray, exact_docs: np.ndarray, extra: np.ndarray,
-                live: np.ndarray, n: int, article_docs: np.ndarray | None = None) -> list[tuple[float, int]]:
+                live: np.ndarray, n: int, article_docs: np.ndarray | None = None,
+                group_of: np.ndarray | None = None) -> list[tuple[float, int]]:
     """The best ``n`` documents before their stored values are read: BM25F x coordination,
-    named regulation, article number (when no regulation was recognised) and exact article."""
+    named regulation, article number (when no regulation was recognised) and exact article.
+
+    Args:
+        article_docs: the articles with the number a query references when it names no
+            regulation the parser knows (行诉法解释 第一条).
+        group_of: each document's regulation (group number), to lift those articles
+            (:func:`lift_numbered`); None leaves them to :data:`ARTICLE_FACTOR` alone.
+    """
     if article_docs is None:
         article_docs = np.zeros(0, dtype=np.int64)
     if scored.total_weight > 0:
         final = scored.scores * scored.coordination() ** COORDINATION_POWER
+        if group_of is not None and len(article_docs):
+            lift_numbered(final, article_docs, group_of, live)
     else:
         final = np.zeros_like(scored.scores)
         final[extra] = 1.0  # no word to score by: listed by reference, in reading order
@@ -207,6 +217,24 @@ def preliminary(scored: Scored, *, law_docs: np.ndarray, exact_docs: np.ndarray,
         docs = docs[top]
     order = sorted(docs.tolist(), key=lambda d: (-final[d], d))
     return [(float(final[d]), d) for d in order]
+
+
+def lift_numbered(final: np.ndarray, article_docs: np.ndarray, group_of: np.ndarray, live: np.ndarray) -> None:
+    """Raise each referenced article to the best score of its own regulation (in place).
+
+    A query that names a regulation in words the parser does not know (行诉法解释 第一条,
+    a nickname or a shortened title) still points at it through those words, but the article
+    it asks for need not contain them: its text is about something else (受案范围), so the
+    article factor alone multiplies a score near zero. The regulation the words match best
+    is the one meant; its article with that number then comes first among that regulation's,
+    and the same number in regulations the words match less follows in their order.
+    """
+    hit = np.flatnonzero((final > 0) & live)
+    if not len(hit):
+        return
+    best = np.zeros(int(group_of.max()) + 1)
+    np.maximum.at(best, group_of[hit], final[hit])
+    final[article_docs] = np.maximum(final[article_docs], best[group_of[article_docs]])
 
 
 def final_score(data: dict, score: float, parsed: ParsedQuery) -> float:
