@@ -190,3 +190,39 @@ def test_an_article_number_goes_to_the_regulation_the_words_point_at(tmp_path, m
         assert node.query(query, 10)[0]["url"] != article
     finally:
         node.close()
+
+
+#: Chapters that say what their articles are about; the articles' own text does not.
+LIFTS = law_page(
+    "海州市住宅加装电梯办法",
+    """
+    ## 第二章 加装电梯资金筹集
+
+    第三条 业主可以协商分摊费用，使用单位应当公示。
+
+    ## 第三章 监督管理
+
+    第四条 主管部门应当对使用单位进行检查，使用单位应当配合，使用单位不得拒绝。
+    """,
+    level="地方性法规",
+)
+
+
+@needs_node
+def test_the_chapter_heading_tells_what_an_article_is_about(tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "chapters", {"laws/海州市住宅加装电梯办法.md": LIFTS})
+    article = "laws/海州市住宅加装电梯办法/#article-3"  # only its chapter says 资金筹集
+    query = "资金筹集 使用单位"
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        assert urls_whoosh(ix, query)[0] == article
+        assert node.query(query, 10)[0]["url"] == article
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "chapters")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # the text alone: 第四条 says 使用单位 three times
+        assert urls_whoosh(ix, query)[0] != article
+        assert node.query(query, 10)[0]["url"] != article
+    finally:
+        node.close()

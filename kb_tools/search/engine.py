@@ -157,7 +157,7 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 
 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
-    weights = ranking.FIELD_WEIGHTS
+    weights = ranking.field_weights()
     allowed = _allowed(ix, parsed)
     none = np.zeros(0, dtype=np.int64)
     law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
@@ -248,7 +248,8 @@ def _han(text: str) -> bool:
 
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
-    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
+    weights = ranking.field_weights()  # a switched-off field does not make a term present
+    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor") if weights[name])
 
 
 def _docno_docs(ix: WhooshIndex, doc_number: str) -> np.ndarray:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 MECHANISMS: dict[str, str] = {
     "synonyms": "同义词表扩展（kb_tools/data/synonyms.txt、docs/search/synonyms.txt）",
     "definitions": "从条文中提取的定义与简称（本法所称X，是指Y；X（以下简称Y））双向扩展",
+    "chapters": "条文所在的编、章、节标题（法律责任、申请与受理……）作为低权重字段",
     "anchors": "局内页面（讲堂、学法计划、权力事项、检查事项等）引用条文处的上下文，作为被引条文的低权重字段",
     "bigrams": "词匹配太少时，按查询的相邻二字回退检索",
     "questions": "去掉疑问词（什么、怎么办、多少……）",

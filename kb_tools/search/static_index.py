@@ -247,7 +247,8 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer, terms: TermCounts | N
     ``terms``: the build's shared term counts (the whoosh writer reuses them), else a private one.
     """
     terms = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
-    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
+    weights = ranking.field_weights()
+    fields = [(f, w) for f, w in weights.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
     field_tf: list[dict[str, list[tuple[str, int]]]] = []
     totals: Counter[str] = Counter()
     df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
