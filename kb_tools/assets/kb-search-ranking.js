@@ -246,6 +246,7 @@
     }
     if (w.questionType && pattern(p.timeQuery).test(asked) && pattern(p.timeText).test(text)) { m *= 1.0 + w.questionType; }
     if (w.questionType && pattern(p.conditionQuery).test(asked) && pattern(p.conditionText).test(text)) { m *= 1.0 + w.questionType; }
+    if (w.questionType && pattern(p.amountQuery).test(asked) && pattern(p.amountText).test(text)) { m *= 1.0 + w.questionType; }
     if (pattern(p.penaltyChapter).test(chapter)) {
       m *= 1.0 + (pattern(p.penaltyQuery).test(asked) ? w.penalty : w.nonPenalty);
     }
