@@ -226,3 +226,43 @@ def test_the_chapter_heading_tells_what_an_article_is_about(tmp_path, monkeypatc
         assert node.query(query, 10)[0]["url"] != article
     finally:
         node.close()
+
+
+#: One regulation with many articles on a subject, and another with a single one.
+MANHOLES = law_page(
+    "海州市窨井设施管理办法",
+    "\n\n".join(f"第{n}条 窨井设施产权单位应当做好窨井设施的维护，窨井盖缺损的，应当及时维护。"
+                for n in ("一", "二", "三", "四", "五", "六")),
+    level="地方性法规",
+)
+ROADS = law_page(
+    "海州市城市道路管理条例",
+    """
+    第九条 城市道路上的各类管线和窨井设施，由其产权单位负责维护。
+    """,
+    level="地方性法规",
+)
+
+
+@needs_node
+def test_the_first_five_are_not_all_one_regulation(tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "diversity", {"laws/海州市窨井设施管理办法.md": MANHOLES,
+                                               "laws/海州市城市道路管理条例.md": ROADS})
+    other = "laws/海州市城市道路管理条例/#article-9"
+    query = "窨井设施 维护"
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        whoosh, browser = urls_whoosh(ix, query), [h["url"] for h in node.query(query, 10)]
+        assert whoosh == browser
+        assert whoosh.index(other) == 4  # the fifth place; the four before are the one regulation's
+        assert all(u.startswith("laws/海州市窨井设施管理办法/") for u in whoosh[:4])
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "diversity")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # its six articles say the words more often: all of them come first
+        whoosh, browser = urls_whoosh(ix, query), [h["url"] for h in node.query(query, 10)]
+        assert whoosh == browser
+        assert whoosh.index(other) == 6
+    finally:
+        node.close()

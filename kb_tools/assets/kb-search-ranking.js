@@ -203,6 +203,30 @@
     return !parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; });
   }
 
+  /** ranking.regulation_key: its current text's slug, or the page (here: the group). */
+  function regulationKey(group) { return group.current || "#" + group.index; }
+
+  /**
+   * ranking.diversify: at most config.cap of the first config.depth hits from one regulation;
+   * the place goes to the best hit of another among the first config.reach. `config` null (the
+   * mechanism is off), a named regulation or 文号, or a query without words: hits unchanged.
+   */
+  function diversify(hits, parsed, config, exactBonus) {
+    if (!config || !parsed.terms.length || parsed.laws.length || parsed.docNumber) { return hits; }
+    var out = hits.slice(), count = new Map();
+    var seen = function (h) { return count.get(regulationKey(h.group)) || 0; };
+    for (var i = 0; i < Math.min(config.depth, out.length); i++) {
+      if (seen(out[i]) >= config.cap && out[i].score < exactBonus / 10) {
+        var other = -1;
+        for (var j = i + 1; j < Math.min(config.reach, out.length); j++) { if (seen(out[j]) < config.cap) { other = j; break; } }
+        if (other < 0) { break; }
+        out.splice(i, 0, out.splice(other, 1)[0]);
+      }
+      count.set(regulationKey(out[i].group), seen(out[i]) + 1);
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- the second pass (rerank.py)
 
   /** The user's own words (weight 1 terms) by the word they came from (rerank.query_words). */
@@ -276,7 +300,7 @@
 
   return {
     queryWords: queryWords, rerankFactor: rerankFactor, reranks: reranks, rerank: rerank,
-    groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
+    diversify: diversify, groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
     compareHits: compareHits, accept: accept,
   };
 });

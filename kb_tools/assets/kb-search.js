@@ -349,6 +349,7 @@
     var n = Math.max(this.manifest.documents, 1);
     var wanted = limit;  // the top `wanted` must be exact: the second pass reorders that many
     if (ranking.reranks(parsed, cfg.rerank)) { wanted = Math.max(limit, cfg.rerank.depth); }
+    if (cfg.diversity) { wanted = Math.max(wanted, cfg.diversity.reach); }  // it may bring one up from there
     var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
     var allowedCache = new Map();
     function allowed(doc) {
@@ -439,7 +440,7 @@
         if (ranking.reranks(parsed, cfg.rerank)) { self.warmDocuments(result.hits.slice(0, limit).map(function (h) { return h.doc; })); }
         return second.then(function (reordered) {
           reordered.sort(function (a, b) { return ranking.compareHits(a, b, articleKey); });
-          result.hits = reordered.slice(0, limit);
+          result.hits = ranking.diversify(reordered, parsed, cfg.diversity, cfg.exactBonus).slice(0, limit);
           return result;
         });
       });

@@ -196,7 +196,7 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
     results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
     results = rerank.rerank(results, parsed)  # the second pass: the best few by their text
     results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
-    return results
+    return ranking.diversify(results, parsed)
 
 
 def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:

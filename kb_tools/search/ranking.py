@@ -57,6 +57,14 @@ NAMED_LAW_FACTOR = 3.0
 ARTICLE_FACTOR = 3.0
 #: Added for the exact article a query references and for a 文号 match (always first).
 EXACT_BONUS = 1e6
+#: Of the first DIVERSITY_DEPTH results at most DIVERSITY_CAP come from one regulation (its
+#: texts of all dates together); the place left goes to the best result of another regulation
+#: among the first DIVERSITY_REACH. A question is often answered by the national regulation and
+#: by the provincial one that implements it, and one regulation's many similar articles would
+#: otherwise keep the other out of the lines a user reads.
+DIVERSITY_CAP = 4
+DIVERSITY_DEPTH = 5
+DIVERSITY_REACH = 10
 
 
 def field_weights() -> dict[str, float]:
@@ -259,6 +267,33 @@ def final_score(data: dict, score: float, parsed: ParsedQuery) -> float:
     if parsed.doc_number and not parsed.terms and parsed.doc_number in compact_docno(data.get("doc_number", "")):
         return EXACT_BONUS  # a bare 文号: the document's articles in reading order (see order_key)
     return score
+
+
+def regulation_key(data: dict) -> str:
+    """What counts as one regulation for :func:`diversify`: its current text's slug (a page for
+    other documents)."""
+    return str(data.get("current") or data.get("page") or "")
+
+
+def diversify(results: list[tuple[dict, float]], parsed: ParsedQuery) -> list[tuple[dict, float]]:
+    """The ranked ``(stored data, score)`` results with at most :data:`DIVERSITY_CAP` of the
+    first :data:`DIVERSITY_DEPTH` from one regulation (see there). A query that names a
+    regulation or a 文号, or has no words, wants that document's articles: left as it is."""
+    if not parsed.terms or parsed.laws or parsed.doc_number or not mechanisms.enabled("diversity"):
+        return results
+    out = list(results)
+    count: dict[str, int] = {}
+    for i in range(min(DIVERSITY_DEPTH, len(out))):
+        key = regulation_key(out[i][0])
+        if count.get(key, 0) >= DIVERSITY_CAP and out[i][1] < EXACT_BONUS / 10:
+            reach = range(i + 1, min(DIVERSITY_REACH, len(out)))
+            other = next((j for j in reach if count.get(regulation_key(out[j][0]), 0) < DIVERSITY_CAP), None)
+            if other is None:
+                break
+            out.insert(i, out.pop(other))
+            key = regulation_key(out[i][0])
+        count[key] = count.get(key, 0) + 1
+    return out
 
 
 def haystack(data: dict) -> str:

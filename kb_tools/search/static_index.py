@@ -524,6 +524,8 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "partlyMin": PARTLY_MIN,
             "maxMoreRounds": MAX_MORE_ROUNDS,
             "rerank": rerank.manifest_config(),
+            "diversity": ({"cap": ranking.DIVERSITY_CAP, "depth": ranking.DIVERSITY_DEPTH,
+                           "reach": ranking.DIVERSITY_REACH} if enabled("diversity") else None),
         },
     }
 
