@@ -1,6 +1,8 @@
 /* 法规知识库: the browser engine's ranking, the twin of kb_tools/search/ranking.py, function for
  * function: groupsOf, Bm25f (ranking.bm25f, with the coordination credits of ranking._credits),
- * preliminary, finalScore, compareHits (ranking.order_key) and accept; and the second pass of
+ * preliminary (with ranking.lift_numbered), finalScore, compareHits (ranking.order_key), diversify
+ * and accept; settled, which has no twin (whoosh has every posting at hand), says when the later
+ * tiers of long postings lists can no longer change the first results; and the second pass of
  * kb_tools/search/rerank.py (rerank, rerankFactor), whose patterns and weights also come from Python.
  *
  * BM25F itself was computed when the index was written: a posting's impact is a document's
@@ -121,6 +123,47 @@
     });
     return touched;
   };
+
+  /**
+   * Whether the postings still unloaded (`pending`: {term, weight, more}) can no longer change the
+   * top: no scored document could rise into it, or past the one above it. A document that lacks a
+   * pending term may have it in a later tier: its score could gain that tier's highest impact and
+   * its coordination the term's word (a common word's pieces, 建设 and 单位 of 建设单位, sit in the
+   * later tiers of documents that do not say the whole word, so without this a document found only
+   * in part ranks far below where ranking.py puts it). `values` are the current scores of bm.scored.
+   */
+  function settled(bm, coord, values, kth, pending, groups, idfOf, power, scale) {
+    var total = coord.total, groupIdf = [], groupOf = new Map();
+    groups.forEach(function (g, gi) {
+      var idfs = g.terms.map(function (t) { return idfOf(t[0]); }).filter(function (v) { return v !== null; });
+      groupIdf.push(idfs.length ? Math.max.apply(null, idfs) : 0);
+      g.terms.forEach(function (t) { if (!groupOf.has(t[0])) { groupOf.set(t[0], gi); } });
+    });
+    var has = pending.map(function (p) {  // who already has each pending term
+      var mark = new Uint8Array(bm.n), docs = bm.docsOf.get(p.term) || [];
+      for (var i = 0; i < docs.length; i++) { mark[docs[i]] = 1; }
+      return mark;
+    });
+    var order = values.slice().sort().reverse();  // the current values, best first
+    function above(v) {  // the smallest current value above v (Infinity: none)
+      var lo = 0, hi = order.length;  // order is descending: find the last index with order[i] > v
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (order[mid] > v) { lo = mid + 1; } else { hi = mid; } }
+      return lo > 0 ? order[lo - 1] : Infinity;
+    }
+    for (var i = 0; i < bm.scored.length; i++) {
+      var d = bm.scored[i], gain = 0, share = 0, seen = new Set();
+      for (var k = 0; k < pending.length; k++) {
+        if (has[k][d]) { continue; }
+        gain += pending[k].weight * pending[k].more[0][1] / scale;
+        var g = groupOf.get(pending[k].term);
+        if (!seen.has(g)) { seen.add(g); share += total > 0 ? groupIdf[g] / total : 0; }
+      }
+      if (!gain) { continue; }  // every term it can have is loaded: its score is final
+      var potential = (bm.scores[d] + gain) * Math.pow(Math.min(1, coord(d) + share), power);
+      if (potential > (values[i] >= kth ? above(values[i]) : kth)) { return false; }
+    }
+    return true;
+  }
 
   /** The k-th best of some values (-Infinity when there are fewer): a native numeric sort of a copy. */
   function kthBest(values, k) {
@@ -300,7 +343,7 @@
 
   return {
     queryWords: queryWords, rerankFactor: rerankFactor, reranks: reranks, rerank: rerank,
-    diversify: diversify, groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
+    diversify: diversify, settled: settled, groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
     compareHits: compareHits, accept: accept,
   };
 });

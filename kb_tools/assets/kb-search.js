@@ -392,7 +392,10 @@
       for (i = 0; i < scored.length; i++) { values[i] = bm.scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
       var kth = ranking.kthBest(values, wanted);
       var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
-      if (scored.length >= wanted && kth >= bound) { return Promise.resolve(); }
+      if (scored.length >= wanted && kth >= bound &&
+          ranking.settled(bm, coord, values, kth, pending, groups, idfOf, cfg.coordinationPower, scale)) {
+        return Promise.resolve();
+      }
       // The tiers first: the browser's few connections serve requests in the order they were made.
       var tiers = Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); }));
       if (round === 0) {  // the provisional best: their text loads while the later tiers do
