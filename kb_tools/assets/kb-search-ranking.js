@@ -144,7 +144,7 @@
       for (var i = 0; i < docs.length; i++) { mark[docs[i]] = 1; }
       return mark;
     });
-    var order = values.slice().sort().reverse();  // the current values, best first
+    var order = values.filter(function (v) { return v >= kth; }).sort().reverse();  // the first results' values, best first
     function above(v) {  // the smallest current value above v (Infinity: none)
       var lo = 0, hi = order.length;  // order is descending: find the last index with order[i] > v
       while (lo < hi) { var mid = (lo + hi) >> 1; if (order[mid] > v) { lo = mid + 1; } else { hi = mid; } }
