@@ -279,7 +279,7 @@ def search(query: str, config_file: str, status: str | None, level: str | None, 
 @click.option("--engine", default="whoosh", show_default=True, help="whoosh 或 static / search engine")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / JSON output")
 @click.option("--ablate", "ablate", multiple=True, metavar="NAME",
-              help="关闭一项检索机制再评测（可重复）：synonyms、definitions、anchors、bigrams、questions"
+              help="关闭一项检索机制再评测（可重复）：synonyms、definitions、anchors、chapters、diversity 等"
                    " / switch a mechanism off")
 def eval_(queries: Path, config_file: str, engine: str, as_json: bool, ablate: tuple[str, ...]) -> None:
     """检索质量评测：Recall@1/5/10 与 MRR@10 / Search quality on a labelled query file.

@@ -156,3 +156,113 @@ def test_browser_engine_counts_every_match_and_pages_in_rank_order(docs, tmp_pat
 def test_unknown_mechanism_is_refused(monkeypatch):
     with pytest.raises(ValueError, match="未知的检索机制"):
         ablate(["nonsense"])
+
+
+#: A regulation the query can only point at through its words: no name of it is typed.
+ELEVATORS = law_page(
+    "海州市住宅电梯安全管理规定",
+    """
+    第一条 为了加强住宅电梯安全管理，保障电梯安全运行，制定本规定。
+
+    第五条 电梯维护保养单位应当每十五日对电梯进行一次清洁、润滑、调整和检查，电梯润滑油应当符合要求。
+
+    第六条 本规定自2024年1月1日起施行。
+    """,
+    level="地方性法规",
+)
+
+
+@needs_node
+def test_an_article_number_goes_to_the_regulation_the_words_point_at(tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "numbers", {"laws/海州市住宅电梯安全管理规定.md": ELEVATORS})
+    article = "laws/海州市住宅电梯安全管理规定/#article-6"  # its text has neither 电梯 nor 润滑
+    query = "电梯 润滑 第六条"
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        assert urls_whoosh(ix, query)[0] == article
+        assert node.query(query, 10)[0]["url"] == article
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "article_numbers")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # the article factor alone: 第五条 says both words, 第六条 only shares the title's 电梯
+        assert urls_whoosh(ix, query)[0] != article
+        assert node.query(query, 10)[0]["url"] != article
+    finally:
+        node.close()
+
+
+#: Chapters that say what their articles are about; the articles' own text does not.
+LIFTS = law_page(
+    "海州市住宅加装电梯办法",
+    """
+    ## 第二章 加装电梯资金筹集
+
+    第三条 业主可以协商分摊费用，使用单位应当公示。
+
+    ## 第三章 监督管理
+
+    第四条 主管部门应当对使用单位进行检查，使用单位应当配合，使用单位不得拒绝。
+    """,
+    level="地方性法规",
+)
+
+
+@needs_node
+def test_the_chapter_heading_tells_what_an_article_is_about(tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "chapters", {"laws/海州市住宅加装电梯办法.md": LIFTS})
+    article = "laws/海州市住宅加装电梯办法/#article-3"  # only its chapter says 资金筹集
+    query = "资金筹集 使用单位"
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        assert urls_whoosh(ix, query)[0] == article
+        assert node.query(query, 10)[0]["url"] == article
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "chapters")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # the text alone: 第四条 says 使用单位 three times
+        assert urls_whoosh(ix, query)[0] != article
+        assert node.query(query, 10)[0]["url"] != article
+    finally:
+        node.close()
+
+
+#: One regulation with many articles on a subject, and another with a single one.
+MANHOLES = law_page(
+    "海州市窨井设施管理办法",
+    "\n\n".join(f"第{n}条 窨井设施产权单位应当做好窨井设施的维护，窨井盖缺损的，应当及时维护。"
+                for n in ("一", "二", "三", "四", "五", "六")),
+    level="地方性法规",
+)
+ROADS = law_page(
+    "海州市城市道路管理条例",
+    """
+    第九条 城市道路上的各类管线和窨井设施，由其产权单位负责维护。
+    """,
+    level="地方性法规",
+)
+
+
+@needs_node
+def test_the_first_five_are_not_all_one_regulation(tmp_path, monkeypatch):
+    docs = write_docs(tmp_path / "diversity", {"laws/海州市窨井设施管理办法.md": MANHOLES,
+                                               "laws/海州市城市道路管理条例.md": ROADS})
+    other = "laws/海州市城市道路管理条例/#article-9"
+    query = "窨井设施 维护"
+    ix, node = engines(docs, tmp_path / "on")
+    try:
+        whoosh, browser = urls_whoosh(ix, query), [h["url"] for h in node.query(query, 10)]
+        assert whoosh == browser
+        assert whoosh.index(other) == 4  # the fifth place; the four before are the one regulation's
+        assert all(u.startswith("laws/海州市窨井设施管理办法/") for u in whoosh[:4])
+    finally:
+        node.close()
+    monkeypatch.setenv(ENV, "diversity")
+    ix, node = engines(docs, tmp_path / "off")
+    try:  # its six articles say the words more often: all of them come first
+        whoosh, browser = urls_whoosh(ix, query), [h["url"] for h in node.query(query, 10)]
+        assert whoosh == browser
+        assert whoosh.index(other) == 6
+    finally:
+        node.close()

@@ -70,15 +70,21 @@ CASES = [
     (parsed("燃气 经营", [("燃气", "燃气"), ("经营", "经营")]), "第五章 法律责任", "燃气！经营\n燃气"),
     (parsed("燃气", [("燃气", "燃气")]), "第二章 经营许可", "燃气经营。"),
     (parsed("开发商 罚款", [("房地产开发企业", "开发商"), ("罚款", "罚款")], weight=0.9), "第六章 罚则", "房地产开发企业处罚款"),
+    (parsed("燃气 罚款", [("燃气", "燃气"), ("罚款", "罚款")]), "", "燃气经营企业处1万元以上10万元以下罚款"),
 ]
 
 
 def test_each_question_type_and_the_penalty_chapter_change_the_factor():
     w = rerank.weights()
-    time_case, condition_case, penalty_case, other_case, single, _synonyms = CASES
+    time_case, condition_case, penalty_case, other_case, single, _synonyms, _amount = CASES
     assert rerank.factor(time_case[0], "", "二十日内作出决定") == pytest.approx(1 + w["questionType"])
     assert rerank.factor(time_case[0], "", "作出决定") == 1.0
     assert rerank.factor(condition_case[0], "", condition_case[2]) > rerank.factor(condition_case[0], "", "有固定场所")
+    # A fine: the article that sets the amount, not the one that only says it is punished.
+    unpriced = rerank.factor(penalty_case[0], "", "依照有关法律的规定处以罚款")  # 罚款 in the sentence, no amount
+    for priced in ("处二万元以上十万元以下罚款", "处5万元以上50万元以下的罚款", "处违法所得一倍以上三倍以下的罚款"):
+        assert rerank.factor(penalty_case[0], "", priced) == pytest.approx(unpriced * (1 + w["questionType"])), priced
+    assert rerank.factor(other_case[0], "", "处二万元以上十万元以下") == rerank.factor(other_case[0], "", "依法处理")
     in_chapter = rerank.factor(penalty_case[0], "第五章 法律责任", "处罚款")
     assert in_chapter == pytest.approx((1 + w["penalty"]) * rerank.factor(penalty_case[0], "第一章 总则", "处罚款"))
     assert rerank.factor(other_case[0], "第五章 法律责任", "无关") == pytest.approx(1 + w["nonPenalty"])

@@ -222,11 +222,14 @@ def test_dev_queries_agree_with_kb_search(repo_docs_site):
 def test_split_postings_give_the_same_results(built, tmp_path, monkeypatch):
     """Long postings lists are split into tiers fetched on demand: same answers as one piece."""
     from kb_tools.corpus import load_corpus
+    from kb_tools.features import default_features
     from kb_tools.search import static_index
 
     monkeypatch.setattr(static_index, "INLINE_POSTINGS", 1)
     monkeypatch.setattr(static_index, "MORE_CHUNK", 2)
-    static_index.write_site_index(load_corpus(built["docs"], TODAY, public_only=True), tmp_path)
+    # The same documents as the build's index (its content kinds too): only the tiers differ.
+    corpus = load_corpus(built["docs"], TODAY, public_only=True, features=default_features())
+    static_index.write_site_index(corpus, tmp_path)
     assert len(list((tmp_path / INDEX_DIR / "more").glob("*.json"))) > 50
     tiered = NodeEngine(tmp_path / INDEX_DIR)
     try:

@@ -1,6 +1,8 @@
 /* 法规知识库: the browser engine's ranking, the twin of kb_tools/search/ranking.py, function for
  * function: groupsOf, Bm25f (ranking.bm25f, with the coordination credits of ranking._credits),
- * preliminary, finalScore, compareHits (ranking.order_key) and accept; and the second pass of
+ * preliminary (with ranking.lift_numbered), finalScore, compareHits (ranking.order_key), diversify
+ * and accept; settled, which has no twin (whoosh has every posting at hand), says when the later
+ * tiers of long postings lists can no longer change the first results; and the second pass of
  * kb_tools/search/rerank.py (rerank, rerankFactor), whose patterns and weights also come from Python.
  *
  * BM25F itself was computed when the index was written: a posting's impact is a document's
@@ -122,6 +124,47 @@
     return touched;
   };
 
+  /**
+   * Whether the postings still unloaded (`pending`: {term, weight, more}) can no longer change the
+   * top: no scored document could rise into it, or past the one above it. A document that lacks a
+   * pending term may have it in a later tier: its score could gain that tier's highest impact and
+   * its coordination the term's word (a common word's pieces, 建设 and 单位 of 建设单位, sit in the
+   * later tiers of documents that do not say the whole word, so without this a document found only
+   * in part ranks far below where ranking.py puts it). `values` are the current scores of bm.scored.
+   */
+  function settled(bm, coord, values, kth, pending, groups, idfOf, power, scale) {
+    var total = coord.total, groupIdf = [], groupOf = new Map();
+    groups.forEach(function (g, gi) {
+      var idfs = g.terms.map(function (t) { return idfOf(t[0]); }).filter(function (v) { return v !== null; });
+      groupIdf.push(idfs.length ? Math.max.apply(null, idfs) : 0);
+      g.terms.forEach(function (t) { if (!groupOf.has(t[0])) { groupOf.set(t[0], gi); } });
+    });
+    var has = pending.map(function (p) {  // who already has each pending term
+      var mark = new Uint8Array(bm.n), docs = bm.docsOf.get(p.term) || [];
+      for (var i = 0; i < docs.length; i++) { mark[docs[i]] = 1; }
+      return mark;
+    });
+    var order = values.filter(function (v) { return v >= kth; }).sort().reverse();  // the first results' values, best first
+    function above(v) {  // the smallest current value above v (Infinity: none)
+      var lo = 0, hi = order.length;  // order is descending: find the last index with order[i] > v
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (order[mid] > v) { lo = mid + 1; } else { hi = mid; } }
+      return lo > 0 ? order[lo - 1] : Infinity;
+    }
+    for (var i = 0; i < bm.scored.length; i++) {
+      var d = bm.scored[i], gain = 0, share = 0, seen = new Set();
+      for (var k = 0; k < pending.length; k++) {
+        if (has[k][d]) { continue; }
+        gain += pending[k].weight * pending[k].more[0][1] / scale;
+        var g = groupOf.get(pending[k].term);
+        if (!seen.has(g)) { seen.add(g); share += total > 0 ? groupIdf[g] / total : 0; }
+      }
+      if (!gain) { continue; }  // every term it can have is loaded: its score is final
+      var potential = (bm.scores[d] + gain) * Math.pow(Math.min(1, coord(d) + share), power);
+      if (potential > (values[i] >= kth ? above(values[i]) : kth)) { return false; }
+    }
+    return true;
+  }
+
   /** The k-th best of some values (-Infinity when there are fewer): a native numeric sort of a copy. */
   function kthBest(values, k) {
     return values.length >= k ? Float64Array.from(values).sort()[values.length - k] : -Infinity;
@@ -130,15 +173,27 @@
   /**
    * The best `pool` documents before their stored values are read (ranking.preliminary):
    * BM25F x coordination, named regulation, article number (when no regulation was recognised)
-   * and the exact article. `refs`: {lawDocs, exact, extra, numbered} (Sets of documents), `masked`
-   * the documents an exclusion removes. Returns [[score, doc]] best first.
+   * and the exact article. `refs`: {lawDocs, exact, extra, numbered} (Sets of documents) and
+   * regulationOf (doc -> its group's index), `masked` the documents an exclusion removes.
+   * Returns [[score, doc]] best first.
    */
   function preliminary(bm, coord, refs, masked, cfg, pool) {
     var weighted = coord.total > 0, scores = bm.scores, hasScore = bm.hasScore;
     var lawDocs = refs.lawDocs, exact = refs.exact, extra = refs.extra, numbered = refs.numbered;
     var keptDocs = [], keptValues = [];
+    function base(d) { return weighted ? scores[d] * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0); }
+    // ranking.lift_numbered: a referenced article rises to the best score of its regulation.
+    var best = null;
+    if (weighted && numbered.size && cfg.articleNumbers) {
+      best = new Map();
+      bm.scored.forEach(function (d) {
+        var s = base(d), g;
+        if (s > 0 && !masked.has(d)) { g = refs.regulationOf(d); if (!(best.get(g) >= s)) { best.set(g, s); } }
+      });
+    }
     function consider(d) {
-      var s = weighted ? scores[d] * Math.pow(coord(d), cfg.coordinationPower) : (extra.has(d) ? 1.0 : 0);
+      var s = base(d);
+      if (best && numbered.has(d)) { var top = best.get(refs.regulationOf(d)); if (top > s) { s = top; } }
       if (!(s > 0 || extra.has(d) || exact.has(d)) || masked.has(d)) { return; }
       if (lawDocs.size && lawDocs.has(d)) { s *= cfg.namedLawFactor; }
       if (numbered.size && numbered.has(d)) { s *= cfg.articleFactor; }
@@ -150,6 +205,7 @@
     bm.scored.forEach(consider);
     extra.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
     exact.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } });
+    if (best) { numbered.forEach(function (d) { if (!hasScore[d]) { hasScore[d] = 1; consider(d); } }); }
     // Only the pool's worth is sorted: the pool-th best value first, then the documents at or
     // above it (ties included, so the cut is the same as sorting all).
     var floor = keptValues.length > pool ? kthBest(keptValues, pool) : -Infinity;
@@ -188,6 +244,30 @@
     var hay = normalise([doc.group.title, doc.chapter, doc.text].join("\n"));
     if (parsed.phrases.some(function (p) { return hay.indexOf(p) < 0; })) { return false; }
     return !parsed.excluded.some(function (x) { return hay.indexOf(normalise(x)) >= 0; });
+  }
+
+  /** ranking.regulation_key: its current text's slug, or the page (here: the group). */
+  function regulationKey(group) { return group.current || "#" + group.index; }
+
+  /**
+   * ranking.diversify: at most config.cap of the first config.depth hits from one regulation;
+   * the place goes to the best hit of another among the first config.reach. `config` null (the
+   * mechanism is off), a named regulation or 文号, or a query without words: hits unchanged.
+   */
+  function diversify(hits, parsed, config, exactBonus) {
+    if (!config || !parsed.terms.length || parsed.laws.length || parsed.docNumber) { return hits; }
+    var out = hits.slice(), count = new Map();
+    var seen = function (h) { return count.get(regulationKey(h.group)) || 0; };
+    for (var i = 0; i < Math.min(config.depth, out.length); i++) {
+      if (seen(out[i]) >= config.cap && out[i].score < exactBonus / 10) {
+        var other = -1;
+        for (var j = i + 1; j < Math.min(config.reach, out.length); j++) { if (seen(out[j]) < config.cap) { other = j; break; } }
+        if (other < 0) { break; }
+        out.splice(i, 0, out.splice(other, 1)[0]);
+      }
+      count.set(regulationKey(out[i].group), seen(out[i]) + 1);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- the second pass (rerank.py)
@@ -233,6 +313,7 @@
     }
     if (w.questionType && pattern(p.timeQuery).test(asked) && pattern(p.timeText).test(text)) { m *= 1.0 + w.questionType; }
     if (w.questionType && pattern(p.conditionQuery).test(asked) && pattern(p.conditionText).test(text)) { m *= 1.0 + w.questionType; }
+    if (w.questionType && pattern(p.amountQuery).test(asked) && pattern(p.amountText).test(text)) { m *= 1.0 + w.questionType; }
     if (pattern(p.penaltyChapter).test(chapter)) {
       m *= 1.0 + (pattern(p.penaltyQuery).test(asked) ? w.penalty : w.nonPenalty);
     }
@@ -262,7 +343,7 @@
 
   return {
     queryWords: queryWords, rerankFactor: rerankFactor, reranks: reranks, rerank: rerank,
-    groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
+    diversify: diversify, settled: settled, groupsOf: groupsOf, Bm25f: Bm25f, kthBest: kthBest, preliminary: preliminary, finalScore: finalScore,
     compareHits: compareHits, accept: accept,
   };
 });

@@ -349,6 +349,7 @@
     var n = Math.max(this.manifest.documents, 1);
     var wanted = limit;  // the top `wanted` must be exact: the second pass reorders that many
     if (ranking.reranks(parsed, cfg.rerank)) { wanted = Math.max(limit, cfg.rerank.depth); }
+    if (cfg.diversity) { wanted = Math.max(wanted, cfg.diversity.reach); }  // it may bring one up from there
     var filtered = Object.keys(parsed.filters).some(function (k) { return ["status", "level", "category", "kind"].indexOf(k) >= 0; });
     var allowedCache = new Map();
     function allowed(doc) {
@@ -391,7 +392,10 @@
       for (i = 0; i < scored.length; i++) { values[i] = bm.scores[scored[i]] * Math.pow(coord(scored[i]), cfg.coordinationPower); }
       var kth = ranking.kthBest(values, wanted);
       var bound = pending.reduce(function (a, p) { return a + p.weight * p.more[0][1] / scale; }, 0);
-      if (scored.length >= wanted && kth >= bound) { return Promise.resolve(); }
+      if (scored.length >= wanted && kth >= bound &&
+          ranking.settled(bm, coord, values, kth, pending, groups, idfOf, cfg.coordinationPower, scale)) {
+        return Promise.resolve();
+      }
       // The tiers first: the browser's few connections serve requests in the order they were made.
       var tiers = Promise.all(pending.map(function (p) { return self.moreTier(p.more[0][0]); }));
       if (round === 0) {  // the provisional best: their text loads while the later tiers do
@@ -439,7 +443,7 @@
         if (ranking.reranks(parsed, cfg.rerank)) { self.warmDocuments(result.hits.slice(0, limit).map(function (h) { return h.doc; })); }
         return second.then(function (reordered) {
           reordered.sort(function (a, b) { return ranking.compareHits(a, b, articleKey); });
-          result.hits = reordered.slice(0, limit);
+          result.hits = ranking.diversify(reordered, parsed, cfg.diversity, cfg.exactBonus).slice(0, limit);
           return result;
         });
       });
@@ -503,8 +507,10 @@
     if (allowed) {
       exact.forEach(function (d) { if (!allowed(d)) { exact.delete(d); } });
       extra.forEach(function (d) { if (!allowed(d)) { extra.delete(d); } });
+      numbered.forEach(function (d) { if (!allowed(d)) { numbered.delete(d); } });
     }
-    return { lawDocs: lawDocs, exact: exact, extra: extra, numbered: numbered };
+    var regulationOf = function (doc) { return self.groupOf(doc).index; };
+    return { lawDocs: lawDocs, exact: exact, extra: extra, numbered: numbered, regulationOf: regulationOf };
   };
 
 

@@ -251,7 +251,7 @@ class Analyzer:
         become empty because of them.
 
         >>> [t.text for t in default_analyzer().query_tokens("开发商预售商品房要什么条件")]
-        ['开发', '开发商', '房地', '地产', '企业', '房地产', '房地产开发企业', '预售', '商品', '商品房', '条件']
+        ['开发', '开发商', '房地', '地产', '企业', '房地产', '房地产开发企业', '预售', '商品', '商品房', '条件', '情形']
         """
         tokens = self.tokenize(text)
         questions = self.question_words if enabled("questions") else frozenset()

@@ -157,7 +157,7 @@ def search(ix: WhooshIndex, text: str, *, limit: int = 10, status: str | None = 
 
 
 def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict, float]]:
-    weights = ranking.FIELD_WEIGHTS
+    weights = ranking.field_weights()
     allowed = _allowed(ix, parsed)
     none = np.zeros(0, dtype=np.int64)
     law_docs = np.unique(np.concatenate([ix.doc_ids("current", s) for s in parsed.laws])) if parsed.laws else none
@@ -180,12 +180,13 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
             extra = np.flatnonzero(allowed)[: max(200, limit * 3)]
     scored = ranking.bm25f(ix, ranking.groups_of(parsed), weights, allowed)
     if allowed is not None:
-        exact, extra = exact[allowed[exact]], extra[allowed[extra]]
+        exact, extra, numbered = exact[allowed[exact]], extra[allowed[extra]], numbered[allowed[numbered]]
     pool = max(100, limit * 3) if not (parsed.phrases or parsed.excluded) else max(400, limit * 10)
     live = ix.live.copy()
     live[_excluded(ix, parsed)] = False
+    lift = len(numbered) and mechanisms.enabled("article_numbers")
     best = ranking.preliminary(scored, law_docs=law_docs, exact_docs=exact, extra=extra, live=live, n=pool,
-                               article_docs=numbered)
+                               article_docs=numbered, group_of=ix.regulation_numbers() if lift else None)
     results = []
     for score, docnum in best:
         data = ix.stored(docnum)
@@ -195,7 +196,7 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
     results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
     results = rerank.rerank(results, parsed)  # the second pass: the best few by their text
     results.sort(key=lambda r: ranking.order_key(r[0], r[1]))
-    return results
+    return ranking.diversify(results, parsed)
 
 
 def _back_off(ix: WhooshIndex, parsed: ParsedQuery) -> None:
@@ -247,7 +248,8 @@ def _han(text: str) -> bool:
 
 
 def _in_index(ix: WhooshIndex, term: str) -> bool:
-    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor"))
+    weights = ranking.field_weights()  # a switched-off field does not make a term present
+    return any(len(ix.postings(name, term)[0]) for name in ("names", "chapter", "body", "anchor") if weights[name])
 
 
 def _docno_docs(ix: WhooshIndex, doc_number: str) -> np.ndarray:

@@ -9,7 +9,9 @@ how often the words occur. The second pass reads the stored text of the best
   as a share of the query's words: 罚缴分离 answered where 罚款 and 收缴 meet;
 * ``question_types``: a question that asks for a time limit (多久, 几日, 期限…) favours articles
   that set one (十五日内, 20个工作日内); one that asks for conditions (条件, 资格…) favours
-  articles that list them (具备下列条件);
+  articles that list them (具备下列条件); one about a fine (罚款, 罚多少, 怎么处罚) favours
+  articles that set its amount (处二万元以上十万元以下罚款, 一倍以上三倍以下) over those that
+  only refer to punishment (依法处理, 依照有关规定处罚);
 * ``penalty_intent``: a query about sanctions (罚款, 怎么罚, 法律责任…) favours articles in a
   法律责任/罚则 chapter; a query without such words slightly disfavours them, so a duty is
   answered by the article that imposes it rather than the one that punishes its breach.
@@ -50,6 +52,8 @@ TIME_QUERY = r"多久|多长时间|期限|几天|多少天|时限|几日|多少�
 TIME_TEXT = r"[0-9零一二三四五六七八九十百]+(个工作日|工作日|日|天|个月|年)(内|以内)"
 CONDITION_QUERY = r"条件|具备|资格|资质"
 CONDITION_TEXT = r"下列条件|具备下列|符合下列|应当具备|条件[:：]"
+AMOUNT_QUERY = r"罚"
+AMOUNT_TEXT = r"[0-9零一二三四五六七八九十百千万]+(万元|元)(以上|以下)|[0-9零一二三四五六七八九十]+倍(以上|以下)"
 PENALTY_QUERY = r"罚|处分|吊销|没收|法律责任"
 PENALTY_CHAPTER = r"法律责任|罚则"
 
@@ -68,6 +72,7 @@ def manifest_config() -> dict[str, object]:
     return {"depth": DEPTH, "exactFloor": EXACT_FLOOR, "weights": weights(),
             "patterns": {"sentence": SENTENCE_SPLIT, "timeQuery": TIME_QUERY, "timeText": TIME_TEXT,
                          "conditionQuery": CONDITION_QUERY, "conditionText": CONDITION_TEXT,
+                         "amountQuery": AMOUNT_QUERY, "amountText": AMOUNT_TEXT,
                          "penaltyQuery": PENALTY_QUERY, "penaltyChapter": PENALTY_CHAPTER}}
 
 
@@ -95,6 +100,8 @@ def factor(parsed: ParsedQuery, chapter: str, text: str, w: dict[str, float] | N
     if w["questionType"] and re.search(TIME_QUERY, asked) and re.search(TIME_TEXT, text):
         m *= 1.0 + w["questionType"]
     if w["questionType"] and re.search(CONDITION_QUERY, asked) and re.search(CONDITION_TEXT, text):
+        m *= 1.0 + w["questionType"]
+    if w["questionType"] and re.search(AMOUNT_QUERY, asked) and re.search(AMOUNT_TEXT, text):
         m *= 1.0 + w["questionType"]
     if re.search(PENALTY_CHAPTER, chapter):
         m *= 1.0 + (w["penalty"] if re.search(PENALTY_QUERY, asked) else w["nonPenalty"])

@@ -266,7 +266,8 @@ def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer, terms: TermCounts | N
     ``terms``: the build's shared term counts (the whoosh writer reuses them), else a private one.
     """
     terms = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
-    fields = [(f, w) for f, w in ranking.FIELD_WEIGHTS.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
+    weights = ranking.field_weights()
+    fields = [(f, w) for f, w in weights.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
     field_tf: list[dict[str, list[tuple[str, int]]]] = []
     totals: Counter[str] = Counter()
     df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
@@ -535,6 +536,7 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "coordinationPower": ranking.COORDINATION_POWER,
             "namedLawFactor": ranking.NAMED_LAW_FACTOR,
             "articleFactor": ranking.ARTICLE_FACTOR,
+            "articleNumbers": enabled("article_numbers"),
             "exactBonus": ranking.EXACT_BONUS,
             "pool": 100,
             "backOffWeight": BACK_OFF_WEIGHT,
@@ -543,6 +545,8 @@ def manifest(analyzer: Analyzer, dictionary: DictionaryShards, documents: int,
             "partlyMin": PARTLY_MIN,
             "maxMoreRounds": MAX_MORE_ROUNDS,
             "rerank": rerank.manifest_config(),
+            "diversity": ({"cap": ranking.DIVERSITY_CAP, "depth": ranking.DIVERSITY_DEPTH,
+                           "reach": ranking.DIVERSITY_REACH} if enabled("diversity") else None),
         },
     }
 

@@ -583,6 +583,11 @@ class WhooshIndex:
         self._group_of = {kind: self._column(f"{kind}_id") for kind in GROUP_KINDS}
         self._group_count = {kind: len(ids.get(kind, {})) + 1 for kind in GROUP_KINDS}
 
+    def regulation_numbers(self) -> np.ndarray:
+        """Each document's group number (its regulation, or its page): documents of one
+        regulation share it."""
+        return self._group_of["grp"]
+
     def _column(self, name: str) -> np.ndarray:
         out = np.zeros(self.doc_count_all, dtype=np.int64)
         for leaf, offset in self._leaves:
