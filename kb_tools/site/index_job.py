@@ -76,6 +76,14 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def warm_analyzer(corpus: Corpus) -> None:
+    """Build the corpus's analyzer in this process (`mkdocs serve`): the analyzer cache keeps it,
+    and every rebuild's child inherits it instead of loading jieba's dictionary again."""
+    from kb_tools.search.analyzer import analyzer_for_corpus
+
+    analyzer_for_corpus(corpus)
+
+
 def write_indexes(corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bool, precompress: bool,
                   terms: TermCounts | None = None, store: ShardStore | None = None,
                   ) -> tuple[StaticIndexStats, BuildStats, PrecompressStats | None]:

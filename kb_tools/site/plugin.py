@@ -39,7 +39,7 @@ from kb_tools.search.shard_store import ShardStore
 from kb_tools.search.terms import TermCounts
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
-from kb_tools.site.index_job import IndexJob, can_fork, write_indexes
+from kb_tools.site.index_job import IndexJob, can_fork, warm_analyzer, write_indexes
 from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import PrecompressStats, precompress_site
 from kb_tools.site.raw_blocks import anchor_ids, restore_raw_blocks, stash_raw_blocks
@@ -180,8 +180,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.config.search_index and self.config.index_in_background and can_fork():
             # The corpus is complete: the indexes need nothing the pages add (see index_job).
             serve = self.command == "serve"
-            if serve:  # here, so that the parsed sections stay in this process's cache for the next rebuild
-                search_documents(self.corpus)
+            if serve:  # here, so that the parsed sections and the analyzer (jieba's dictionary loaded)
+                search_documents(self.corpus)  # stay in this process for the next rebuild's child
+                warm_analyzer(self.corpus)
             self.index_job = IndexJob.start(self.corpus, Path(config.site_dir), index_dir_for(config, self),
                                             commit=False, precompress=self.config.precompress and not serve,
                                             terms=self.terms if serve else None, store=self.shard_store)
