@@ -48,6 +48,26 @@ def _leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name.startswith(index_job.SCRATCH_PREFIX))
 
 
+def _state(root: Path) -> tuple[dict[str, str], object, list[str]]:
+    index = root / ".kb_cache/index"
+    return _tree(root / "site"), current_generation(index), sorted(p.name for p in index.iterdir())
+
+
+def _built_then_edited(root: Path) -> tuple[Path, tuple[dict[str, str], object, list[str]]]:
+    """A built project whose regulation was edited since: the config and the state to keep."""
+    config = _project(root)
+    run_build(config)
+    before = _state(root)
+    (root / "docs/laws/建筑法.md").write_text(BUILDING_LAW + "\n第九条 新增的一条。\n", encoding="utf-8")
+    return config, before
+
+
+def _assert_unchanged(root: Path, before: tuple[dict[str, str], object, list[str]]) -> None:
+    """site/ byte-identical, the same live whoosh generation and no other, no scratch folder."""
+    assert _state(root) == before
+    assert _leftovers(root) == []
+
+
 def test_background_and_in_process_indexes_are_identical(tmp_path: Path):
     background = run_build(_project(tmp_path / "a"))
     after = run_build(_project(tmp_path / "b", index_in_background=False))
@@ -74,12 +94,7 @@ def test_a_warning_of_the_index_process_fails_strict(tmp_path: Path, monkeypatch
 
 
 def test_a_failing_index_process_keeps_site_and_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    config = _project(tmp_path)
-    run_build(config)
-    index = tmp_path / ".kb_cache/index"
-    site, live = _tree(tmp_path / "site"), current_generation(index)
-    generations = sorted(p.name for p in index.iterdir())
-    (tmp_path / "docs/laws/建筑法.md").write_text(BUILDING_LAW + "\n第九条 新增的一条。\n", encoding="utf-8")
+    config, before = _built_then_edited(tmp_path)
 
     from kb_tools.search import whoosh_index
 
@@ -90,19 +105,11 @@ def test_a_failing_index_process_keeps_site_and_index(tmp_path: Path, monkeypatc
     with pytest.raises((PluginError, RuntimeError, BuildError)) as caught:
         run_build(config)
     assert "磁盘已满" in str(caught.value)
-    assert _tree(tmp_path / "site") == site
-    assert current_generation(index) == live
-    assert sorted(p.name for p in index.iterdir()) == generations
-    assert _leftovers(tmp_path) == []
+    _assert_unchanged(tmp_path, before)
 
 
 def test_a_failing_page_stops_the_index_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    config = _project(tmp_path)
-    run_build(config)
-    index = tmp_path / ".kb_cache/index"
-    site, live = _tree(tmp_path / "site"), current_generation(index)
-    generations = sorted(p.name for p in index.iterdir())
-    (tmp_path / "docs/laws/建筑法.md").write_text(BUILDING_LAW + "\n第九条 新增的一条。\n", encoding="utf-8")
+    config, before = _built_then_edited(tmp_path)
     started: list[index_job.IndexJob] = []
     real = index_job.write_indexes
 
@@ -128,10 +135,7 @@ def test_a_failing_page_stops_the_index_process(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(RuntimeError, match="页面渲染失败"):
         run_build(config)
     assert started and started[0].process.exitcode == -signal.SIGTERM  # stopped, not waited for
-    assert _tree(tmp_path / "site") == site
-    assert current_generation(index) == live
-    assert sorted(p.name for p in index.iterdir()) == generations
-    assert _leftovers(tmp_path) == []
+    _assert_unchanged(tmp_path, before)
 
 
 def test_scratch_folders_of_killed_builds_are_removed(tmp_path: Path):
