@@ -194,3 +194,23 @@ def test_serve_keeps_what_the_index_process_learnt_and_forgets_it_after_a_failur
     fresh_build(fresh, fresh / "site")
     assert_same_sites(site, fresh / "site")
     assert _leftovers(tmp_path / "serve") == []
+
+
+def test_a_warning_of_the_index_process_fails_strict_on_the_command_line(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """`mkdocs build --strict` as typed: MkDocs' logger stops propagation at ``mkdocs``."""
+    from click.testing import CliRunner
+    from mkdocs.__main__ import cli
+
+    real = index_job.write_indexes
+
+    def warn_then_write(*args: object, **kwargs: object) -> object:
+        logging.getLogger("mkdocs.plugins.kb_tools.search").warning("检索索引：命令行下的测试警告")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_job, "write_indexes", warn_then_write)
+    config = _project(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "--strict", "-f", str(config)])
+    assert result.exit_code != 0
+    assert "命令行下的测试警告" in result.output
+    assert not (tmp_path / "site").exists()

@@ -109,25 +109,40 @@ def write_indexes(corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bo
 
 
 class _Capture(logging.Handler):
-    """Keeps the child's log records for the parent (its stderr would bypass --strict)."""
+    """Keeps the child's log records for the parent (its stderr would bypass --strict).
+
+    It takes the place of every handler the child inherited, on the same loggers: MkDocs' command
+    line gives its ``mkdocs`` logger its own handlers and stops propagation there, so a handler on
+    the root logger alone would never see the plugin's warnings. A record that reaches it through
+    two loggers is kept once.
+    """
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[tuple[str, int, str]] = []
+        self._last: logging.LogRecord | None = None  # one record reaches the handlers of each logger in turn
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record is self._last:
+            return
+        self._last = record
         self.records.append((record.name, record.levelno, record.getMessage()))
+
+    def replace_handlers(self) -> None:
+        """Put this handler wherever the child inherited handlers (and on the root logger)."""
+        loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
+        for logger in loggers:
+            if logger.handlers or logger is logging.root:
+                for handler in list(logger.handlers):
+                    logger.removeHandler(handler)
+                logger.addHandler(self)
 
 
 def _child(conn: Connection, corpus: Corpus, scratch: Path, index_dir: Path, commit: bool, precompress: bool,
            terms: TermCounts | None, store: ShardStore | None) -> None:
     capture = _Capture()
     before = terms.state_keys() if terms is not None else None
-    for logger in {logging.getLogger(), *(logging.getLogger(n) for n in logging.root.manager.loggerDict)}:
-        if isinstance(logger, logging.Logger):
-            for handler in list(logger.handlers):
-                logger.removeHandler(handler)
-    logging.getLogger().addHandler(capture)
+    capture.replace_handlers()
     try:
         static, whoosh, packed = write_indexes(corpus, scratch, index_dir, commit=commit, precompress=precompress,
                                                terms=terms, store=store)
