@@ -96,3 +96,27 @@ def find_live_markup_in(fragment: str) -> list[str]:
     scanner.feed(fragment)
     scanner.close()
     return [str(live) for live in scanner.found]
+
+
+def test_every_exported_workbook_holds_the_payloads_as_text(hostile_site):
+    """The .xlsx exports (``kb_tools.xlsx`` writes the XML itself): valid workbooks whatever the
+    data files held, no cell a formula, no control character, the payloads readable as text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    books = sorted(hostile_site.rglob("*.xlsx"))
+    assert {p.relative_to(hostile_site).parts[0] for p in books} >= {"powers", "lists", "policies"}
+    texts: list[str] = []
+    for path in books:
+        sheet = load_workbook(io.BytesIO(path.read_bytes())).active
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s", (path.name, cell.coordinate)
+                    assert not cell.value.startswith(("=", "+", "-", "@")), (path.name, cell.value)
+                    assert NUL not in cell.value and "\x00" not in cell.value
+                    texts.append(cell.value)
+    joined = "\n".join(texts)
+    kept = [payload for payload in PAYLOADS if payload in joined]
+    assert len(kept) >= 3, kept  # markup payloads come back character for character, as text

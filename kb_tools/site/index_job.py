@@ -30,7 +30,7 @@ from kb_tools.search.generations import current_generation, discard_build
 from kb_tools.search.paths import INDEX_DIR
 from kb_tools.search.terms import TermCounts
 from kb_tools.site.precompress import PrecompressStats, precompress_site
-from kb_tools.site.staging import process_alive
+from kb_tools.site.staging import remove_dead_folders
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -48,14 +48,6 @@ SHARED_TERMS_MAX_DOCS = 20_000
 
 #: The child's scratch folder, beside the site directory: ``.kb-index-job-<pid of the build>``.
 SCRATCH_PREFIX = ".kb-index-job-"
-
-
-def remove_stale_scratch(parent: Path) -> None:
-    """Remove the scratch folders of builds whose process is gone (killed builds)."""
-    for folder in parent.glob(SCRATCH_PREFIX + "*"):
-        pid = folder.name[len(SCRATCH_PREFIX):]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -173,7 +165,7 @@ class IndexJob:
         so the static index is moved in with one rename). ``terms`` and ``store``: the serve's
         (the child works on copies; :meth:`finish` returns what became of them)."""
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_scratch(site_dir.parent)
+        remove_dead_folders(site_dir.parent, SCRATCH_PREFIX)  # of killed builds
         scratch = site_dir.parent / f"{SCRATCH_PREFIX}{os.getpid()}"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir()

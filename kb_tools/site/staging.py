@@ -88,13 +88,18 @@ class StagedOutput:
 
 def remove_stale(final_dir: Path) -> list[Path]:
     """Remove the staging and old folders of builds whose process is gone (killed builds)."""
+    return [folder for prefix in (f".{final_dir.name}.kb-staging-", f".{final_dir.name}.kb-old-")
+            for folder in remove_dead_folders(final_dir.parent, prefix)]
+
+
+def remove_dead_folders(parent: Path, prefix: str) -> list[Path]:
+    """Remove the folders ``<prefix><pid>`` below ``parent`` whose process is gone; return them."""
     removed = []
-    for prefix in (f".{final_dir.name}.kb-staging-", f".{final_dir.name}.kb-old-"):
-        for folder in final_dir.parent.glob(prefix + "*"):
-            pid = folder.name[len(prefix):]
-            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
+    for folder in parent.glob(prefix + "*"):
+        pid = folder.name[len(prefix):]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed
 
 
