@@ -289,7 +289,7 @@ def test_a_small_edit_leaves_other_pages_impacts_unchanged() -> None:
     byte-identical (unrounded, every impact moved and a serve rebuild rewrote a third of them)."""
     from kb_tools.search.analyzer import default_analyzer
     from kb_tools.search.documents import text_documents
-    from kb_tools.search.static_index import impacts
+    from kb_tools.search.impacts import impacts
 
     laws = Path(__file__).parent.parent / "docs" / "laws"
     paragraphs = [p for name in ("建筑法", "城乡规划法", "行政处罚法", "行政许可法", "行政强制法")

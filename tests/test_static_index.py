@@ -13,6 +13,7 @@ from kb_tools.search import ranking
 from kb_tools.search.analyzer import analyzer_for_corpus
 from kb_tools.search.documents import search_documents
 from kb_tools.search.engine import ensure_index, search
+from kb_tools.search.impacts import impacts, stored_length
 from kb_tools.search.query import parse_query
 from kb_tools.search.segmenter import HAN_RE
 from kb_tools.search.static_eval import NodeEngine
@@ -20,9 +21,7 @@ from kb_tools.search.static_index import (
     INDEX_DIR,
     _parse_entries,
     analyzer_segmenter,
-    impacts,
     order_documents,
-    stored_length,
     term_hash,
 )
 from kb_tools.search.whoosh_index import open_index

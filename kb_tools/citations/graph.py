@@ -16,6 +16,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb_tools.cache import content_key
+from kb_tools.citations.link_cache import targets_fingerprint
 from kb_tools.citations.resolver import (
     CITING_KINDS,
     WHOLE_LAW,
@@ -61,8 +63,9 @@ class Mention:
 def load(corpus: Corpus) -> None:
     """Build ``corpus.citations``: the cited-by graph and every mention."""
     mentions = corpus.citations.mentions
+    targets = targets_fingerprint(corpus)
     for law in corpus.laws.values():
-        _scan_law(corpus, law, mentions)
+        _scan_law(corpus, law, mentions, targets)
     docs = corpus.docs_dir
     if not docs.is_dir():
         return
@@ -73,17 +76,11 @@ def load(corpus: Corpus) -> None:
         _scan_page(corpus, path, rel, mentions)
 
 
-def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention]) -> None:
-    lines: list[str] | None = None
+def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention], targets: str) -> None:
     own = {law.slug, law.version_of or law.slug}
     when = f"（{law.version_date.isoformat()}文本）" if law.version_of and law.version_date else ""
-    for article, offset, citation in find_in_law(law, corpus):
-        if lines is None:
-            text, _ = corpus.sources.text(corpus.docs_dir / law.src_path, law.src_path)
-            lines = (text or "").split("\n")
-        paragraphs = article.paragraphs if article else law.preamble
-        start = article.line if article else law.body_line
-        line = _paragraph_line(lines, start, paragraphs[offset], offset)
+    key = content_key(law.src_path, corpus.sources.digest(corpus.docs_dir / law.src_path), targets)
+    for article, line, citation in corpus.sources.derived("law-citations", key, lambda: _law_citations(corpus, law)):
         mentions.append(Mention(law.src_path, line, citation, True))
         cited = citation.law
         if cited is None or citation.problem or {cited.slug, cited.version_of} & own:
@@ -91,6 +88,28 @@ def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention]) -> None:
         label = article.label if article else "序言"
         ref = CitingRef("法规", f"《{law.title}》{when}{label}", law.src_path, article.anchor if article else None)
         _add(corpus, citation, ref)
+
+
+def _law_citations(corpus: Corpus, law: Law) -> list[tuple[Article | None, int, Citation]]:
+    """Every citation in a regulation's text with its source line.
+
+    Kept by the source cache under the text's digest and the fingerprint of every citation target
+    (:func:`~kb_tools.citations.link_cache.targets_fingerprint`): in `mkdocs serve` an edit then
+    rescans only the edited regulation, unless it changed what citations resolve to (names,
+    articles, statuses), which rescans all. The cached citations may point at the previous
+    build's objects of an edited regulation; what the graph reads of them (slugs, article keys)
+    is covered by the fingerprint.
+    """
+    lines: list[str] | None = None
+    found: list[tuple[Article | None, int, Citation]] = []
+    for article, offset, citation in find_in_law(law, corpus):
+        if lines is None:
+            text, _ = corpus.sources.text(corpus.docs_dir / law.src_path, law.src_path)
+            lines = (text or "").split("\n")
+        paragraphs = article.paragraphs if article else law.preamble
+        start = article.line if article else law.body_line
+        found.append((article, _paragraph_line(lines, start, paragraphs[offset], offset), citation))
+    return found
 
 
 def _paragraph_line(lines: list[str], start: int, para: str, offset: int) -> int:

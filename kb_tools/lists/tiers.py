@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 
@@ -112,13 +113,10 @@ def parse_tiers(raw: str | list[str], lines: list[int]) -> tuple[list[Tier], lis
 def _fields(item: str) -> tuple[dict[str, str], str]:
     """A tier's fields: from a YAML mapping (serialised by the row reader) or a ``|``-separated line."""
     text = item.strip()
-    try:
-        value = yaml.safe_load(text) if ":" in text else None
-    except yaml.YAMLError:
-        value = None
-    if isinstance(value, dict):
+    pairs = _yaml_mapping(text) if ":" in text else None
+    if pairs is not None:
         out: dict[str, str] = {}
-        for key, cell in value.items():
+        for key, cell in pairs:
             name = FIELDS.get(str(key).strip())
             if name is None:
                 return {}, f"裁量档次中有未知字段“{key}”（可写档次、情节、幅度、其他处罚）。"
@@ -128,6 +126,20 @@ def _fields(item: str) -> tuple[dict[str, str], str]:
     if len(parts) < 3:
         return {}, f"裁量档次“{text[:40]}”应至少有档次、情节、幅度三部分（用 | 分隔）。"
     return {"level": parts[0], "circumstances": parts[1], "range": parts[2], "others": "；".join(parts[3:])}, ""
+
+
+@lru_cache(maxsize=8192)
+def _yaml_mapping(text: str) -> tuple[tuple[object, object], ...] | None:
+    """The items of ``text`` when it is a YAML mapping, else None.
+
+    Kept per text: YAML parsing is most of the time spent on tiers, and `mkdocs serve` reads the
+    same tiers again on every rebuild (the items are immutable, so sharing them is safe).
+    """
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return tuple(value.items()) if isinstance(value, dict) else None
 
 
 def _tier(fields: dict[str, str], line: int) -> tuple[Tier | None, tuple[str, str] | None]:

@@ -20,6 +20,11 @@ import dataclasses
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb_tools.search.impacts import ImpactMemo
+    from kb_tools.search.static_index import Layout
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +39,7 @@ class StoreState:
     reused: int
     written: int
     dictionary: tuple[object, object] | None
+    memo: tuple[ImpactMemo, Layout] | None = None
 
 
 class ShardStore:
@@ -52,6 +58,9 @@ class ShardStore:
         self.written = 0
         #: ``(entries, shards)`` of the last analyzer's dictionary (its extra words rarely change).
         self.dictionary: tuple[object, object] | None = None
+        #: ``(ImpactMemo, Layout)`` of the files in the folder (see :mod:`kb_tools.search.impacts`):
+        #: set by the static index writer when it has written every file, None otherwise.
+        self.memo: tuple[ImpactMemo, Layout] | None = None
 
     def begin(self, site_dir: Path) -> None:
         """Start a build whose index goes below ``site_dir``: the folder sits beside it."""
@@ -102,13 +111,14 @@ class ShardStore:
     def state(self) -> StoreState:
         """What this store knows (see :meth:`restore`)."""
         return StoreState(self.folder, self.previous, self.linking, self.folders, self.reused, self.written,
-                          self.dictionary)
+                          self.dictionary, self.memo)
 
     def restore(self, state: StoreState) -> None:
         """Take over the state another process left this store's folder in."""
         self.folder, self.previous, self.linking = state.folder, state.previous, state.linking
         self.folders, self.reused, self.written = state.folders, state.reused, state.written
         self.dictionary = state.dictionary
+        self.memo = state.memo
         self.current = {}
 
     def close(self) -> None:
@@ -119,3 +129,4 @@ class ShardStore:
         self.previous = {}
         self.folders = set()
         self.linking = True
+        self.memo = None

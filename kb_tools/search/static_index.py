@@ -33,17 +33,16 @@ import math
 import os
 import shutil
 import tempfile
-from array import array
-from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.search import ranking, rerank
 from kb_tools.search.analyzer import SYNONYM_WEIGHT, Analyzer
 from kb_tools.search.documents import ARTICLE
+from kb_tools.search.impacts import Scores, compute, update
 from kb_tools.search.mechanisms import enabled
 from kb_tools.search.paths import INDEX_DIR
 from kb_tools.search.query import MAX_QUERY_CHARS, compact_docno, name_table
@@ -71,8 +70,6 @@ TERM_SHARD_BYTES = 4_000
 MAX_MORE_ROUNDS = 3
 #: Impacts are stored as integers: BM25F score × IMPACT_SCALE.
 IMPACT_SCALE = 1000
-#: whoosh keeps field lengths in one byte; the ranking reads them back through this table.
-_LENGTH_TABLE = [round((pow(1.033, n) - 1) * 27) for n in range(256)]
 
 
 @dataclass(frozen=True)
@@ -210,107 +207,6 @@ def dictionary_buckets(segmenter: Segmenter, buckets: int = DICT_BUCKETS) -> dic
     return {b: {c: "|".join(sorted(v)) for c, v in sorted(chars.items())} for b, chars in grouped.items()}
 
 
-def doc_fields(doc: SearchDoc) -> dict[str, str]:
-    """The text of each scored field of a document, as the whoosh index builds it."""
-    return {
-        "names": "\n".join(x for x in (doc.title, doc.short_title, doc.aliases) if x),
-        "chapter": doc.chapter,
-        "body": doc.text,
-        "anchor": doc.anchor,
-    }
-
-
-def stored_length(length: int) -> int:
-    """A field length as whoosh stores it (one byte, rounded up to the table), for BM25 parity.
-
-    >>> [stored_length(n) for n in (0, 1, 30, 31)]
-    [0, 1, 30, 31]
-    """
-    if length >= 106374:
-        return _LENGTH_TABLE[255]
-    return _LENGTH_TABLE[bisect_left(_LENGTH_TABLE, length)]
-
-
-@dataclass
-class Postings:
-    """One term's documents and impacts, in document order, as two flat arrays.
-
-    Why arrays: a dict per term with a Python int and float per posting took some 75 bytes a
-    posting, most of the index process's memory on the 1,510-regulation site; two arrays take 16.
-    """
-
-    ids: array = field(default_factory=lambda: array("q"))
-    values: array = field(default_factory=lambda: array("d"))
-
-    def items(self) -> Iterator[tuple[int, float]]:
-        """``(document, impact)`` pairs, as a dict's ``items()`` would give them."""
-        return zip(self.ids, self.values, strict=True)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass
-class Scores:
-    """Per (term, document) impact, and each term's document frequency (as the ranking counts it)."""
-
-    impact: dict[str, Postings]
-    df: dict[str, int]
-
-
-def impacts(docs: Sequence[SearchDoc], analyzer: Analyzer, terms: TermCounts | None = None) -> Scores:
-    """What :func:`kb_tools.search.ranking.bm25f` adds for a term in a document, at query weight 1.
-
-    ``idf × (K1 + 1) × tf / (K1 + tf)`` with tf the field-weighted, length-normalised frequency:
-    a query's BM25F is then the sum of ``weight × impact`` over its terms, as in the ranking.
-    ``terms``: the build's shared term counts (the whoosh writer reuses them), else a private one.
-    """
-    terms = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
-    weights = ranking.field_weights()
-    fields = [(f, w) for f, w in weights.items() if w > 0 and f in ("names", "chapter", "body", "anchor")]
-    field_tf: list[dict[str, list[tuple[str, int]]]] = []
-    totals: Counter[str] = Counter()
-    df: dict[str, Counter[str]] = {f: Counter() for f, _w in fields}
-    for doc in docs:
-        per_field: dict[str, list[tuple[str, int]]] = {}
-        texts = doc_fields(doc)
-        for name, _w in fields:
-            text = texts[name]
-            if not text:
-                continue
-            counts = terms.counts(text)
-            if counts:
-                per_field[name] = counts
-                totals[name] += sum(f for _t, f in counts)
-                df[name].update(t for t, _f in counts)
-        field_tf.append(per_field)
-    n = max(len(docs), 1)
-    avg = {f: ranking.average_length(totals[f], n) for f, _w in fields}
-    max_df: dict[str, int] = {}
-    for field_df in df.values():
-        for term, count in field_df.items():
-            max_df[term] = max(max_df.get(term, 0), count)
-    k1 = ranking.K1
-    idf = {term: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for term, d in max_df.items()}
-    out: dict[str, Postings] = defaultdict(Postings)
-    for i, per_field in enumerate(field_tf):  # one document at a time: only its own sums are kept
-        tf: dict[str, float] = {}
-        for name, fweight in fields:
-            field_counts = per_field.get(name)
-            if not field_counts:
-                continue
-            b = ranking.FIELD_B.get(name, 0.75)
-            denom = (1.0 - b) + (b / avg[name]) * stored_length(sum(f for _t, f in field_counts))
-            for term, f in field_counts:
-                tf[term] = tf.get(term, 0.0) + fweight * f / denom
-        for term, t in tf.items():
-            postings = out[term]
-            postings.ids.append(i)
-            postings.values.append(idf[term] * (k1 + 1.0) * t / (k1 + t))
-        field_tf[i] = {}  # this document's counts are no longer needed
-    return Scores(out, max_df)
-
-
 def article_runs(numbers: Iterable[tuple[int, int]]) -> str:
     """Article keys as compact runs: ``1-12,12.1,13-20`` (the browser expands them).
 
@@ -396,6 +292,56 @@ def order_documents(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.kind != ARTICLE, first_seen[d.law or d.page]))
 
 
+@dataclass
+class Layout:
+    """Which files the last build wrote for each term shard and document shard (``mkdocs serve``
+    reuses the bytes of those whose postings or documents did not change).
+
+    A term's chunk files are numbered ``shard × stride + k`` (k counts the shard's files in term
+    order), so an edit renumbers files of the shards it touches only; ``stride`` is a power of ten
+    above the most files any shard has.
+    """
+
+    term_shards: int
+    stride: int
+    shard_files: dict[int, list[str]]
+    doc_rows: list[tuple[str, str, str, str]]
+
+
+def _extra_files(length: int) -> int:
+    """How many ``more/`` files a term with ``length`` postings has."""
+    head = min(length, INLINE_POSTINGS)
+    return max(0, math.ceil((length - INLINE_POSTINGS) / MORE_CHUNK)) + (1 if head > SHARD_INLINE else 0)
+
+
+def _encode_shard(index: int, shard_terms: list[str], scores: Scores, stride: int,
+                  files: dict[str, object]) -> list[str]:
+    """Put term shard ``index`` and its chunk files into ``files``; return their paths."""
+    entries: dict[str, list[object]] = {}
+    rels = [f"terms/{index}.json"]
+    number = index * stride
+    for term in sorted(shard_terms):
+        ranked = sorted(scores.impact[term].items(), key=lambda item: (-item[1], item[0]))
+        tiers = [ranked[:INLINE_POSTINGS]] + [
+            ranked[i:i + MORE_CHUNK] for i in range(INLINE_POSTINGS, len(ranked), MORE_CHUNK)
+        ]
+        more = []
+        for tier in tiers[1:]:
+            rels.append(f"more/{number}.json")
+            files[rels[-1]] = encode_postings(tier)
+            more.append([number, math.ceil(tier[0][1] * IMPACT_SCALE)])
+            number += 1
+        head: list[int] | int = encode_postings(tiers[0])
+        if len(tiers[0]) > SHARD_INLINE:
+            rels.append(f"more/{number}.json")
+            files[rels[-1]] = head
+            head = number
+            number += 1
+        entries[term] = [scores.df.get(term, 0), head, more]
+    files[rels[0]] = entries
+    return rels
+
+
 def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: Path,
                        names: dict[str, str] | None = None, terms: TermCounts | None = None,
                        store: ShardStore | None = None) -> StaticIndexStats:
@@ -430,34 +376,47 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         if store is not None:
             store.dictionary = (entries, dictionary)
 
-    scores = impacts(docs, analyzer, terms)
+    counts = terms if terms is not None and terms.analyzer is analyzer else TermCounts().use(analyzer)
+    prior = store.memo if store is not None else None
+    if store is not None:
+        store.memo = None  # updated in place below: given back only when every file is written
+    memo = prior[0] if prior is not None else None
+    scores = update(memo, docs, counts) if memo is not None else None
+    if scores is None:
+        scores, memo = compute(docs, counts, keep=store is not None)
+    last = prior[1] if prior is not None else None
+    previous = store.previous if store is not None else {}
+
     estimate = sum(3 * len(t) + 12 + 9 * min(len(p), SHARD_INLINE) for t, p in scores.impact.items())
     term_shards = max(8, math.ceil(estimate / TERM_SHARD_BYTES))
-    shards: dict[int, dict[str, list[object]]] = defaultdict(dict)
-    more_id = 0
-    for term, by_doc in scores.impact.items():
-        ranked = sorted(by_doc.items(), key=lambda item: (-item[1], item[0]))
-        tiers = [ranked[:INLINE_POSTINGS]] + [
-            ranked[i:i + MORE_CHUNK] for i in range(INLINE_POSTINGS, len(ranked), MORE_CHUNK)
-        ]
-        more = []
-        for tier in tiers[1:]:
-            files[f"more/{more_id}.json"] = encode_postings(tier)
-            more.append([more_id, math.ceil(tier[0][1] * IMPACT_SCALE)])
-            more_id += 1
-        head: list[int] | int = encode_postings(tiers[0])
-        if len(tiers[0]) > SHARD_INLINE:
-            files[f"more/{more_id}.json"] = head
-            head = more_id
-            more_id += 1
-        shards[term_hash(term) % term_shards][term] = [scores.df.get(term, 0), head, more]
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for term in scores.impact:
+        by_shard[term_hash(term) % term_shards].append(term)
+    most = max((sum(_extra_files(len(scores.impact[t])) for t in shard) for shard in by_shard.values()), default=0)
+    stride = 10 ** len(str(most))
+    dirty: set[int] | None = None  # None: every shard is written again
+    if last is not None and memo is not None and memo.changed is not None \
+            and (last.term_shards, last.stride) == (term_shards, stride):
+        dirty = {term_hash(t) % term_shards for t in memo.changed}
+    shard_files: dict[int, list[str]] = {}
     for index in range(term_shards):
-        files[f"terms/{index}.json"] = shards.get(index, {})
+        same = last.shard_files.get(index) if last is not None and dirty is not None and index not in dirty else None
+        if same is not None and all(rel in previous for rel in same):
+            for rel in same:  # the same postings as last time: the same bytes
+                files[rel] = previous[rel]
+            shard_files[index] = same
+        else:
+            shard_files[index] = _encode_shard(index, by_shard.get(index, []), scores, stride, files)
 
+    rows = [(d.article, d.url, d.chapter, d.text) for d in docs]
     for start in range(0, len(docs), DOC_SHARD_SIZE):
-        files[f"docs/{start // DOC_SHARD_SIZE}.json"] = [
-            [d.article, d.url, d.chapter, d.text] for d in docs[start:start + DOC_SHARD_SIZE]
-        ]
+        rel = f"docs/{start // DOC_SHARD_SIZE}.json"
+        chunk = rows[start:start + DOC_SHARD_SIZE]
+        if last is not None and rel in previous and last.doc_rows[start:start + DOC_SHARD_SIZE] == chunk:
+            files[rel] = previous[rel]
+        else:
+            files[rel] = [list(row) for row in chunk]
+    layout = Layout(term_shards, stride, shard_files, rows)
     groups = build_groups(docs)
     files["groups.json"] = {"groups": groups, "names": compact_names(names or {}, groups)}
     files["dates.json"] = group_dates(docs)
@@ -472,7 +431,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         if path.parent not in made:  # a few folders for thousands of files
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        raw = _json_bytes(data)
+        raw = data if isinstance(data, bytes) else _json_bytes(data)
         _place(store, rel, raw, path)
         total_bytes += len(raw)
     (staging / "dict").mkdir()
@@ -482,6 +441,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         _place(store, f"dict/{name}", _json_bytes(data), staging / "dict" / name)
     if store is not None:
         store.end()
+        store.memo = None if memo is None else (memo, layout)
     old = target.with_name(f".kb-old-{os.getpid()}")
     if target.exists():
         target.rename(old)

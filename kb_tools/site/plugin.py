@@ -39,6 +39,7 @@ from kb_tools.search.shard_store import ShardStore
 from kb_tools.search.terms import TermCounts
 from kb_tools.site.config import KbConfig, site_options
 from kb_tools.site.files import law_for_page, read_undecodable, remove_drafts, remove_private_pages
+from kb_tools.site.idle_gc import IdleCollector
 from kb_tools.site.index_job import IndexJob, can_fork, warm_analyzer, write_indexes
 from kb_tools.site.nav import name_sections, tab_for
 from kb_tools.site.precompress import PrecompressStats, precompress_site
@@ -110,6 +111,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.template_cache: TemplateCache | None = None
         self.terms = TermCounts()
         self.sources = SourceCache()
+        #: Full garbage collections between serve rebuilds, not inside them (None for `build`).
+        self.idle_gc: IdleCollector | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` stages its output (``serve`` rebuilds in place)."""
@@ -120,11 +123,16 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.shard_store = ShardStore() if command == "serve" else None
         self.link_cache = LinkCache() if command == "serve" else None
         self.template_cache = TemplateCache() if command == "serve" else None
+        if self.idle_gc is not None:
+            self.idle_gc.close()
+        self.idle_gc = IdleCollector() if command == "serve" else None
         self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
         self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the extensions, stylesheets and scripts the generated pages need; stage the output."""
+        if self.idle_gc is not None:
+            self.idle_gc.build_started()
         self.article_html = {}  # MkDocs keeps plugin instances across `mkdocs serve` rebuilds
         self.raw_html = {}
         self.index_job_packed = None
@@ -411,10 +419,14 @@ class KbPlugin(BasePlugin[KbConfig]):
                      f"{packed.raw_bytes // 1024} KiB → {packed.gzip_bytes // 1024} KiB。")
         if self.staged is not None:
             self.staged.finished = True
+        if self.idle_gc is not None:
+            self.idle_gc.build_finished()
 
     def on_shutdown(self) -> None:
         """Swap the staged output in, or abandon it when the build failed; drop the serve's
         kept index files (their folder lives beside the site directory)."""
+        if self.idle_gc is not None:
+            self.idle_gc.close()
         if self.shard_store is not None:
             self.shard_store.close()
         if self.index_job is not None:  # the build stopped before on_post_build
