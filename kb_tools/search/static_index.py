@@ -314,9 +314,31 @@ def _extra_files(length: int) -> int:
     return max(0, math.ceil((length - INLINE_POSTINGS) / MORE_CHUNK)) + (1 if head > SHARD_INLINE else 0)
 
 
-def _encode_shard(index: int, shard_terms: list[str], scores: Scores, stride: int,
-                  files: dict[str, object]) -> list[str]:
-    """Put term shard ``index`` and its chunk files into ``files``; return their paths."""
+class _Files:
+    """The index's files, written into the staging folder as they are made (through the serve's
+    store when there is one); counts files and bytes for the build's log."""
+
+    def __init__(self, staging: Path, store: ShardStore | None) -> None:
+        self.staging = staging
+        self.store = store
+        self.made: set[Path] = set()
+        self.count = 0
+        self.bytes = 0
+
+    def put(self, rel: str, data: object) -> None:
+        """Write ``data`` (JSON-able, or the exact bytes) as ``rel``."""
+        path = self.staging / rel
+        if path.parent not in self.made:  # a few folders for thousands of files
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        raw = data if isinstance(data, bytes) else _json_bytes(data)
+        _place(self.store, rel, raw, path)
+        self.count += 1
+        self.bytes += len(raw)
+
+
+def _encode_shard(index: int, shard_terms: list[str], scores: Scores, stride: int, files: _Files) -> list[str]:
+    """Write term shard ``index`` and its chunk files; return their paths."""
     entries: dict[str, list[object]] = {}
     rels = [f"terms/{index}.json"]
     number = index * stride
@@ -328,17 +350,17 @@ def _encode_shard(index: int, shard_terms: list[str], scores: Scores, stride: in
         more = []
         for tier in tiers[1:]:
             rels.append(f"more/{number}.json")
-            files[rels[-1]] = encode_postings(tier)
+            files.put(rels[-1], encode_postings(tier))
             more.append([number, math.ceil(tier[0][1] * IMPACT_SCALE)])
             number += 1
         head: list[int] | int = encode_postings(tiers[0])
         if len(tiers[0]) > SHARD_INLINE:
             rels.append(f"more/{number}.json")
-            files[rels[-1]] = head
+            files.put(rels[-1], head)
             head = number
             number += 1
         entries[term] = [scores.df.get(term, 0), head, more]
-    files[rels[0]] = entries
+    files.put(rels[0], entries)
     return rels
 
 
@@ -364,7 +386,6 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
     target = site_dir / INDEX_DIR
     staging = target.with_name(f".kb-staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    files: dict[str, object] = {}
 
     entries = analyzer.dictionary_entries()
     kept = store.dictionary if store is not None else None
@@ -386,6 +407,10 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         scores, memo = compute(docs, counts, keep=store is not None)
     last = prior[1] if prior is not None else None
     previous = store.previous if store is not None else {}
+    if store is not None:
+        store.begin(site_dir)
+        previous = store.previous
+    files = _Files(staging, store)  # each file written as soon as it is made: the index never sits in memory
 
     estimate = sum(3 * len(t) + 12 + 9 * min(len(p), SHARD_INLINE) for t, p in scores.impact.items())
     term_shards = max(8, math.ceil(estimate / TERM_SHARD_BYTES))
@@ -403,7 +428,7 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         same = last.shard_files.get(index) if last is not None and dirty is not None and index not in dirty else None
         if same is not None and all(rel in previous for rel in same):
             for rel in same:  # the same postings as last time: the same bytes
-                files[rel] = previous[rel]
+                files.put(rel, previous[rel])
             shard_files[index] = same
         else:
             shard_files[index] = _encode_shard(index, by_shard.get(index, []), scores, stride, files)
@@ -413,27 +438,14 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         rel = f"docs/{start // DOC_SHARD_SIZE}.json"
         chunk = rows[start:start + DOC_SHARD_SIZE]
         if last is not None and rel in previous and last.doc_rows[start:start + DOC_SHARD_SIZE] == chunk:
-            files[rel] = previous[rel]
+            files.put(rel, previous[rel])
         else:
-            files[rel] = [list(row) for row in chunk]
+            files.put(rel, [list(row) for row in chunk])
     layout = Layout(term_shards, stride, shard_files, rows)
     groups = build_groups(docs)
-    files["groups.json"] = {"groups": groups, "names": compact_names(names or {}, groups)}
-    files["dates.json"] = group_dates(docs)
-    files["manifest.json"] = manifest(analyzer, dictionary, len(docs), term_shards)
-
-    if store is not None:
-        store.begin(site_dir)
-    total_bytes = 0
-    made: set[Path] = set()
-    for rel, data in files.items():
-        path = staging / rel
-        if path.parent not in made:  # a few folders for thousands of files
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        raw = data if isinstance(data, bytes) else _json_bytes(data)
-        _place(store, rel, raw, path)
-        total_bytes += len(raw)
+    files.put("groups.json", {"groups": groups, "names": compact_names(names or {}, groups)})
+    files.put("dates.json", group_dates(docs))
+    files.put("manifest.json", manifest(analyzer, dictionary, len(docs), term_shards))
     (staging / "dict").mkdir()
     for name in dictionary.linked:
         _link_or_copy(dictionary.base / name, staging / "dict" / name)
@@ -447,8 +459,8 @@ def write_static_index(docs: Iterable[SearchDoc], analyzer: Analyzer, site_dir: 
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    count = len(files) + len(dictionary.linked) + len(dictionary.changed)
-    return StaticIndexStats(documents=len(docs), terms=len(scores.impact), files=count, bytes=total_bytes)
+    count = files.count + len(dictionary.linked) + len(dictionary.changed)
+    return StaticIndexStats(documents=len(docs), terms=len(scores.impact), files=count, bytes=files.bytes)
 
 
 def write_site_index(corpus: Corpus, site_dir: Path, *, analyzer: Analyzer | None = None,

@@ -32,7 +32,10 @@ class TermChanges:
 class TermCounts:
     """``text -> [(term, count)]`` of one analyzer, in first-occurrence order (as ``Counter`` gives)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, remember: bool = True) -> None:
+        #: Keep every text's counts (serve, and builds that share them between both writers);
+        #: False keeps only the texts a caller marks (titles, chapters), for one-off large builds.
+        self.remember = remember
         self.analyzer: Analyzer | None = None
         self.identity = ""
         self._memo: dict[str, list[tuple[str, int]]] = {}
@@ -49,14 +52,18 @@ class TermCounts:
         self.analyzer = analyzer
         return self
 
-    def counts(self, text: str) -> list[tuple[str, int]]:
-        """The analyzer's terms of ``text`` with their frequencies."""
+    def counts(self, text: str, *, remember: bool = False) -> list[tuple[str, int]]:
+        """The analyzer's terms of ``text`` with their frequencies (kept for the next caller when
+        this instance remembers everything, or when ``remember`` says this text repeats)."""
         hit = self._memo.get(text)
         if hit is None:
             assert self.analyzer is not None, "TermCounts.use(analyzer) first"
             # Interned: the same term of a hundred thousand documents is one string, not one each
             # (at the 1,510-regulation scale the copies were most of the index process's memory).
-            hit = self._memo[text] = [(intern(t), c) for t, c in Counter(self.analyzer.analyze(text)).items()]
+            hit = [(intern(t), c) for t, c in Counter(self.analyzer.analyze(text)).items()]
+            if not (self.remember or remember):
+                return hit
+            self._memo[text] = hit
         self._used.add(text)
         return hit
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from kb_tools.search.terms import TermChanges
     from kb_tools.search.whoosh_index import BuildStats
 
-#: Above this many search documents the static index's term counts are not kept for the whoosh
+#: Above this many search documents a one-off build keeps no text's term counts for the whoosh
 #: writer (at the scale site they cost more memory than the time they save).
 SHARED_TERMS_MAX_DOCS = 20_000
 
@@ -90,10 +90,11 @@ def write_indexes(corpus: Corpus, site_dir: Path, index_dir: Path, *, commit: bo
     from kb_tools.search.static_index import write_site_index
 
     analyzer = analyzer_for_corpus(corpus)
-    counts = (terms if terms is not None else TermCounts()).use(analyzer)  # an empty one is falsy
+    # A large one-off build keeps no text's counts (but titles' and chapters'): each writer analyses
+    # each text once anyway, and the kept counts were most of this process's memory at scale.
+    large = terms is None and len(search_documents(corpus)) > SHARED_TERMS_MAX_DOCS
+    counts = (terms if terms is not None else TermCounts(remember=not large)).use(analyzer)  # empty is falsy
     static = write_site_index(corpus, site_dir, analyzer=analyzer, terms=counts, store=store)
-    if terms is None and len(search_documents(corpus)) > SHARED_TERMS_MAX_DOCS:
-        counts = TermCounts().use(analyzer)  # a large one-off build: free the counts before whoosh's workers fork
     whoosh = index_corpus(corpus, index_dir, commit=commit, analyzer=analyzer, terms=counts)
     counts.forget_unused()  # texts edited away since the last rebuild
     packed = precompress_site(site_dir / INDEX_DIR) if precompress else None
