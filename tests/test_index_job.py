@@ -80,6 +80,22 @@ def test_background_and_in_process_indexes_are_identical(tmp_path: Path):
     assert _leftovers(tmp_path / "a") == []
 
 
+def test_a_large_site_is_indexed_in_the_daemonic_index_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Above the size limits the one-off build keeps no term counts, so whoosh would write its
+    parts in worker processes, which a daemonic process may not start: the 1,510-regulation site
+    once failed so ("daemonic processes are not allowed to have children")."""
+    from kb_tools.search import whoosh_index
+
+    monkeypatch.setattr(index_job, "SHARED_TERMS_MAX_DOCS", 0)
+    monkeypatch.setattr(whoosh_index, "PARALLEL_MIN_DOCS", 1)
+    site = run_build(_project(tmp_path))
+    assert (site / "search/kb/manifest.json").is_file()
+    generation = current_generation(tmp_path / ".kb_cache/index")
+    assert generation is not None and (generation / "part-1").is_dir()  # written in turn, in that process
+    hits = search(open_index(tmp_path / ".kb_cache/index"), "《建筑法》第八条")
+    assert hits and hits[0].url == "laws/建筑法/#article-8"
+
+
 def test_a_warning_of_the_index_process_fails_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     real = index_job.write_indexes
 

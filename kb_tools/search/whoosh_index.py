@@ -338,12 +338,15 @@ def _create_parts(gen: Path, docs_by_part: list[list[SearchDoc]], analyzer: Anal
 
     Not worth it when ``terms`` already holds every document's analysis (the static index was
     written first in the same build): the workers would analyse everything again, and writing
-    pre-counted postings in this process took less time than that on a 2-core machine.
+    pre-counted postings in this process took less time than that on a 2-core machine. Nor
+    possible in a daemonic process (the build's index process, see ``kb_tools/site/index_job``):
+    multiprocessing forbids it children; that process already runs beside the page rendering.
     """
     total = sum(len(d) for d in docs_by_part)
     warm = terms is not None and terms.analyzer is analyzer and all(
         terms.knows(doc.text) for docs in docs_by_part for doc in docs if doc.text)
-    if warm or procs < 2 or len(docs_by_part) < 2 or total < PARALLEL_MIN_DOCS:
+    daemonic = multiprocessing.current_process().daemon
+    if warm or daemonic or procs < 2 or len(docs_by_part) < 2 or total < PARALLEL_MIN_DOCS:
         return sum(_write_part(gen / f"part-{i}", d, analyzer, group_ids, create=True, terms=terms)[0]
                    for i, d in enumerate(docs_by_part))
     jobs = [(str(gen / f"part-{i}"), d, analyzer.words, sorted(analyzer.stopwords), group_ids)
