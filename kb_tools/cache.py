@@ -91,6 +91,14 @@ class SourceCache:
         value = self._derived[full] = make()
         return value
 
+    def derived_while(self, kind: str, key: str, valid: Callable[[T], bool], make: Callable[[], T]) -> T:
+        """:meth:`derived`, made again when the earlier result is no longer ``valid`` (for values
+        whose dependencies are only known once they are made)."""
+        full = (kind, key)
+        if full in self._derived and not valid(self._derived[full]):  # type: ignore[arg-type]  # stored by make() of the same kind
+            del self._derived[full]
+        return self.derived(kind, key, make)
+
     def text(self, path: Path, display: str) -> tuple[str | None, ContentProblem | None]:
         """:func:`kb_tools.frontmatter.read_text`, from this build's bytes."""
         from kb_tools.frontmatter import decode_source

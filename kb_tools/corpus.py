@@ -22,6 +22,7 @@ from kb_tools.problems import ContentProblem
 
 if TYPE_CHECKING:
     from kb_tools.citations.graph import Mention
+    from kb_tools.citations.link_cache import Targets
     from kb_tools.citations.resolver import CitingRef
     from kb_tools.classroom.model import Lecture
     from kb_tools.laws.model import Article, Law
@@ -103,6 +104,8 @@ class CitationGraph:
     anchors: dict[tuple[str, int, int], list[str]] = field(default_factory=dict)
     #: 本局文件 cited: ``policy_cited_by[(policy slug, item anchor or "")]``.
     policy_cited_by: dict[tuple[str, str], list[CitingRef]] = field(default_factory=dict)
+    #: What citations read of this corpus, hashed once per build (:mod:`kb_tools.citations.link_cache`).
+    targets: Targets | None = None
 
 
 @dataclass

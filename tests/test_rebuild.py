@@ -261,7 +261,40 @@ def test_serve_rebuild_relinks_unchanged_pages_when_a_cited_status_changes(tmp_p
     fresh_build(fresh_root, fresh_root / "site")
     assert_same_sites(serve_root / "site", fresh_root / "site")
     assert "kb-status--repealed" in notes.read_text(encoding="utf-8")  # notes.md itself did not change
-    assert plugin.link_cache.hits == 0  # type: ignore[attr-defined]  # a target changed: every page relinked
+    relinked = plugin.link_cache.relinked  # type: ignore[attr-defined]
+    assert {"notes.md", "later.md", "laws/乙法.md", "laws/甲法.md"} <= relinked  # they cite 甲法
+    assert "index.md" not in relinked and plugin.link_cache.hits > 0  # type: ignore[attr-defined]
+
+
+VERSIONED: dict[str, str | bytes] = {
+    **SOURCES,
+    "laws/甲法/2010-01-01.md": law_page("甲法", """
+        第一条 为了测试重建，制定本法。
+
+        第二条 建设单位应当办理登记手续。
+        """, short_title="甲法", promulgated="2010-01-01", version_of="甲法"),
+    "other.md": "# 另一页\n\n依据《乙法》第二条处理。\n",
+}
+
+
+def reword_first_law(docs: Path) -> None:
+    """Only the wording of 甲法 changes (it has an older text: revision alerts read its wording)."""
+    law = docs / "laws" / "甲法.md"
+    law.write_text(law.read_text(encoding="utf-8").replace("办理备案手续", "办理竣工验收备案手续"), encoding="utf-8")
+
+
+def test_a_reworded_regulation_with_versions_relinks_only_the_pages_citing_it(tmp_path: Path) -> None:
+    serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
+    write_files(serve_root / "docs", VERSIONED)
+    config_file = make_config(serve_root)
+    plugin = serve_rebuild(config_file, serve_root / "site", lambda: reword_first_law(serve_root / "docs"))
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_root / "site")
+    relinked = plugin.link_cache.relinked  # type: ignore[attr-defined]
+    assert {"notes.md", "later.md", "laws/乙法.md", "laws/甲法.md", "laws/甲法/2010-01-01.md"} <= relinked
+    assert "other.md" not in relinked and "index.md" not in relinked  # they cite only 乙法, or nothing
 
 
 def test_serve_rebuild_renders_again_after_a_theme_override_is_edited(tmp_path: Path) -> None:

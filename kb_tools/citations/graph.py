@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb_tools.cache import content_key
-from kb_tools.citations.link_cache import targets_fingerprint
+from kb_tools.citations.link_cache import Targets, cited_slugs, targets_of
 from kb_tools.citations.resolver import (
     CITING_KINDS,
     WHOLE_LAW,
@@ -63,7 +63,7 @@ class Mention:
 def load(corpus: Corpus) -> None:
     """Build ``corpus.citations``: the cited-by graph and every mention."""
     mentions = corpus.citations.mentions
-    targets = targets_fingerprint(corpus)
+    targets = targets_of(corpus)
     for law in corpus.laws.values():
         _scan_law(corpus, law, mentions, targets)
     docs = corpus.docs_dir
@@ -76,11 +76,13 @@ def load(corpus: Corpus) -> None:
         _scan_page(corpus, path, rel, mentions)
 
 
-def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention], targets: str) -> None:
+def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention], targets: Targets) -> None:
     own = {law.slug, law.version_of or law.slug}
     when = f"（{law.version_date.isoformat()}文本）" if law.version_of and law.version_date else ""
-    key = content_key(law.src_path, corpus.sources.digest(corpus.docs_dir / law.src_path), targets)
-    for article, line, citation in corpus.sources.derived("law-citations", key, lambda: _law_citations(corpus, law)):
+    key = content_key(law.src_path, corpus.sources.digest(corpus.docs_dir / law.src_path), targets.common)
+    scanned = corpus.sources.derived_while("law-citations", key, lambda kept: kept.stamp == targets.stamp(kept.depends),
+                                           lambda: _law_citations(corpus, law, targets))
+    for article, line, citation in scanned.found:
         mentions.append(Mention(law.src_path, line, citation, True))
         cited = citation.law
         if cited is None or citation.problem or {cited.slug, cited.version_of} & own:
@@ -90,15 +92,24 @@ def _scan_law(corpus: Corpus, law: Law, mentions: list[Mention], targets: str) -
         _add(corpus, citation, ref)
 
 
-def _law_citations(corpus: Corpus, law: Law) -> list[tuple[Article | None, int, Citation]]:
+@dataclass(frozen=True)
+class _Scanned:
+    """A regulation's citations, with the regulations they resolved to and those's stamp."""
+
+    found: list[tuple[Article | None, int, Citation]]
+    depends: tuple[str, ...]
+    stamp: str
+
+
+def _law_citations(corpus: Corpus, law: Law, targets: Targets) -> _Scanned:
     """Every citation in a regulation's text with its source line.
 
-    Kept by the source cache under the text's digest and the fingerprint of every citation target
-    (:func:`~kb_tools.citations.link_cache.targets_fingerprint`): in `mkdocs serve` an edit then
-    rescans only the edited regulation, unless it changed what citations resolve to (names,
-    articles, statuses), which rescans all. The cached citations may point at the previous
-    build's objects of an edited regulation; what the graph reads of them (slugs, article keys)
-    is covered by the fingerprint.
+    Kept by the source cache under the text's digest and the common part of the citation targets
+    (:class:`~kb_tools.citations.link_cache.Targets`), and used again while the regulations they
+    resolved to (the regulation itself included) are unchanged: in `mkdocs serve` an edit then
+    rescans the edited regulation and those citing it, unless it changed names, which rescans
+    all. The kept citations may point at the previous build's objects of an unchanged
+    regulation; what the graph reads of them (slugs, article keys) is in its stamp.
     """
     lines: list[str] | None = None
     found: list[tuple[Article | None, int, Citation]] = []
@@ -109,7 +120,8 @@ def _law_citations(corpus: Corpus, law: Law) -> list[tuple[Article | None, int, 
         paragraphs = article.paragraphs if article else law.preamble
         start = article.line if article else law.body_line
         found.append((article, _paragraph_line(lines, start, paragraphs[offset], offset), citation))
-    return found
+    depends = targets.depends(cited_slugs((c for _a, _l, c in found), law))
+    return _Scanned(found, depends, targets.stamp(depends))
 
 
 def _paragraph_line(lines: list[str], start: int, para: str, offset: int) -> int:

@@ -66,10 +66,14 @@ def article_html(law: Law, article: Article, *, qualifier: str = "") -> str:
 #: articles) and for `mkdocs serve` rebuilds (an unchanged regulation keeps its Article objects).
 #: Bounded: at the 1,510-regulation scale the memory would otherwise grow with the corpus.
 ARTICLE_CACHE_SIZE = 16_384
+#: The bound while `mkdocs serve` runs (:func:`keep_articles`): every article of the 1,510-regulation
+#: site (about 64,000 current, 180,000 rendered per build with the dated and older texts). With the
+#: smaller bound each rebuild rendered them all again (some 5 s of a 30 s rebuild); serve trades
+#: about 100 MiB for it, a one-off build keeps the small bound (its peak memory is a target).
+ARTICLE_CACHE_SERVE = 1 << 18
 
 
-@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
-def _article_html(title: str, article: Article, qualifier: str) -> str:
+def _render_article(title: str, article: Article, qualifier: str) -> str:
     """:func:`article_html` of a value key (an Article is a frozen dataclass: hashed by value)."""
     paras = [escape(p) for p in article.paragraphs] or [""]
     label = (
@@ -86,6 +90,16 @@ def _article_html(title: str, article: Article, qualifier: str) -> str:
         f'<section class="kb-article" id="{article.anchor}" data-article="{article.label}">'
         f"{first}{rest}</section>"
     )
+
+
+_article_html = functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)(_render_article)
+
+
+def keep_articles(size: int) -> None:
+    """Bound the rendered-article cache to ``size`` entries (the plugin raises it for `serve`)."""
+    global _article_html
+    if _article_html.cache_info().maxsize != size:
+        _article_html = functools.lru_cache(maxsize=size)(_render_article)
 
 
 def law_meta_block(law: Law, status: Status, versions: str = "") -> str:

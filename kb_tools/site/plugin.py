@@ -27,7 +27,7 @@ from kb_tools.corpus import Corpus, generated_files, generated_pages, is_data_fi
 from kb_tools.features import default_features
 from kb_tools.frontmatter import as_date
 from kb_tools.laws.pages import home_block
-from kb_tools.laws.render import law_markdown, restore_articles
+from kb_tools.laws.render import ARTICLE_CACHE_SERVE, ARTICLE_CACHE_SIZE, keep_articles, law_markdown, restore_articles
 from kb_tools.laws.version_pages import dated_text, point_in_time_markdown
 from kb_tools.penalties import decorate_law_html as add_penalty_cards
 from kb_tools.policies.render import policy_markdown
@@ -126,6 +126,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.idle_gc is not None:
             self.idle_gc.close()
         self.idle_gc = IdleCollector() if command == "serve" else None
+        keep_articles(ARTICLE_CACHE_SERVE if command == "serve" else ARTICLE_CACHE_SIZE)
         self.terms = TermCounts()  # analysed texts, shared by both indexes and kept across rebuilds
         self.sources = SourceCache()  # each source read once per build; parses kept across rebuilds
 
@@ -289,14 +290,14 @@ class KbPlugin(BasePlugin[KbConfig]):
     def linked(self, html: str, corpus: Corpus, page: str, *, base: str, current: Law | None, on: dt.date | None,
                policy: Policy | None) -> str:
         """:func:`link_citations` of a page, reused in `mkdocs serve` while neither the page's HTML
-        nor any citation target changed (see :mod:`kb_tools.citations.link_cache`)."""
+        nor any regulation it cites changed (see :mod:`kb_tools.citations.link_cache`)."""
         cache = self.link_cache
         key = cache.key(html, base=base, current=current, on=on, policy=policy) if cache is not None else ""
         if cache is not None and (kept := cache.get(page, key)) is not None:
             return kept
-        out, _found = link_citations(html, corpus, base=base, current=current, on=on, policy=policy)
+        out, found = link_citations(html, corpus, base=base, current=current, on=on, policy=policy)
         if cache is not None:
-            cache.put(page, key, out)
+            cache.put(page, key, out, found, current)
         return out
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
