@@ -99,3 +99,24 @@ def test_doc_number_from_the_header_lines_shows_on_the_page_and_in_the_indexes(b
     building = read(site, "laws/by-level/index.html")
     row = re.search(r"<tr>(?:(?!</tr>).)*中华人民共和国建筑法.*?</tr>", building, re.S).group(0)
     assert "kb-docno" not in row
+
+
+def test_additions_land_at_the_end_of_each_article_as_the_section_pattern_put_them():
+    """``add_to_articles`` against the regular expression it replaced (the reference here)."""
+    import re
+
+    from kb_tools.laws.render import add_to_articles
+
+    pattern = re.compile(r'(<section class="kb-article" id="(?P<anchor>article-[0-9-]+)"[^>]*>.*?)(</section>)', re.S)
+    html = ('<p>前言</p><section class="kb-article" id="article-1" data-article="第一条"><p>甲</p></section>'
+            '<section class="kb-other" id="x"><p>不是条文</p></section>'
+            '<section class="kb-article" id="article-2-1"><p>乙\n丙</p></section><p>中间</p>'
+            '<section class="kb-article" id="article-3"><p>没有附加</p></section>'
+            '<section class="kb-article" id="article-4"><p>未结束')
+
+    def extra(anchor: str) -> str:
+        return "" if anchor == "article-3" else f"<div>{anchor}</div>"
+
+    expected = pattern.sub(lambda m: m.group(1) + extra(m.group("anchor")) + m.group(3), html)
+    assert add_to_articles(html, extra) == expected
+    assert "<div>article-2-1</div></section>" in expected and "article-4</div>" not in expected

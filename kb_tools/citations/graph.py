@@ -30,6 +30,7 @@ from kb_tools.citations.resolver import (
     find_in_law,
 )
 from kb_tools.frontmatter import as_date, privacy_of_value
+from kb_tools.laws.render import add_to_articles
 from kb_tools.problems import ContentProblem, Severity
 
 if TYPE_CHECKING:
@@ -277,10 +278,6 @@ def cited_by_block(refs: list[CitingRef], base: str) -> str:
             f"<ul>{items}</ul></details>")
 
 
-_SECTION_END_RE = re.compile(r'(<section class="kb-article" id="(?P<anchor>article-[0-9-]+)"[^>]*>.*?)(</section>)',
-                             re.S)
-
-
 def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
     """Add each article's cited-by list, the regulation's totals and its 新旧对照 links."""
     from kb_tools.laws.version_pages import compare_links  # pages import us, not the other way round
@@ -288,13 +285,13 @@ def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
     graph = corpus.citations.cited_by
     by_anchor = {a.anchor: a for a in law.articles}
 
-    def add_block(match: re.Match[str]) -> str:
-        article = by_anchor.get(match.group("anchor"))
+    def add_block(anchor: str) -> str:
+        article = by_anchor.get(anchor)
         refs = graph.get((law.slug, *article.key), []) if article else []
-        return match.group(1) + cited_by_block(refs, base) + match.group(3)
+        return cited_by_block(refs, base)
 
     if graph:
-        html = _SECTION_END_RE.sub(add_block, html)
+        html = add_to_articles(html, add_block)
     kinds, cited_articles = law_totals(corpus, law)
     extra = compare_links(corpus, law, base)
     if kinds:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from collections.abc import Callable
 from html import escape
 
 from kb_tools.laws.model import Article, DivisionKind, Law
@@ -249,6 +251,34 @@ def law_markdown(law: Law, *, status: Status, current: Law | None, today: dt.dat
         out += [f"{hashes} {md_text(division.heading)} {{#{division.anchor}}}", ""]
         add_articles(by_division.get(division.anchor, ()))
     return "\n".join(out)
+
+
+_ARTICLE_OPEN_RE = re.compile(r'<section class="kb-article" id="(article-[0-9-]+)"[^>]*>')
+
+
+def add_to_articles(html: str, extra: Callable[[str], str]) -> str:
+    """``extra(anchor)`` put at the end of each article's ``<section>`` (before its ``</section>``).
+
+    The cards, cited-by lists and back links of a regulation page go there. A regular expression
+    spanning each whole section (``<section …>.*?</section>``) did the same, one character at a
+    time: on the 1,510-regulation site the two decorations cost some 3 s of every build; finding
+    the ends with ``str.find`` costs a tenth. Sections do not nest.
+    """
+    out: list[str] = []
+    pos = done = 0
+    for match in _ARTICLE_OPEN_RE.finditer(html):
+        if match.start() < done:
+            continue  # inside the section just handled
+        end = html.find("</section>", match.end())
+        if end < 0:
+            break
+        done = end + len("</section>")
+        added = extra(match.group(1))
+        if added:
+            out += (html[pos:end], added)
+            pos = end
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def restore_articles(html: str, stash: list[str]) -> str:

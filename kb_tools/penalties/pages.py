@@ -10,13 +10,12 @@ The table rows are HTML with ``data-*`` attributes, so the page works without Ja
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
 from kb_tools.laws.model import article_anchor
-from kb_tools.laws.render import status_badge
+from kb_tools.laws.render import add_to_articles, status_badge
 from kb_tools.model import GeneratedPage, Level
 from kb_tools.numerals import int_to_cn, parse_article_label
 from kb_tools.penalties.model import KINDS, PenaltyArticle, PenaltyIndex, Sanction
@@ -117,9 +116,6 @@ def back_links_html(anchors: list[str], law: Law) -> str:
     return f'<p class="kb-pen-back">违反本条的法律责任：{"、".join(links)}</p>'
 
 
-_SECTION_RE = re.compile(r'(<section class="kb-article" id="(?P<anchor>article-[0-9-]+)"[^>]*>.*?)(</section>)', re.S)
-
-
 def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
     """Add the 罚则 card and the "违反本条的法律责任" line to each article of a regulation page.
 
@@ -134,8 +130,7 @@ def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
     if not penalties and not back:
         return html
 
-    def add(match: re.Match[str]) -> str:
-        anchor = match.group("anchor")
+    def add(anchor: str) -> str:
         extra = ""
         if anchor in penalties:
             extra += card_html(penalties[anchor], law, base)
@@ -143,9 +138,9 @@ def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
                 extra += card_line(entries_for_article(corpus, law.slug, anchor), base)
         if anchor in back:
             extra += back_links_html(back[anchor], law)
-        return match.group(1) + extra + match.group(3)
+        return extra
 
-    return _SECTION_RE.sub(add, html)
+    return add_to_articles(html, add)
 
 
 # --- search ------------------------------------------------------------------------------------
