@@ -112,7 +112,7 @@ def export_files(corpus: Corpus) -> Iterable[tuple[str, bytes]]:
     if not corpus.penalties or not corpus.penalties.by_law:
         return
     table = rows(corpus)
-    yield EXPORTS["csv"][0], to_csv(table)
-    key = content_key(table, corpus.today)  # building the workbook is most of a rebuild's export cost
+    key = content_key(table, corpus.today)  # writing the files is most of a rebuild's export cost
+    yield EXPORTS["csv"][0], corpus.sources.derived("penalties-csv", key, lambda: to_csv(table))
     yield EXPORTS["xlsx"][0], corpus.sources.derived("penalties-xlsx", key, lambda: to_xlsx(table, today=corpus.today))
     yield EXPORTS["json"][0], to_json(corpus)
