@@ -27,11 +27,17 @@ def parse(text):
     ("建筑法第八条", (8, 0)), ("建筑法 第8条", (8, 0)), ("建筑法8条", (8, 0)), ("建筑法 第 8 条", (8, 0)),
     ("建筑法第八十条", (80, 0)), ("建筑法第一百零三条", (103, 0)), ("建筑法第十条之一", (10, 1)),
     ("建筑法第10条之1", (10, 1)), ("《建筑法》第八条", (8, 0)), ("建筑法第８条", (8, 0)),
+    ("建筑法八十条", (80, 0)), ("建筑法 一百零三条", (103, 0)), ("建筑法十条之一", (10, 1)),
 ])
 def test_article_references_in_any_numeral_form(text, article):
     parsed = parse(text)
     assert parsed.article == article
     assert parsed.laws == ["建筑法"]
+
+
+@pytest.mark.parametrize("text", ["两条路 施工", "三十条例", "八条 规定"])
+def test_a_count_of_one_digit_or_a_word_with_tiao_is_no_article(text):
+    assert parse(text).article is None
 
 
 def test_longest_regulation_name_wins_and_is_taken_out_of_the_words():

@@ -138,6 +138,9 @@ def first_article(urls: list[str]) -> str | None:
     ("国务院令第379号 专项维修资金", "laws/物业管理条例/#article-53"),  # the words rank inside the document
     ("379号令 专项维修资金", "laws/物业管理条例/#article-53"),  # the spoken form of a 文号
     ("国务院令第379号", "laws/物业管理条例/#article-12"),  # alone: the document in reading order
+    ("国务院令第379号第三十八条", "laws/物业管理条例/#article-38"),  # with an article: that article first
+    ("379号令 第五十三条", "laws/物业管理条例/#article-53"),
+    ("379号令 第三十八条 专项维修资金", "laws/物业管理条例/#article-38"),  # the named article before the words
 ])
 def test_a_doc_number_with_words(docs, tmp_path, query, url):
     ix, node = engines(docs, tmp_path)

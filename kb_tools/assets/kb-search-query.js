@@ -2,7 +2,7 @@
  *
  * clean (control characters, length, whitespace), 文号 forms (compactDocno, queryDocno) and
  * parseQuery: field filters (level: status: law: …), "phrases", -exclusions, a 文号, an article
- * reference (第八条, 8条, 第十条之一) and regulation names (longest first), then the remaining
+ * reference (第八条, 8条, 六十四条, 第十条之一) and regulation names (longest first), then the remaining
  * words through the analyzer. Loaded after kb-search-analyzer.js (browser: KbSearchParts.query).
  */
 (function (root, factory) {
@@ -26,7 +26,8 @@
   var EXCLUDE_RE = /(?<!\S)-(\S+)/g;
   var CN_NUM = "零一二三四五六七八九十百千两〇";
   var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
-    "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
+    "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
+    "|(?<![第\\d" + CN_NUM + "])([" + CN_NUM + "]*[十百][" + CN_NUM + "]*)\\s*条(?![例件])(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
   var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令/;
   var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
 
@@ -66,8 +67,8 @@
   function takeArticle(text, parsed) {
     var m = ARTICLE_RE.exec(text);
     if (!m) { return text; }
-    var number = cnToInt(m[1] || m[3]);
-    var suf = m[2] || m[4];
+    var number = cnToInt(m[1] || m[3] || m[5]);
+    var suf = m[2] || m[4] || m[6];
     var suffix = suf ? cnToInt(suf) : 0;
     if (isNaN(number) || isNaN(suffix) || number <= 0) { return text; }
     parsed.article = [number, suffix];

@@ -7,7 +7,7 @@ Syntax (all optional, mixed freely with plain words and questions):
 * ``level:法律`` / ``效力级别:法律``, ``status:有效`` / ``时效性:有效``, ``law:建筑法`` / ``法规:建筑法``,
   ``category:…`` / ``分类:…``, ``kind:article|section``;
 * a regulation's name (full title, short title or alias, with or without 《》 and 中华人民共和国)
-  and an article reference (第六十四条, 第64条, 64条, 第十条之一) go straight to that article;
+  and an article reference (第六十四条, 第64条, 64条, 六十四条, 第十条之一) go straight to that article;
 * a 文号 (国务院令第656号, 浙政发〔2020〕1号) finds its document.
 
 Parsing never fails: unbalanced quotes, lone operators and control characters are dropped.
@@ -39,6 +39,8 @@ _CN_NUM = "零一二三四五六七八九十百千两〇"
 _ARTICLE_RE = re.compile(
     rf"第\s*(?P<cn>[{_CN_NUM}]+|\d+)\s*条(?:\s*之\s*(?P<suf>[{_CN_NUM}]+|\d+))?"
     rf"|(?<![\d.])(?P<ar>\d{{1,4}})\s*条(?:\s*之\s*(?P<suf2>[{_CN_NUM}]+|\d+))?"
+    # 五十七条 without 第: a numeral of ten or more (one digit alone is too often a count: 两条路)
+    rf"|(?<![第\d{_CN_NUM}])(?P<cn2>[{_CN_NUM}]*[十百][{_CN_NUM}]*)\s*条(?![例件])(?:\s*之\s*(?P<suf3>[{_CN_NUM}]+|\d+))?"
 )
 _DOCNO_RE = re.compile(
     r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令"
@@ -145,8 +147,8 @@ def take_article(text: str, parsed: ParsedQuery) -> str:
     if not m:
         return text
     try:
-        number = cn_to_int(m.group("cn") or m.group("ar"))
-        suf = m.group("suf") or m.group("suf2")
+        number = cn_to_int(m.group("cn") or m.group("ar") or m.group("cn2"))
+        suf = m.group("suf") or m.group("suf2") or m.group("suf3")
         suffix = cn_to_int(suf) if suf else 0
     except ValueError:
         return text
