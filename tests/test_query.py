@@ -40,6 +40,16 @@ def test_a_count_of_one_digit_or_a_word_with_tiao_is_no_article(text):
     assert parse(text).article is None
 
 
+@pytest.mark.parametrize(("text", "laws"), [
+    ("招标法第三条", ["招标投标法"]),  # the shortest name that holds the characters and ends in 法
+    ("物业条例 第十条", ["物业管理条例", "浙江省物业管理条例"]),  # and the province's of the same name
+    ("物业条例 维修资金", []),  # only with an article reference
+    ("管理条例第十条", []),  # a generic word names nothing
+])
+def test_a_shortened_name_with_an_article_reference(text, laws):
+    assert parse(text).laws == laws
+
+
 def test_longest_regulation_name_wins_and_is_taken_out_of_the_words():
     parsed = parse("招标投标法实施条例第二条")
     assert parsed.laws == ["招标投标法实施条例"]

@@ -152,6 +152,21 @@ def test_a_doc_number_with_words(docs, tmp_path, query, url):
 
 
 @needs_node
+@pytest.mark.parametrize(("query", "url"), [
+    ("复议法第二十条", "laws/行政复议法/#article-20"),  # a shortened name no table knows
+    ("物业条例 第五十三条", "laws/物业管理条例/#article-53"),
+    ("规划法 六十四条", "laws/城乡规划法/#article-64"),  # no 第
+])
+def test_a_shortened_name_with_an_article_number(docs, tmp_path, query, url):
+    ix, node = engines(docs, tmp_path)
+    try:
+        assert urls_whoosh(ix, query)[0] == url
+        assert [h["url"] for h in node.query(query, 10)] == urls_whoosh(ix, query)
+    finally:
+        node.close()
+
+
+@needs_node
 def test_browser_engine_counts_every_match_and_pages_in_rank_order(docs, tmp_path):
     ix, node = engines(docs, tmp_path)
     try:

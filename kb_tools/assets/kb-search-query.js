@@ -2,7 +2,8 @@
  *
  * clean (control characters, length, whitespace), 文号 forms (compactDocno, queryDocno) and
  * parseQuery: field filters (level: status: law: …), "phrases", -exclusions, a 文号, an article
- * reference (第八条, 8条, 六十四条, 第十条之一) and regulation names (longest first), then the remaining
+ * reference (第八条, 8条, 六十四条, 第十条之一) and regulation names (longest first; with an article
+ * reference also a shortened name such as 复议法), then the remaining
  * words through the analyzer. Loaded after kb-search-analyzer.js (browser: KbSearchParts.query).
  */
 (function (root, factory) {
@@ -95,6 +96,56 @@
     return text.split("《").join(" ").split("》").join(" ");
   }
 
+  // query.take_abbreviation: a shortened name with an article reference (复议法第二十条).
+  var NAME_ENDINGS = ["条例", "规定", "办法", "细则", "解释", "法"];
+  var SHORTENED_RE = /[\u4e00-\u9fff]*?(?:条例|规定|办法|细则|解释|法)(?![\u4e00-\u9fff])/g;
+  var SHORTENED_SLACK = 3;
+  var SHORTENED_FILLER = ["司法"];
+  var SHORTENED_GENERIC = new Set(["管理", "实施", "暂行", "若干", "有关", "相关", "关于", "法律", "行政", "办理"]);
+
+  function takeAbbreviation(text, names, parsed) {
+    if (parsed.laws.length || !parsed.article || !Object.keys(names).length) { return text; }
+    SHORTENED_RE.lastIndex = 0;
+    var m;
+    while ((m = SHORTENED_RE.exec(text)) !== null) {
+      if (m[0] === "") { SHORTENED_RE.lastIndex++; continue; }
+      var run = Array.from(m[0]);
+      for (var start = 0; start < run.length - 2; start++) {  // 关于复议法: 关于复议法, 于复议法, 复议法
+        var slugs = shortenedName(run.slice(start).join(""), names);
+        if (slugs.length) {
+          parsed.laws = parsed.laws.concat(slugs);
+          var cut = m.index + run.slice(0, start).join("").length;
+          return text.slice(0, cut) + " " + text.slice(m.index + m[0].length);
+        }
+      }
+    }
+    return text;
+  }
+
+  /** query.shortened_name: the regulations a shortened name stands for, shortest names first. */
+  function shortenedName(word, names) {
+    var ending = NAME_ENDINGS.find(function (e) { return word.endsWith(e); });
+    SHORTENED_FILLER.forEach(function (f) { word = word.split(f).join(""); });
+    var chars = Array.from(word), core = chars.slice(0, chars.length - Array.from(ending).length).join("");
+    if (Array.from(core).length < 2 || SHORTENED_GENERIC.has(core)) { return []; }
+    var best = new Map();
+    Object.keys(names).forEach(function (name) {
+      if (!name.endsWith(ending) || !inOrder(chars, name)) { return; }
+      var slug = names[name], n = Array.from(name).length;
+      best.set(slug, Math.min(best.has(slug) ? best.get(slug) : n, n));
+    });
+    if (!best.size) { return []; }
+    var shortest = Math.min.apply(null, Array.from(best.values()));
+    return Array.from(best.keys()).filter(function (s) { return best.get(s) <= shortest + SHORTENED_SLACK; })
+      .sort(function (a, b) { return best.get(a) - best.get(b) || (a < b ? -1 : a > b ? 1 : 0); });
+  }
+
+  function inOrder(chars, name) {
+    var i = 0;
+    for (var ch of name) { if (i < chars.length && ch === chars[i]) { i++; } }
+    return i === chars.length;
+  }
+
   function findLaw(value, names) {
     var key = stripChars(normalise(value), "《》");
     if (key.indexOf("中华人民共和国") === 0) { key = key.slice("中华人民共和国".length); }
@@ -141,6 +192,7 @@
     }
     text = takeArticle(text, parsed);
     text = takeLaws(text, names, parsed, index.sortedNames);
+    text = takeAbbreviation(text, names, parsed);
     parsed.text = splitJoin(text);
     var terms = new Map();
     for (var part of [parsed.text].concat(parsed.phrases)) {
