@@ -155,7 +155,8 @@
 
   /**
    * query.parse_query, over the index's name table. `index`: {names (name -> slug of the current
-   * text), sortedNames (longestFirst(names)), maxQueryChars, analyzer (prepared for the query)}.
+   * text), sortedNames (longestFirst(names)), maxQueryChars, analyzer (prepared for the query),
+   * shortenedNames (the article_numbers mechanism is on)}.
    */
   function parseQuery(raw, index) {
     var names = index.names;
@@ -192,7 +193,7 @@
     }
     text = takeArticle(text, parsed);
     text = takeLaws(text, names, parsed, index.sortedNames);
-    text = takeAbbreviation(text, names, parsed);
+    if (index.shortenedNames) { text = takeAbbreviation(text, names, parsed); }
     parsed.text = splitJoin(text);
     var terms = new Map();
     for (var part of [parsed.text].concat(parsed.phrases)) {

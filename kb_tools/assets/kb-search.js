@@ -191,7 +191,8 @@
   /** query.parse_query over this index's name table (the analyzer must be prepared for `raw`). */
   Engine.prototype.parseQuery = function (raw) {
     return query.parseQuery(raw, { names: this.names, sortedNames: this.sortedNames,
-                                   maxQueryChars: this.manifest.maxQueryChars, analyzer: this.analyzer });
+                                   maxQueryChars: this.manifest.maxQueryChars, analyzer: this.analyzer,
+                                   shortenedNames: this.manifest.ranking.articleNumbers !== false });
   };
 
   /** The postings of a term: the inline tier now, further tiers on demand; null when not indexed. */

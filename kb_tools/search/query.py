@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb_tools.numerals import cn_to_int
+from kb_tools.search import mechanisms
 from kb_tools.search.analyzer import Analyzer, QueryTerm, normalise
 
 #: Longest query text considered; the rest is ignored (a pasted page is not a query).
@@ -193,7 +194,7 @@ def take_abbreviation(text: str, names: dict[str, str], parsed: ParsedQuery) -> 
     物业条例第十一条): the regulations whose names hold its characters in order and end the same
     way are named (:func:`shortened_name`); the word is removed from the text. Only with an
     article reference and when no name was recognised: a word like 管理办法 alone is no name."""
-    if parsed.laws or not parsed.article or not names:
+    if parsed.laws or not parsed.article or not names or not mechanisms.enabled("article_numbers"):
         return text
     for m in _SHORTENED_RE.finditer(text):
         run = m.group(0)
