@@ -91,6 +91,14 @@ def test_odd_input_parses_to_something_harmless(text):
     assert parsed.article is None or parsed.article[0] > 0
 
 
+@pytest.mark.parametrize(("text", "docno"), [
+    ("379号令 维修资金", "令第379号"), ("第379号令", "令第379号"), ("国务院第379号令", "国务院令第379号"),
+    ("国令第379号", "国务院令第379号"), ("国务院令379号", "国务院令第379号"),
+])
+def test_spoken_forms_of_a_doc_number(text, docno):
+    assert parse(text).doc_number == docno
+
+
 def test_clean_caps_length_and_drops_control_characters():
     assert clean("施工\x00许可\x1b证") == "施工许可证"
     assert len(clean("施" * 100_000)) == 500

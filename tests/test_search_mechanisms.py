@@ -140,6 +140,7 @@ def first_article(urls: list[str]) -> str | None:
     ("国务院令第379号", "laws/物业管理条例/#article-12"),  # alone: the document in reading order
     ("国务院令第379号第三十八条", "laws/物业管理条例/#article-38"),  # with an article: that article first
     ("379号令 第五十三条", "laws/物业管理条例/#article-53"),
+    ("国务院第379号令 专项维修资金", "laws/物业管理条例/#article-53"),
     ("379号令 第三十八条 专项维修资金", "laws/物业管理条例/#article-38"),  # the named article before the words
 ])
 def test_a_doc_number_with_words(docs, tmp_path, query, url):

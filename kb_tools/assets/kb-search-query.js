@@ -29,7 +29,7 @@
   var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
     "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
     "|(?<![第\\d" + CN_NUM + "])([" + CN_NUM + "]*[十百][" + CN_NUM + "]*)\\s*条(?![例件])(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
-  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令/;
+  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?:\S*?第\s*)?(?<![\d.])\d+\s*号令/;
   var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
 
   function splitJoin(text) { return text.split(/\s+/).filter(Boolean).join(" "); }
@@ -51,8 +51,9 @@
   /** query.query_docno: 583号令 -> 令第583号, 国务院令583号 -> 国务院令第583号. */
   function queryDocno(text) {
     text = compactDocno(text);
-    var m = /^(\d+)号令$/.exec(text);
-    if (m) { return "令第" + m[1] + "号"; }
+    var m = /^(.*?)第?(\d+)号令$/.exec(text);
+    if (m) { return m[1] + "令第" + m[2] + "号"; }
+    if (text.indexOf("国令") === 0) { text = "国务院令" + text.slice(2); }  // the short form of 国务院令
     return text.replace(/令(\d+)号$/, "令第$1号");
   }
 

@@ -45,7 +45,7 @@ _ARTICLE_RE = re.compile(
     rf"|(?<![第\d{_CN_NUM}])(?P<cn2>[{_CN_NUM}]*[十百][{_CN_NUM}]*)\s*条(?![例件])(?:\s*之\s*(?P<suf3>[{_CN_NUM}]+|\d+))?"
 )
 _DOCNO_RE = re.compile(
-    r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令"
+    r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?:\S*?第\s*)?(?<![\d.])\d+\s*号令"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
 
@@ -265,11 +265,15 @@ def query_docno(text: str) -> str:
 
     >>> query_docno("583号令"), query_docno("国务院令 583号"), query_docno("浙政发〔2020〕1号")
     ('令第583号', '国务院令第583号', '浙政发(2020)1号')
+    >>> query_docno("第583号令"), query_docno("国务院第583号令"), query_docno("国令第583号")
+    ('令第583号', '国务院令第583号', '国务院令第583号')
     """
     text = compact_docno(text)
-    m = re.fullmatch(r"(\d+)号令", text)
+    m = re.fullmatch(r"(.*?)第?(\d+)号令", text)
     if m:
-        return f"令第{m.group(1)}号"
+        return f"{m.group(1)}令第{m.group(2)}号"
+    if text.startswith("国令"):  # the short form of 国务院令
+        text = "国务院令" + text[2:]
     return re.sub(r"令(\d+)号$", r"令第\1号", text)
 
 
