@@ -27,11 +27,27 @@ def parse(text):
     ("建筑法第八条", (8, 0)), ("建筑法 第8条", (8, 0)), ("建筑法8条", (8, 0)), ("建筑法 第 8 条", (8, 0)),
     ("建筑法第八十条", (80, 0)), ("建筑法第一百零三条", (103, 0)), ("建筑法第十条之一", (10, 1)),
     ("建筑法第10条之1", (10, 1)), ("《建筑法》第八条", (8, 0)), ("建筑法第８条", (8, 0)),
+    ("建筑法八十条", (80, 0)), ("建筑法 一百零三条", (103, 0)), ("建筑法十条之一", (10, 1)),
 ])
 def test_article_references_in_any_numeral_form(text, article):
     parsed = parse(text)
     assert parsed.article == article
     assert parsed.laws == ["建筑法"]
+
+
+@pytest.mark.parametrize("text", ["两条路 施工", "三十条例", "八条 规定"])
+def test_a_count_of_one_digit_or_a_word_with_tiao_is_no_article(text):
+    assert parse(text).article is None
+
+
+@pytest.mark.parametrize(("text", "laws"), [
+    ("招标法第三条", ["招标投标法"]),  # the shortest name that holds the characters and ends in 法
+    ("物业条例 第十条", ["物业管理条例", "浙江省物业管理条例"]),  # and the province's of the same name
+    ("物业条例 维修资金", []),  # only with an article reference
+    ("管理条例第十条", []),  # a generic word names nothing
+])
+def test_a_shortened_name_with_an_article_reference(text, laws):
+    assert parse(text).laws == laws
 
 
 def test_longest_regulation_name_wins_and_is_taken_out_of_the_words():
@@ -73,6 +89,14 @@ def test_doc_numbers_are_recognised(text, docno):
 def test_odd_input_parses_to_something_harmless(text):
     parsed = parse(text)
     assert parsed.article is None or parsed.article[0] > 0
+
+
+@pytest.mark.parametrize(("text", "docno"), [
+    ("379号令 维修资金", "令第379号"), ("第379号令", "令第379号"), ("国务院第379号令", "国务院令第379号"),
+    ("国令第379号", "国务院令第379号"), ("国务院令379号", "国务院令第379号"),
+])
+def test_spoken_forms_of_a_doc_number(text, docno):
+    assert parse(text).doc_number == docno
 
 
 def test_clean_caps_length_and_drops_control_characters():

@@ -138,12 +138,31 @@ def first_article(urls: list[str]) -> str | None:
     ("国务院令第379号 专项维修资金", "laws/物业管理条例/#article-53"),  # the words rank inside the document
     ("379号令 专项维修资金", "laws/物业管理条例/#article-53"),  # the spoken form of a 文号
     ("国务院令第379号", "laws/物业管理条例/#article-12"),  # alone: the document in reading order
+    ("国务院令第379号第三十八条", "laws/物业管理条例/#article-38"),  # with an article: that article first
+    ("379号令 第五十三条", "laws/物业管理条例/#article-53"),
+    ("国务院第379号令 专项维修资金", "laws/物业管理条例/#article-53"),
+    ("379号令 第三十八条 专项维修资金", "laws/物业管理条例/#article-38"),  # the named article before the words
 ])
 def test_a_doc_number_with_words(docs, tmp_path, query, url):
     ix, node = engines(docs, tmp_path)
     try:
         assert urls_whoosh(ix, query)[0] == url
         assert node.query(query, 10)[0]["url"] == url
+    finally:
+        node.close()
+
+
+@needs_node
+@pytest.mark.parametrize(("query", "url"), [
+    ("复议法第二十条", "laws/行政复议法/#article-20"),  # a shortened name no table knows
+    ("物业条例 第五十三条", "laws/物业管理条例/#article-53"),
+    ("规划法 六十四条", "laws/城乡规划法/#article-64"),  # no 第
+])
+def test_a_shortened_name_with_an_article_number(docs, tmp_path, query, url):
+    ix, node = engines(docs, tmp_path)
+    try:
+        assert urls_whoosh(ix, query)[0] == url
+        assert [h["url"] for h in node.query(query, 10)] == urls_whoosh(ix, query)
     finally:
         node.close()
 

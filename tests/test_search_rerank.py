@@ -71,14 +71,20 @@ CASES = [
     (parsed("燃气", [("燃气", "燃气")]), "第二章 经营许可", "燃气经营。"),
     (parsed("开发商 罚款", [("房地产开发企业", "开发商"), ("罚款", "罚款")], weight=0.9), "第六章 罚则", "房地产开发企业处罚款"),
     (parsed("燃气 罚款", [("燃气", "燃气"), ("罚款", "罚款")]), "", "燃气经营企业处1万元以上10万元以下罚款"),
+    (parsed("应急预案 多久 演练", [("应急", "应急预案"), ("预案", "应急预案"), ("多久", "多久"), ("演练", "演练")]),
+     "", "生产经营单位应当每半年至少组织一次应急预案演练。"),
 ]
 
 
 def test_each_question_type_and_the_penalty_chapter_change_the_factor():
     w = rerank.weights()
-    time_case, condition_case, penalty_case, other_case, single, _synonyms, _amount = CASES
+    time_case, condition_case, penalty_case, other_case, single, _synonyms, _amount, _period = CASES
     assert rerank.factor(time_case[0], "", "二十日内作出决定") == pytest.approx(1 + w["questionType"])
     assert rerank.factor(time_case[0], "", "作出决定") == 1.0
+    # A period answers 多久 too (多久演练一次): 每年, 每半年, 每三个月.
+    for period in ("每年至少组织一次", "每半年至少组织一次", "每三个月检查一次"):
+        assert rerank.factor(time_case[0], "", period) == pytest.approx(1 + w["questionType"]), period
+    assert rerank.factor(time_case[0], "", "每一个单位") == 1.0
     assert rerank.factor(condition_case[0], "", condition_case[2]) > rerank.factor(condition_case[0], "", "有固定场所")
     # A fine: the article that sets the amount, not the one that only says it is punished.
     unpriced = rerank.factor(penalty_case[0], "", "依照有关法律的规定处以罚款")  # 罚款 in the sentence, no amount

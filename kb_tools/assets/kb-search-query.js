@@ -2,7 +2,8 @@
  *
  * clean (control characters, length, whitespace), 文号 forms (compactDocno, queryDocno) and
  * parseQuery: field filters (level: status: law: …), "phrases", -exclusions, a 文号, an article
- * reference (第八条, 8条, 第十条之一) and regulation names (longest first), then the remaining
+ * reference (第八条, 8条, 六十四条, 第十条之一) and regulation names (longest first; with an article
+ * reference also a shortened name such as 复议法), then the remaining
  * words through the analyzer. Loaded after kb-search-analyzer.js (browser: KbSearchParts.query).
  */
 (function (root, factory) {
@@ -26,8 +27,9 @@
   var EXCLUDE_RE = /(?<!\S)-(\S+)/g;
   var CN_NUM = "零一二三四五六七八九十百千两〇";
   var ARTICLE_RE = new RegExp("第\\s*([" + CN_NUM + "]+|\\d+)\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
-    "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
-  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令/;
+    "|(?<![\\d.])(\\d{1,4})\\s*条(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?" +
+    "|(?<![第\\d" + CN_NUM + "])([" + CN_NUM + "]*[十百][" + CN_NUM + "]*)\\s*条(?![例件])(?:\\s*之\\s*([" + CN_NUM + "]+|\\d+))?");
+  var DOCNO_RE = /[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?:\S*?第\s*)?(?<![\d.])\d+\s*号令/;
   var CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]/g;
 
   function splitJoin(text) { return text.split(/\s+/).filter(Boolean).join(" "); }
@@ -49,8 +51,9 @@
   /** query.query_docno: 583号令 -> 令第583号, 国务院令583号 -> 国务院令第583号. */
   function queryDocno(text) {
     text = compactDocno(text);
-    var m = /^(\d+)号令$/.exec(text);
-    if (m) { return "令第" + m[1] + "号"; }
+    var m = /^(.*?)第?(\d+)号令$/.exec(text);
+    if (m) { return m[1] + "令第" + m[2] + "号"; }
+    if (text.indexOf("国令") === 0) { text = "国务院令" + text.slice(2); }  // the short form of 国务院令
     return text.replace(/令(\d+)号$/, "令第$1号");
   }
 
@@ -66,8 +69,8 @@
   function takeArticle(text, parsed) {
     var m = ARTICLE_RE.exec(text);
     if (!m) { return text; }
-    var number = cnToInt(m[1] || m[3]);
-    var suf = m[2] || m[4];
+    var number = cnToInt(m[1] || m[3] || m[5]);
+    var suf = m[2] || m[4] || m[6];
     var suffix = suf ? cnToInt(suf) : 0;
     if (isNaN(number) || isNaN(suffix) || number <= 0) { return text; }
     parsed.article = [number, suffix];
@@ -94,6 +97,56 @@
     return text.split("《").join(" ").split("》").join(" ");
   }
 
+  // query.take_abbreviation: a shortened name with an article reference (复议法第二十条).
+  var NAME_ENDINGS = ["条例", "规定", "办法", "细则", "解释", "法"];
+  var SHORTENED_RE = /[\u4e00-\u9fff]*?(?:条例|规定|办法|细则|解释|法)(?![\u4e00-\u9fff])/g;
+  var SHORTENED_SLACK = 3;
+  var SHORTENED_FILLER = ["司法"];
+  var SHORTENED_GENERIC = new Set(["管理", "实施", "暂行", "若干", "有关", "相关", "关于", "法律", "行政", "办理"]);
+
+  function takeAbbreviation(text, names, parsed) {
+    if (parsed.laws.length || !parsed.article || !Object.keys(names).length) { return text; }
+    SHORTENED_RE.lastIndex = 0;
+    var m;
+    while ((m = SHORTENED_RE.exec(text)) !== null) {
+      if (m[0] === "") { SHORTENED_RE.lastIndex++; continue; }
+      var run = Array.from(m[0]);
+      for (var start = 0; start < run.length - 2; start++) {  // 关于复议法: 关于复议法, 于复议法, 复议法
+        var slugs = shortenedName(run.slice(start).join(""), names);
+        if (slugs.length) {
+          parsed.laws = parsed.laws.concat(slugs);
+          var cut = m.index + run.slice(0, start).join("").length;
+          return text.slice(0, cut) + " " + text.slice(m.index + m[0].length);
+        }
+      }
+    }
+    return text;
+  }
+
+  /** query.shortened_name: the regulations a shortened name stands for, shortest names first. */
+  function shortenedName(word, names) {
+    var ending = NAME_ENDINGS.find(function (e) { return word.endsWith(e); });
+    SHORTENED_FILLER.forEach(function (f) { word = word.split(f).join(""); });
+    var chars = Array.from(word), core = chars.slice(0, chars.length - Array.from(ending).length).join("");
+    if (Array.from(core).length < 2 || SHORTENED_GENERIC.has(core)) { return []; }
+    var best = new Map();
+    Object.keys(names).forEach(function (name) {
+      if (!name.endsWith(ending) || !inOrder(chars, name)) { return; }
+      var slug = names[name], n = Array.from(name).length;
+      best.set(slug, Math.min(best.has(slug) ? best.get(slug) : n, n));
+    });
+    if (!best.size) { return []; }
+    var shortest = Math.min.apply(null, Array.from(best.values()));
+    return Array.from(best.keys()).filter(function (s) { return best.get(s) <= shortest + SHORTENED_SLACK; })
+      .sort(function (a, b) { return best.get(a) - best.get(b) || (a < b ? -1 : a > b ? 1 : 0); });
+  }
+
+  function inOrder(chars, name) {
+    var i = 0;
+    for (var ch of name) { if (i < chars.length && ch === chars[i]) { i++; } }
+    return i === chars.length;
+  }
+
   function findLaw(value, names) {
     var key = stripChars(normalise(value), "《》");
     if (key.indexOf("中华人民共和国") === 0) { key = key.slice("中华人民共和国".length); }
@@ -103,7 +156,8 @@
 
   /**
    * query.parse_query, over the index's name table. `index`: {names (name -> slug of the current
-   * text), sortedNames (longestFirst(names)), maxQueryChars, analyzer (prepared for the query)}.
+   * text), sortedNames (longestFirst(names)), maxQueryChars, analyzer (prepared for the query),
+   * shortenedNames (the article_numbers mechanism is on)}.
    */
   function parseQuery(raw, index) {
     var names = index.names;
@@ -140,6 +194,7 @@
     }
     text = takeArticle(text, parsed);
     text = takeLaws(text, names, parsed, index.sortedNames);
+    if (index.shortenedNames) { text = takeAbbreviation(text, names, parsed); }
     parsed.text = splitJoin(text);
     var terms = new Map();
     for (var part of [parsed.text].concat(parsed.phrases)) {

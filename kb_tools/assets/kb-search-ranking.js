@@ -221,7 +221,7 @@
   function finalScore(group, score, parsed, cfg, hasTerms) {
     if (group.kind === "article") { var f = cfg.statusFactor[group.status]; score *= f === undefined ? 1 : f; }
     var k = cfg.kindFactor[group.kind]; score *= k === undefined ? 1 : k;
-    if (parsed.docNumber && !hasTerms && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = cfg.exactBonus; }
+    if (parsed.docNumber && !hasTerms && group.docno && group.docno.indexOf(parsed.docNumber) >= 0) { score = Math.max(score, cfg.exactBonus); }
     return score;
   }
 

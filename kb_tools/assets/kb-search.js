@@ -191,7 +191,8 @@
   /** query.parse_query over this index's name table (the analyzer must be prepared for `raw`). */
   Engine.prototype.parseQuery = function (raw) {
     return query.parseQuery(raw, { names: this.names, sortedNames: this.sortedNames,
-                                   maxQueryChars: this.manifest.maxQueryChars, analyzer: this.analyzer });
+                                   maxQueryChars: this.manifest.maxQueryChars, analyzer: this.analyzer,
+                                   shortenedNames: this.manifest.ranking.articleNumbers !== false });
   };
 
   /** The postings of a term: the inline tier now, further tiers on demand; null when not indexed. */
@@ -478,6 +479,14 @@
         if (parsed.laws.indexOf(g.current) >= 0) { for (var d = g.first; d < g.first + g.count; d++) { lawDocs.add(d); } }
       });
     }
+    var docnoDocs = new Set();
+    if (parsed.docNumber) {
+      self.groups.forEach(function (g) {
+        if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) {
+          for (var d = g.first; d < g.first + g.count; d++) { docnoDocs.add(d); }
+        }
+      });
+    }
     if (parsed.article) {
       var art = [];
       self.groups.forEach(function (g) {
@@ -485,7 +494,9 @@
           if (key[0] === parsed.article[0] && key[1] === parsed.article[1]) { art.push(g.first + i); }
         });
       });
-      if (parsed.laws.length) { art.forEach(function (d) { if (lawDocs.has(d)) { exact.add(d); } }); }
+      if (parsed.laws.length || docnoDocs.size) {  // 《建筑法》第八条, 国务院令第590号第十七条
+        art.forEach(function (d) { if (lawDocs.has(d) || docnoDocs.has(d)) { exact.add(d); } });
+      }
       else if (!hasTerms) { art.forEach(function (d) { extra.add(d); }); }  // a bare 第八条: every 第八条
       else { art.forEach(function (d) { numbered.add(d); }); }  // an unrecognised name + 第N条
     }
@@ -497,13 +508,8 @@
         first.forEach(function (x) { extra.add(x); });
       }
     }
-    if (parsed.docNumber) {  // a 文号 with words ranks its documents as a named regulation's; alone, lists them
-      self.groups.forEach(function (g) {
-        if (g.docno && g.docno.indexOf(parsed.docNumber) >= 0) {
-          for (var d = g.first; d < g.first + g.count; d++) { (hasTerms ? lawDocs : extra).add(d); }
-        }
-      });
-    }
+    // a 文号 with words ranks its documents as a named regulation's; alone, lists them
+    docnoDocs.forEach(function (d) { (hasTerms ? lawDocs : extra).add(d); });
     if (allowed) {
       exact.forEach(function (d) { if (!allowed(d)) { exact.delete(d); } });
       extra.forEach(function (d) { if (!allowed(d)) { extra.delete(d); } });

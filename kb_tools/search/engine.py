@@ -167,8 +167,8 @@ def _scored(ix: WhooshIndex, parsed: ParsedQuery, limit: int) -> list[tuple[dict
     exact, extra, numbered = none, none, none
     if parsed.article:
         art_docs = ix.doc_ids("artkey", "{}-{}".format(*parsed.article))
-        if parsed.laws:
-            exact = np.intersect1d(art_docs, law_docs)
+        if parsed.laws or len(docno_docs):  # 《建筑法》第八条, 国务院令第590号第十七条
+            exact = np.intersect1d(art_docs, np.union1d(law_docs, docno_docs))
         elif not parsed.terms:
             extra = art_docs  # a bare 第八条: every regulation's 第八条
         else:

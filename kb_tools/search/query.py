@@ -6,8 +6,9 @@ Syntax (all optional, mixed freely with plain words and questions):
 * ``-word``: results must not contain the word;
 * ``level:法律`` / ``效力级别:法律``, ``status:有效`` / ``时效性:有效``, ``law:建筑法`` / ``法规:建筑法``,
   ``category:…`` / ``分类:…``, ``kind:article|section``;
-* a regulation's name (full title, short title or alias, with or without 《》 and 中华人民共和国)
-  and an article reference (第六十四条, 第64条, 64条, 第十条之一) go straight to that article;
+* a regulation's name (full title, short title or alias, with or without 《》 and 中华人民共和国;
+  with an article reference also a shortened name such as 复议法 or 物业条例) and an article
+  reference (第六十四条, 第64条, 64条, 六十四条, 第十条之一) go straight to that article;
 * a 文号 (国务院令第656号, 浙政发〔2020〕1号) finds its document.
 
 Parsing never fails: unbalanced quotes, lone operators and control characters are dropped.
@@ -20,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb_tools.numerals import cn_to_int
+from kb_tools.search import mechanisms
 from kb_tools.search.analyzer import Analyzer, QueryTerm, normalise
 
 #: Longest query text considered; the rest is ignored (a pasted page is not a query).
@@ -39,9 +41,11 @@ _CN_NUM = "零一二三四五六七八九十百千两〇"
 _ARTICLE_RE = re.compile(
     rf"第\s*(?P<cn>[{_CN_NUM}]+|\d+)\s*条(?:\s*之\s*(?P<suf>[{_CN_NUM}]+|\d+))?"
     rf"|(?<![\d.])(?P<ar>\d{{1,4}})\s*条(?:\s*之\s*(?P<suf2>[{_CN_NUM}]+|\d+))?"
+    # 五十七条 without 第: a numeral of ten or more (one digit alone is too often a count: 两条路)
+    rf"|(?<![第\d{_CN_NUM}])(?P<cn2>[{_CN_NUM}]*[十百][{_CN_NUM}]*)\s*条(?![例件])(?:\s*之\s*(?P<suf3>[{_CN_NUM}]+|\d+))?"
 )
 _DOCNO_RE = re.compile(
-    r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?<![\d.])\d+\s*号令"
+    r"[^\s〔\[(]*\s*[〔\[(]\s*\d{4}\s*[〕\])]\s*\d+\s*号|\S*?令\s*第?\s*\d+\s*号|(?:\S*?第\s*)?(?<![\d.])\d+\s*号令"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
 
@@ -130,6 +134,7 @@ def parse_query(text: str, analyzer: Analyzer, names: dict[str, str] | None = No
         text = text[: docno.start()] + " " + text[docno.end():]
     text = take_article(text, parsed)
     text = take_laws(text, names, parsed)
+    text = take_abbreviation(text, names, parsed)
     parsed.text = " ".join(text.split())
     terms: dict[str, QueryTerm] = {}
     for part in [parsed.text, *parsed.phrases]:
@@ -145,8 +150,8 @@ def take_article(text: str, parsed: ParsedQuery) -> str:
     if not m:
         return text
     try:
-        number = cn_to_int(m.group("cn") or m.group("ar"))
-        suf = m.group("suf") or m.group("suf2")
+        number = cn_to_int(m.group("cn") or m.group("ar") or m.group("cn2"))
+        suf = m.group("suf") or m.group("suf2") or m.group("suf3")
         suffix = cn_to_int(suf) if suf else 0
     except ValueError:
         return text
@@ -170,6 +175,68 @@ def take_laws(text: str, names: dict[str, str], parsed: ParsedQuery) -> str:
     for prefix in ("《中华人民共和国", "中华人民共和国"):
         text = text.replace(prefix, " ")
     return text.replace("《", " ").replace("》", " ")
+
+
+#: What a shortened regulation name ends with (复议法, 燃气条例); longer endings first.
+NAME_ENDINGS = ("条例", "规定", "办法", "细则", "解释", "法")
+_SHORTENED_RE = re.compile(r"[\u4e00-\u9fff]*?(?:条例|规定|办法|细则|解释|法)(?![\u4e00-\u9fff])")
+#: A shortened name stands for the regulations with the shortest names it fits, and for those
+#: up to this many characters longer (浙江省、嘉兴市: the province's or city's text of the same name).
+SHORTENED_SLACK = 3
+#: Said in a shortened name but not part of any title (商品房买卖合同司法解释): left out before matching.
+SHORTENED_FILLER = ("司法",)
+#: What is left before the ending must say which regulation: not one of these generic words.
+SHORTENED_GENERIC = frozenset({"管理", "实施", "暂行", "若干", "有关", "相关", "关于", "法律", "行政", "办理"})
+
+
+def take_abbreviation(text: str, names: dict[str, str], parsed: ParsedQuery) -> str:
+    """An article reference with a shortened name no table knows (复议法第二十条, 噪声法 第六十六条,
+    物业条例第十一条): the regulations whose names hold its characters in order and end the same
+    way are named (:func:`shortened_name`); the word is removed from the text. Only with an
+    article reference and when no name was recognised: a word like 管理办法 alone is no name."""
+    if parsed.laws or not parsed.article or not names or not mechanisms.enabled("article_numbers"):
+        return text
+    for m in _SHORTENED_RE.finditer(text):
+        run = m.group(0)
+        for start in range(len(run) - 2):  # 关于复议法: try 关于复议法, 于复议法, 复议法
+            slugs = shortened_name(run[start:], names)
+            if slugs:
+                parsed.laws.extend(slugs)
+                return text[: m.start() + start] + " " + text[m.end():]
+    return text
+
+
+def shortened_name(word: str, names: dict[str, str]) -> list[str]:
+    """The regulations a shortened name stands for: every name with the word's characters in
+    order and the same ending (法, 条例 …); those with the shortest such name and the ones at most
+    :data:`SHORTENED_SLACK` characters longer, shortest first (ties by slug).
+
+    >>> table = {"行政复议法": "a", "行政复议法实施条例": "b", "浙江省物业管理条例": "c", "物业管理条例": "d"}
+    >>> shortened_name("复议法", table), shortened_name("物业条例", table), shortened_name("物业法", table)
+    (['a'], ['d', 'c'], [])
+    >>> shortened_name("管理条例", table), shortened_name("司法解释", {"行政诉讼法司法解释": "e"})
+    ([], [])
+    """
+    ending = next(e for e in NAME_ENDINGS if word.endswith(e))
+    for filler in SHORTENED_FILLER:
+        word = word.replace(filler, "")
+    core = word[: len(word) - len(ending)]
+    if len(core) < 2 or core in SHORTENED_GENERIC:
+        return []
+    best: dict[str, int] = {}
+    for name, slug in names.items():
+        if name.endswith(ending) and _in_order(word, name):
+            best[slug] = min(best.get(slug, len(name)), len(name))
+    if not best:
+        return []
+    shortest = min(best.values())
+    return sorted((s for s, n in best.items() if n <= shortest + SHORTENED_SLACK), key=lambda s: (best[s], s))
+
+
+def _in_order(word: str, name: str) -> bool:
+    """Whether every character of ``word`` occurs in ``name`` in the same order."""
+    rest = iter(name)
+    return all(ch in rest for ch in word)
 
 
 def find_law(value: str, names: dict[str, str]) -> str | None:
@@ -198,11 +265,15 @@ def query_docno(text: str) -> str:
 
     >>> query_docno("583号令"), query_docno("国务院令 583号"), query_docno("浙政发〔2020〕1号")
     ('令第583号', '国务院令第583号', '浙政发(2020)1号')
+    >>> query_docno("第583号令"), query_docno("国务院第583号令"), query_docno("国令第583号")
+    ('令第583号', '国务院令第583号', '国务院令第583号')
     """
     text = compact_docno(text)
-    m = re.fullmatch(r"(\d+)号令", text)
+    m = re.fullmatch(r"(.*?)第?(\d+)号令", text)
     if m:
-        return f"令第{m.group(1)}号"
+        return f"{m.group(1)}令第{m.group(2)}号"
+    if text.startswith("国令"):  # the short form of 国务院令
+        text = "国务院令" + text[2:]
     return re.sub(r"令(\d+)号$", r"令第\1号", text)
 
 

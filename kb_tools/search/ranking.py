@@ -285,7 +285,9 @@ def final_score(data: dict, score: float, parsed: ParsedQuery) -> float:
         score *= STATUS_FACTOR.get(data.get("status", ""), 1.0)
     score *= KIND_FACTOR.get(data.get("kind", ""), 1.0)
     if parsed.doc_number and not parsed.terms and parsed.doc_number in compact_docno(data.get("doc_number", "")):
-        return EXACT_BONUS  # a bare 文号: the document's articles in reading order (see order_key)
+        # a bare 文号: the document's articles in reading order (see order_key), the article it
+        # names (国务院令第590号第十七条) first
+        return max(score, EXACT_BONUS)
     return score
 
 

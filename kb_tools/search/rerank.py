@@ -8,8 +8,8 @@ how often the words occur. The second pass reads the stored text of the best
 * ``proximity``: the query's words in one sentence (。；！？ or a line break) of the article,
   as a share of the query's words: 罚缴分离 answered where 罚款 and 收缴 meet;
 * ``question_types``: a question that asks for a time limit (多久, 几日, 期限…) favours articles
-  that set one (十五日内, 20个工作日内); one that asks for conditions (条件, 资格…) favours
-  articles that list them (具备下列条件); one about a fine (罚款, 罚多少, 怎么处罚) favours
+  that set one (十五日内, 20个工作日内) or a period (每年, 每半年); one that asks for conditions
+  (条件, 资格…) favours articles that list them (具备下列条件); one about a fine (罚款, 罚多少, 怎么处罚) favours
   articles that set its amount (处二万元以上十万元以下罚款, 一倍以上三倍以下) over those that
   only refer to punishment (依法处理, 依照有关规定处罚);
 * ``penalty_intent``: a query about sanctions (罚款, 怎么罚, 法律责任…) favours articles in a
@@ -49,7 +49,9 @@ NON_PENALTY_WEIGHT = -0.2
 # Plain alternations and character classes: the same source compiles in Python and JavaScript.
 SENTENCE_SPLIT = r"[。；！？\n]"
 TIME_QUERY = r"多久|多长时间|期限|几天|多少天|时限|几日|多少日|几个月|几年|多少年|日内|天内"
-TIME_TEXT = r"[0-9零一二三四五六七八九十百]+(个工作日|工作日|日|天|个月|年)(内|以内)"
+#: A time limit (十五日内) or a period (每年, 每半年: 多久检查一次, 多长时间演练一次).
+TIME_TEXT = (r"[0-9零一二三四五六七八九十百]+(个工作日|工作日|日|天|个月|年)(内|以内)"
+             r"|每[0-9零一二三四五六七八九十半]*个?(年|月|季度|周)")
 CONDITION_QUERY = r"条件|具备|资格|资质"
 CONDITION_TEXT = r"下列条件|具备下列|符合下列|应当具备|条件[:：]"
 AMOUNT_QUERY = r"罚"
