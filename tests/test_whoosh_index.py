@@ -291,3 +291,16 @@ def test_generated_pages_are_indexed_by_section_but_not_law_indexes(tmp_path):
     notices = [d for d in docs if d.page == "notices/index.md"]
     assert [(d.title, d.chapter, d.url) for d in notices] == [("通知公告", "停水通知", "notices/#_2")]
     assert not [d for d in docs if d.page == "laws/extra-index.md"]
+
+
+def test_a_large_index_has_parts_by_size_not_only_by_processes(tmp_path, monkeypatch):
+    """Each writer holds its part's postings until it commits: parts are bounded in documents so
+    that a process writing them one after another (the build's index process) stays small."""
+    monkeypatch.setattr(whoosh_index, "PARALLEL_MIN_DOCS", 1)
+    monkeypatch.setattr(whoosh_index, "PART_DOCS", 4)
+    docs = write_docs(tmp_path)
+    index_dir = tmp_path / "index"
+    stats = index_corpus(corpus_of(docs), index_dir, procs=1)
+    parts = read_manifest(current_generation(index_dir))["parts"]
+    assert parts == min(whoosh_index.MAX_PARTS, -(-stats.total // 4)) and parts > 2
+    assert first(open_index(index_dir), "《建筑法》第八条").article == "第八条"
