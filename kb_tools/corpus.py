@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +87,11 @@ class SiteOptions:
     policy_max_validity_years: int = 5
     #: From this day of the year on (MM-DD), a missing plan for next year is reported (学法计划).
     next_plan_from: str = "12-01"
+
+
+def title_bigrams(text: str) -> set[str]:
+    """The character bigrams of a title (the title itself when it has one character)."""
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
 @dataclass
@@ -168,8 +174,7 @@ class Corpus:
 
     def ambiguous_names(self) -> dict[str, list[str]]:
         """Names (short titles, aliases) that more than one regulation claims."""
-        self._names()
-        return self.__dict__["_ambiguous"]
+        return self._name_tables[1]
 
     def suggest_title(self, name: str) -> str | None:
         """The closest known title, for "did you mean" hints.
@@ -178,20 +183,42 @@ class Corpus:
         title is cited on many pages (a build of 1,500 regulations asked thousands of times).
         """
         names = self._names()
-        cache = self.__dict__.setdefault("_suggestions", {})
-        if cache.get(None) is not names:  # the name index was rebuilt: old answers may be stale
-            cache.clear()
-            cache[None] = names
         key = normalise_title(name)
-        if key not in cache:
+        if key not in self._suggestions:
             match = difflib.get_close_matches(key, list(names), n=1, cutoff=0.5)
-            cache[key] = names[match[0]].title if match else None
-        return cache[key]
+            self._suggestions[key] = names[match[0]].title if match else None
+        return self._suggestions[key]
+
+    @functools.cached_property
+    def _suggestions(self) -> dict[str, str | None]:
+        return {}
+
+    @functools.cached_property
+    def title_grams(self) -> dict[str, list[str]]:
+        """Character bigram -> the normalised names of current texts that contain it: the
+        candidates of the citation resolver's "did you mean" (``citations.resolver``)."""
+        index: dict[str, list[str]] = {}
+        for law in self.current_laws:
+            for name in {normalise_title(n) for n in law.names}:
+                for gram in title_bigrams(name):
+                    index.setdefault(gram, []).append(name)
+        return index
+
+    @functools.cached_property
+    def closest_titles(self) -> dict[str, str | None]:
+        """The resolver's answers so far: normalised cited title -> closest known title."""
+        return {}
 
     def _names(self) -> dict[str, Law]:
-        cache = self.__dict__.get("_name_index")
-        if cache is not None and self.__dict__.get("_name_count") == len(self.laws):
-            return cache
+        return self._name_tables[0]
+
+    @functools.cached_property
+    def _name_tables(self) -> tuple[dict[str, Law], dict[str, list[str]]]:
+        """Every name's regulation, and the names claimed by several.
+
+        Made at the first lookup, which comes after ``load_laws`` has put every regulation in
+        ``laws`` (its last step checks successors by name); nothing adds or drops one later.
+        """
         index: dict[str, Law] = {}
         claims: dict[str, list[str]] = {}
         for law in self.current_laws:
@@ -206,10 +233,7 @@ class Corpus:
                 # Full titles always win; a shared short name resolves to nobody.
                 if name == law.title or len(claims[key]) == 1:
                     index.setdefault(key, law)
-        self.__dict__["_name_index"] = index
-        self.__dict__["_name_count"] = len(self.laws)
-        self.__dict__["_ambiguous"] = {k: v for k, v in claims.items() if len(v) > 1}
-        return index
+        return index, {k: v for k, v in claims.items() if len(v) > 1}
 
 
 def load_corpus(

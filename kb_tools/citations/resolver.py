@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import TYPE_CHECKING
 
+from kb_tools.corpus import title_bigrams
 from kb_tools.laws.model import Article, Law
 from kb_tools.laws.names import normalise_title
 from kb_tools.numerals import NUMBER_CLASS, cn_to_int, int_to_cn
@@ -666,12 +667,12 @@ def _closest_title(title: str, corpus: Corpus) -> str | None:
     few candidates, and each title is looked up once per corpus.
     """
     key = normalise_title(title)
-    cache: dict[str, str | None] = corpus.__dict__.setdefault("_closest_titles", {})
+    cache = corpus.closest_titles
     if key in cache:
         return cache[key]
-    index = _title_index(corpus)
+    index = corpus.title_grams
     shared: dict[str, int] = {}
-    for gram in _grams(key):
+    for gram in title_bigrams(key):
         postings = index.get(gram, ())
         if len(postings) > 60:  # 条例, 管理: in every other title, says nothing
             continue
@@ -688,25 +689,6 @@ def _closest_title(title: str, corpus: Corpus) -> str | None:
         found = law.title if law else None
     cache[key] = found
     return found
-
-
-def _grams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
-
-
-def _title_index(corpus: Corpus) -> dict[str, list[str]]:
-    """Bigram -> normalised names of current texts (built once per corpus)."""
-    index = corpus.__dict__.get("_title_grams")
-    if index is None or corpus.__dict__.get("_title_grams_count") != len(corpus.laws):
-        index = {}
-        for law in corpus.current_laws:
-            for name in {normalise_title(n) for n in law.names}:
-                for gram in _grams(name):
-                    index.setdefault(gram, []).append(name)
-        corpus.__dict__["_title_grams"] = index
-        corpus.__dict__["_title_grams_count"] = len(corpus.laws)
-        corpus.__dict__["_closest_titles"] = {}
-    return index
 
 
 def _parts(start: int, refs: list[_Ref], articles: list[Article | None]) -> tuple[CitationPart, ...]:
@@ -878,12 +860,8 @@ def _context_mention(text: str, start: int, ctx: _Context) -> tuple[Citation | N
 
 
 def _position(law: Law, article: Article) -> int:
-    """Index of an article in its regulation (cached: 前条 is common in long codes)."""
-    cache = law.__dict__.get("_positions")
-    if cache is None or len(cache) != len(law.articles):
-        cache = {a.key: i for i, a in enumerate(law.articles)}
-        law.__dict__["_positions"] = cache
-    return cache.get(article.key, -1)
+    """Index of an article in its regulation (kept on the Law: 前条 is common in long codes)."""
+    return law.position(article)
 
 
 def _bare_mention(text: str, start: int, ctx: _Context, law: Law) -> tuple[Citation | None, int]:

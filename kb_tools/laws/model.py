@@ -7,6 +7,7 @@ Markdown on its own. Field names are English, values stay Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -202,11 +203,21 @@ class Law:
         return self._by_key().get((number, suffix))
 
     def _by_key(self) -> dict[tuple[int, int], Article]:
-        cache = self.__dict__.get("_article_index")
-        if cache is None or len(cache) != len(self.articles):
-            cache = {a.key: a for a in self.articles}
-            self.__dict__["_article_index"] = cache
-        return cache
+        return self._article_index
+
+    @functools.cached_property
+    def _article_index(self) -> dict[tuple[int, int], Article]:
+        """Articles by (number, suffix): ``articles`` is a tuple, so this never goes stale (and
+        ``dataclasses.replace`` makes a new object without it)."""
+        return {a.key: a for a in self.articles}
+
+    def position(self, article: Article) -> int:
+        """Index of an article in this text, -1 when it is not one of its articles."""
+        return self._positions.get(article.key, -1)
+
+    @functools.cached_property
+    def _positions(self) -> dict[tuple[int, int], int]:
+        return {a.key: i for i, a in enumerate(self.articles)}
 
     def status(self, on: dt.date) -> Status:
         """时效性 on a given date, computed from the dates, never typed by hand."""
