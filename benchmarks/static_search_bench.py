@@ -386,7 +386,8 @@ def main() -> None:
                         "(e.g. written by kb_tools.search.static_index.write_site_index from the scale corpus)")
     args = parser.parse_args()
     queries = [q.query for q in read_queries(QUERIES)]
-    sites = {"kb": args.kb_site or OUT / "site-kb", "material": OUT / "site-material"}
+    # Absolute: the build runs beside the config file, and MkDocs resolves a relative site_dir there.
+    sites = {"kb": (args.kb_site or OUT / "site-kb").resolve(), "material": OUT / "site-material"}
     for key, site in sites.items():
         if args.only and key != args.only:
             continue
