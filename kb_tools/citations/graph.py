@@ -290,7 +290,7 @@ def decorate_law_html(html: str, corpus: Corpus, law: Law, base: str) -> str:
         refs = graph.get((law.slug, *article.key), []) if article else []
         return cited_by_block(refs, base)
 
-    if graph:
+    if graph and any((law.slug, *a.key) in graph for a in law.articles):  # most are never cited
         html = add_to_articles(html, add_block)
     kinds, cited_articles = law_totals(corpus, law)
     extra = compare_links(corpus, law, base)
