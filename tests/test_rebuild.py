@@ -93,6 +93,14 @@ def fresh_build(root: Path, site: Path) -> None:
                    check=True, cwd=root, capture_output=True)
 
 
+def fresh_copy(serve_root: Path, config_file: Path, fresh_root: Path) -> Path:
+    """The serve project's sources as they are now, built once in a new process; its site."""
+    shutil.copytree(serve_root / "docs", fresh_root / "docs")
+    shutil.copy(config_file, fresh_root / "mkdocs.yml")
+    fresh_build(fresh_root, fresh_root / "site")
+    return fresh_root / "site"
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     """Every file of a built site but the binary exports (their zip timestamps are per run)."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
@@ -125,10 +133,7 @@ def test_serve_rebuild_equals_fresh_build_after_editing_a_regulation(tmp_path: P
     config_file = make_site(serve_root)
     plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_sources(serve_root / "docs"))
 
-    shutil.copytree(serve_root / "docs", fresh_root / "docs")
-    shutil.copy(config_file, fresh_root / "mkdocs.yml")
-    fresh_build(fresh_root, fresh_root / "site")
-    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_copy(serve_root, config_file, fresh_root))
 
     # The rebuild did reuse work: unchanged pages were not converted again.
     cache = plugin.render_cache  # type: ignore[attr-defined]
@@ -156,9 +161,7 @@ def test_serve_rebuild_search_matches_fresh_build(tmp_path: Path) -> None:
     serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
     config_file = make_site(serve_root)
     serve_rebuild(config_file, serve_root / "site", lambda: edit_sources(serve_root / "docs"))
-    shutil.copytree(serve_root / "docs", fresh_root / "docs")
-    shutil.copy(config_file, fresh_root / "mkdocs.yml")
-    fresh_build(fresh_root, fresh_root / "site")
+    fresh_copy(serve_root, config_file, fresh_root)
 
     for query in ("竣工验收备案", "监理单位 如实报告", "施工单位 登记", "办理备案手续"):
         hits = []
@@ -184,10 +187,7 @@ def test_serve_rebuild_after_page_edits_equals_fresh_build(tmp_path: Path) -> No
     serve_root, fresh_root = tmp_path / "serve", tmp_path / "fresh"
     config_file = make_site(serve_root)
     plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_pages_only(serve_root / "docs"))
-    shutil.copytree(serve_root / "docs", fresh_root / "docs")
-    shutil.copy(config_file, fresh_root / "mkdocs.yml")
-    fresh_build(fresh_root, fresh_root / "site")
-    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_copy(serve_root, config_file, fresh_root))
     assert not (serve_root / "site" / "later").exists()
     # The regulations were not parsed again: their parses came from the previous build.
     assert plugin.sources.hits > 0  # type: ignore[attr-defined]
@@ -235,10 +235,7 @@ def test_serve_rebuilds_back_and_forth_equal_fresh_builds(tmp_path: Path) -> Non
 
     plugin = serve_rebuild(config_file, serve_root / "site", lambda: edit_sources(docs), undo,
                            lambda: edit_pages_only(docs))
-    shutil.copytree(docs, fresh_root / "docs")
-    shutil.copy(config_file, fresh_root / "mkdocs.yml")
-    fresh_build(fresh_root, fresh_root / "site")
-    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_copy(serve_root, config_file, fresh_root))
     assert plugin.shard_store.reused > 0  # type: ignore[attr-defined]
     index = serve_root / "site" / "search" / "kb"
     assert (index / "manifest.json").is_file() and list((index / "terms").glob("*.json"))
@@ -256,10 +253,7 @@ def test_serve_rebuild_relinks_unchanged_pages_when_a_cited_status_changes(tmp_p
     config_file = make_site(serve_root)
     notes = serve_root / "site" / "notes" / "index.html"
     plugin = serve_rebuild(config_file, serve_root / "site", lambda: repeal_first_law(serve_root / "docs"))
-    shutil.copytree(serve_root / "docs", fresh_root / "docs")
-    shutil.copy(config_file, fresh_root / "mkdocs.yml")
-    fresh_build(fresh_root, fresh_root / "site")
-    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_copy(serve_root, config_file, fresh_root))
     assert "kb-status--repealed" in notes.read_text(encoding="utf-8")  # notes.md itself did not change
     relinked = plugin.link_cache.relinked  # type: ignore[attr-defined]
     assert {"notes.md", "later.md", "laws/乙法.md", "laws/甲法.md"} <= relinked  # they cite 甲法
@@ -288,10 +282,7 @@ def test_a_reworded_regulation_with_versions_relinks_only_the_pages_citing_it(tm
     write_files(serve_root / "docs", VERSIONED)
     config_file = make_config(serve_root)
     plugin = serve_rebuild(config_file, serve_root / "site", lambda: reword_first_law(serve_root / "docs"))
-    shutil.copytree(serve_root / "docs", fresh_root / "docs")
-    shutil.copy(config_file, fresh_root / "mkdocs.yml")
-    fresh_build(fresh_root, fresh_root / "site")
-    assert_same_sites(serve_root / "site", fresh_root / "site")
+    assert_same_sites(serve_root / "site", fresh_copy(serve_root, config_file, fresh_root))
     relinked = plugin.link_cache.relinked  # type: ignore[attr-defined]
     assert {"notes.md", "later.md", "laws/乙法.md", "laws/甲法.md", "laws/甲法/2010-01-01.md"} <= relinked
     assert "other.md" not in relinked and "index.md" not in relinked  # they cite only 乙法, or nothing
